@@ -1,0 +1,300 @@
+/*
+ * The server configuration: defaults, the config file and the command-line
+ * flags, all going through one table of settings so that a file key and a
+ * flag with the same name are checked the same way. A file is parsed whole
+ * into a copy and applied only when every line is valid, so a broken file
+ * changes nothing.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "cc.h"
+
+enum setting_type {
+	SET_STR,       /* free text up to the field's size */
+	SET_ADDR,      /* IPv4:port or [IPv6]:port */
+	SET_BOOL,      /* flag on the command line, true/false in a file */
+	SET_UINT,      /* unsigned with bounds */
+	SET_PORTRANGE, /* LOW-HIGH */
+	SET_LOGLEVEL,
+};
+
+struct setting {
+	const char *name;
+	enum setting_type type;
+	size_t offset;
+	size_t size;
+	unsigned long min, max;
+	const char *help;
+};
+
+#define F(field) offsetof(struct cc_config, field), sizeof(((struct cc_config *)0)->field)
+
+static const struct setting settingv[] = {
+	{"data", SET_STR, F(data), 0, 0,
+	 "DIR   data directory: database, recordings, prompt cache"},
+	{"demo", SET_BOOL, F(demo), 0, 0,
+	 "      create the demo call center when the database is empty"},
+	{"sip", SET_ADDR, F(sip), 0, 0,
+	 "ADDR:PORT   SIP listen address, UDP and TCP"},
+	{"http", SET_ADDR, F(http), 0, 0,
+	 "ADDR:PORT   HTTP and WebSocket listen address"},
+	{"rtp-ports", SET_PORTRANGE, 0, 0, 1024, 65535,
+	 "LOW-HIGH   UDP port range for RTP"},
+	{"log-level", SET_LOGLEVEL, F(log_level), 0, 0,
+	 "LEVEL   debug, info, warn or error"},
+	{"rtp-timeout", SET_UINT, F(rtp_timeout), 1, 3600,
+	 "SECONDS   a call leg with no RTP for this long is dead"},
+	{"public-addr", SET_STR, F(public_addr), 0, 0,
+	 "IP   address announced in SDP and Contact (default: the SIP IP)"},
+};
+
+#undef F
+
+static const struct setting *setting_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(settingv) / sizeof(settingv[0]); i++) {
+		if (!strcmp(settingv[i].name, name))
+			return &settingv[i];
+	}
+	return NULL;
+}
+
+void cc_config_init(struct cc_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	snprintf(cfg->data, sizeof(cfg->data), "var");
+	snprintf(cfg->sip, sizeof(cfg->sip), "0.0.0.0:5060");
+	snprintf(cfg->http, sizeof(cfg->http), "0.0.0.0:8080");
+	cfg->rtp_min = 10000;
+	cfg->rtp_max = 20000;
+	cfg->log_level = CC_LOG_INFO;
+	cfg->rtp_timeout = 30;
+}
+
+bool cc_config_is_flag(const char *key)
+{
+	const struct setting *s = setting_find(key);
+
+	return s && s->type == SET_BOOL;
+}
+
+static int parse_ulong(unsigned long *vp, const char *s)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return EINVAL;
+	errno = 0;
+	*vp = strtoul(s, &end, 10);
+	if (errno || *end)
+		return EINVAL;
+	return 0;
+}
+
+static int parse_addr(const char *s)
+{
+	char host[64];
+	const char *colon;
+	unsigned long port;
+	unsigned char buf[16];
+	size_t n;
+
+	if (*s == '[') {
+		const char *close = strchr(s, ']');
+
+		if (!close || close[1] != ':')
+			return EINVAL;
+		n = (size_t)(close - s - 1);
+		if (n >= sizeof(host))
+			return EINVAL;
+		memcpy(host, s + 1, n);
+		host[n] = '\0';
+		if (inet_pton(AF_INET6, host, buf) != 1)
+			return EINVAL;
+		colon = close + 1;
+	}
+	else {
+		colon = strrchr(s, ':');
+		if (!colon)
+			return EINVAL;
+		n = (size_t)(colon - s);
+		if (n >= sizeof(host))
+			return EINVAL;
+		memcpy(host, s, n);
+		host[n] = '\0';
+		if (inet_pton(AF_INET, host, buf) != 1)
+			return EINVAL;
+	}
+	if (parse_ulong(&port, colon + 1) || port > 65535)
+		return EINVAL;
+	return 0;
+}
+
+int cc_config_set(struct cc_config *cfg, const char *key, const char *value,
+		  char *errbuf, size_t errsz)
+{
+	const struct setting *s = setting_find(key);
+	char *field;
+	unsigned long lo, hi, v;
+
+	if (!s) {
+		snprintf(errbuf, errsz, "unknown setting '%s'", key);
+		return EINVAL;
+	}
+	field = (char *)cfg + s->offset;
+	switch (s->type) {
+	case SET_STR:
+		if (!*value || strlen(value) >= s->size) {
+			snprintf(errbuf, errsz, "%s: value must be 1 to %zu "
+				 "characters", key, s->size - 1);
+			return EINVAL;
+		}
+		memcpy(field, value, strlen(value) + 1);
+		return 0;
+	case SET_ADDR:
+		if (strlen(value) >= s->size || parse_addr(value)) {
+			snprintf(errbuf, errsz, "%s: '%s' is not an address "
+				 "IP:PORT or [IPv6]:PORT", key, value);
+			return EINVAL;
+		}
+		memcpy(field, value, strlen(value) + 1);
+		return 0;
+	case SET_BOOL:
+		if (!strcasecmp(value, "true") || !strcasecmp(value, "yes") ||
+		    !strcmp(value, "1"))
+			*(bool *)field = true;
+		else if (!strcasecmp(value, "false") ||
+			 !strcasecmp(value, "no") || !strcmp(value, "0"))
+			*(bool *)field = false;
+		else {
+			snprintf(errbuf, errsz, "%s: '%s' is not true or "
+				 "false", key, value);
+			return EINVAL;
+		}
+		return 0;
+	case SET_UINT:
+		if (parse_ulong(&v, value) || v < s->min || v > s->max) {
+			snprintf(errbuf, errsz, "%s: '%s' is not a whole "
+				 "number from %lu to %lu", key, value, s->min,
+				 s->max);
+			return EINVAL;
+		}
+		*(uint32_t *)field = (uint32_t)v;
+		return 0;
+	case SET_PORTRANGE: {
+		char lo_s[16];
+		const char *dash = strchr(value, '-');
+		size_t n = dash ? (size_t)(dash - value) : 0;
+
+		if (!dash || n == 0 || n >= sizeof(lo_s))
+			goto badrange;
+		memcpy(lo_s, value, n);
+		lo_s[n] = '\0';
+		if (parse_ulong(&lo, lo_s) || parse_ulong(&hi, dash + 1))
+			goto badrange;
+		if (lo < s->min || hi > s->max || lo + 2 > hi)
+			goto badrange;
+		cfg->rtp_min = (uint16_t)lo;
+		cfg->rtp_max = (uint16_t)hi;
+		return 0;
+	badrange:
+		snprintf(errbuf, errsz, "%s: '%s' is not a range LOW-HIGH "
+			 "within %lu-%lu holding at least two ports", key,
+			 value, s->min, s->max);
+		return EINVAL;
+	}
+	case SET_LOGLEVEL:
+		if (cc_log_level_decode((enum cc_log_level *)field, value)) {
+			snprintf(errbuf, errsz, "%s: '%s' is not one of debug, "
+				 "info, warn, error", key, value);
+			return EINVAL;
+		}
+		return 0;
+	}
+	return EINVAL;
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+int cc_config_load(struct cc_config *cfg, const char *path, char *errbuf,
+		   size_t errsz)
+{
+	struct cc_config tmp = *cfg;
+	char line[1024], reason[256];
+	unsigned lineno = 0;
+	FILE *f;
+	int err = 0;
+
+	f = fopen(path, "r");
+	if (!f) {
+		err = errno;
+		snprintf(errbuf, errsz, "%s: %s", path, strerror(err));
+		return err;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *key, *value, *eq, *hash;
+
+		lineno++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			snprintf(errbuf, errsz, "%s:%u: line longer than %zu "
+				 "characters", path, lineno, sizeof(line) - 2);
+			err = EINVAL;
+			goto out;
+		}
+		hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		key = trim(line);
+		if (!*key)
+			continue;
+		eq = strchr(key, '=');
+		if (!eq) {
+			snprintf(errbuf, errsz, "%s:%u: expected 'key = value', "
+				 "got '%s'", path, lineno, key);
+			err = EINVAL;
+			goto out;
+		}
+		*eq = '\0';
+		value = trim(eq + 1);
+		key = trim(key);
+		if (cc_config_set(&tmp, key, value, reason, sizeof(reason))) {
+			snprintf(errbuf, errsz, "%s:%u: %s", path, lineno,
+				 reason);
+			err = EINVAL;
+			goto out;
+		}
+	}
+	if (ferror(f)) {
+		err = EIO;
+		snprintf(errbuf, errsz, "%s: read error", path);
+		goto out;
+	}
+	*cfg = tmp;
+out:
+	fclose(f);
+	return err;
+}
+
+void cc_config_usage(FILE *f)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(settingv) / sizeof(settingv[0]); i++)
+		fprintf(f, "  --%s %s\n", settingv[i].name, settingv[i].help);
+}
