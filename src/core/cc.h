@@ -59,6 +59,7 @@ struct cc_config {
 	enum cc_log_level log_level;
 	uint32_t rtp_timeout; /* seconds without RTP before a leg is dead */
 	char public_addr[64]; /* address put in SDP/Contact; "" = the SIP IP */
+	uint32_t session_ttl; /* seconds an API login token lives */
 };
 
 /* Sets built-in defaults. */

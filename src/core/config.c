@@ -50,6 +50,8 @@ static const struct setting settingv[] = {
 	 "SECONDS   a call leg with no RTP for this long is dead"},
 	{"public-addr", SET_STR, F(public_addr), 0, 0,
 	 "IP   address announced in SDP and Contact (default: the SIP IP)"},
+	{"session-ttl", SET_UINT, F(session_ttl), 1, 30 * 86400,
+	 "SECONDS   how long an API login (token) lasts"},
 };
 
 #undef F
@@ -75,6 +77,7 @@ void cc_config_init(struct cc_config *cfg)
 	cfg->rtp_max = 20000;
 	cfg->log_level = CC_LOG_INFO;
 	cfg->rtp_timeout = 30;
+	cfg->session_ttl = 12 * 3600;
 }
 
 bool cc_config_is_flag(const char *key)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <re.h>
 #include "core/cc.h"
+#include "api/api.h"
 
 #define SB_VERSION "0.1.0"
 
@@ -33,6 +34,7 @@ struct module {
 
 /* In dependency order: a module may use those above it. */
 static const struct module modulev[] = {
+	{"api", api_init, api_stop, api_close},
 	{NULL, NULL, NULL, NULL},
 };
 

@@ -1,0 +1,29 @@
+/*
+ * Private to the api module: the handlers of the api module's own routes
+ * (the table is api_routes.c).
+ */
+#ifndef SB_API_HANDLERS_H
+#define SB_API_HANDLERS_H
+
+#include "api.h"
+
+int api_route_login(struct api_req *req);
+int api_route_logout(struct api_req *req);
+int api_route_me(struct api_req *req);
+int api_route_stats_live(struct api_req *req);
+int api_route_list_get(struct api_req *req);
+int api_route_list_add(struct api_req *req);
+int api_route_list_update(struct api_req *req);
+int api_route_list_delete(struct api_req *req);
+int api_route_audit_get(struct api_req *req);
+
+int api_openapi_get(struct api_req *req);
+int api_metrics_get(struct api_req *req);
+
+/* Accounts (api_auth.c), API threads only: argon2id is slow. */
+int api_account_create(int64_t *idp, const char *username,
+		       const char *password, const char *role,
+		       int64_t agent);
+int api_account_password_set(int64_t account, const char *password);
+
+#endif

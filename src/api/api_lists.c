@@ -1,0 +1,171 @@
+/*
+ * Routes over the api module's own tables: the managed lists (disposition
+ * codes, away reasons), the audit log, and the live figures snapshot.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "api_db.h"
+#include "api_handlers.h"
+#include "api_int.h"
+
+int api_route_stats_live(struct api_req *req)
+{
+	char *t = api_ws_stats_text();
+	int err;
+
+	if (!t)
+		return api_reply_error(req, 503, "unavailable", NULL,
+				       "no figures yet");
+	err = api_reply_data(req, 200, "application/json", t, strlen(t));
+	free(t);
+	return err;
+}
+
+/* The list a route is about, from its path. */
+static const char *list_table(const struct api_req *req)
+{
+	return strstr(req->path, "/dispositions") ? "disposition_codes"
+						  : "away_reasons";
+}
+
+static bool code_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n > 40)
+		return false;
+	for (; *s; s++) {
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_' || *s == '-'))
+			return false;
+	}
+	return true;
+}
+
+int api_route_list_get(struct api_req *req)
+{
+	const char *all = api_req_query(req, "all");
+	char sql[200];
+	sqlite3_stmt *st;
+	int err;
+
+	snprintf(sql, sizeof(sql), "SELECT id, code, label, active FROM %s "
+		 "%s ORDER BY id", list_table(req),
+		 all && !strcmp(all, "true") ? "" : "WHERE active = 1");
+	err = api_db_query(&st, sql, NULL);
+	if (err)
+		return err;
+	return api_reply_json(req, 200, api_db_rows(st));
+}
+
+int api_route_list_add(struct api_req *req)
+{
+	const char *code, *label;
+	char sql[160], obj[64];
+	int64_t id;
+	int err;
+
+	code = json_string_value(json_object_get(req->json, "code"));
+	label = json_string_value(json_object_get(req->json, "label"));
+	if (!code_valid(code))
+		return api_reply_error(req, 400, "invalid", "code",
+				       "code must be 1 to 40 of a-z 0-9 _ -");
+	if (!*label || strlen(label) > 100)
+		return api_reply_error(req, 400, "invalid", "label",
+				       "label must be 1 to 100 characters");
+	snprintf(sql, sizeof(sql), "INSERT INTO %s (code, label) VALUES "
+		 "(?, ?)", list_table(req));
+	err = api_db_write(&id, NULL, sql, "tt", code, label);
+	if (err == EEXIST)
+		return api_reply_error(req, 409, "conflict", "code",
+				       "code %s exists already", code);
+	if (err)
+		return err;
+	snprintf(obj, sizeof(obj), "%s/%lld", list_table(req), (long long)id);
+	api_audit(req, "list.add", obj, json_incref(req->json));
+	return api_reply_json(req, 201,
+			      json_pack("{s:I,s:s,s:s,s:i}", "id",
+					(json_int_t)id, "code", code, "label",
+					label, "active", 1));
+}
+
+int api_route_list_update(struct api_req *req)
+{
+	json_t *label = json_object_get(req->json, "label");
+	json_t *active = json_object_get(req->json, "active");
+	char sql[200], obj[64];
+	int64_t id;
+	int changes = 0, err;
+
+	err = api_req_param_id(&id, req, "id");
+	if (err)
+		return err;
+	if (label && (!*json_string_value(label) ||
+		      strlen(json_string_value(label)) > 100))
+		return api_reply_error(req, 400, "invalid", "label",
+				       "label must be 1 to 100 characters");
+	snprintf(sql, sizeof(sql), "UPDATE %s SET label = coalesce(?, "
+		 "label), active = coalesce(?, active) WHERE id = ?",
+		 list_table(req));
+	if (active)
+		err = api_db_write(NULL, &changes, sql, "tii",
+				   json_string_value(label),
+				   (int64_t)json_is_true(active), id);
+	else
+		err = api_db_write(NULL, &changes, sql, "tni",
+				   json_string_value(label), id);
+	if (err)
+		return err;
+	if (!changes)
+		return api_reply_error(req, 404, "not_found", "id",
+				       "no entry %lld", (long long)id);
+	snprintf(obj, sizeof(obj), "%s/%lld", list_table(req), (long long)id);
+	api_audit(req, "list.update", obj, json_incref(req->json));
+	return api_reply_json(req, 200, json_pack("{s:I}", "id",
+						  (json_int_t)id));
+}
+
+int api_route_list_delete(struct api_req *req)
+{
+	char sql[100], obj[64];
+	int64_t id;
+	int changes = 0, err;
+
+	err = api_req_param_id(&id, req, "id");
+	if (err)
+		return err;
+	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE id = ?",
+		 list_table(req));
+	err = api_db_write(NULL, &changes, sql, "i", id);
+	if (err)
+		return err;
+	if (!changes)
+		return api_reply_error(req, 404, "not_found", "id",
+				       "no entry %lld", (long long)id);
+	snprintf(obj, sizeof(obj), "%s/%lld", list_table(req), (long long)id);
+	api_audit(req, "list.delete", obj, NULL);
+	return api_reply_json(req, 200, json_pack("{s:b}", "deleted", 1));
+}
+
+int api_route_audit_get(struct api_req *req)
+{
+	const char *ls = api_req_query(req, "limit");
+	const char *bs = api_req_query(req, "before");
+	long long limit = ls ? atoll(ls) : 100, before;
+	sqlite3_stmt *st;
+	int err;
+
+	if (limit < 1 || limit > 1000)
+		return api_reply_error(req, 400, "invalid", "limit",
+				       "limit must be 1 to 1000");
+	before = bs ? atoll(bs) : INT64_MAX;
+	err = api_db_query(&st, "SELECT id, at, username, action, object, "
+			   "detail FROM audit_log WHERE id < ? "
+			   "ORDER BY id DESC LIMIT ?", "ii", (int64_t)before,
+			   (int64_t)limit);
+	if (err)
+		return err;
+	return api_reply_json(req, 200, api_db_rows(st));
+}

@@ -1,0 +1,58 @@
+/*
+ * The route table: every REST route of the server, one row each, read by
+ * the router (api_http.c) and by the OpenAPI generator (api_openapi.c).
+ * Other modules add their rows here and put their handlers in their own
+ * folder (declared in their public header). See api.h for the row format.
+ */
+#include "api_int.h"
+#include "api_handlers.h"
+
+#define V1 "/api/v1"
+
+const struct api_route api_routev[] = {
+	/* Sessions */
+	{"POST", V1 "/login", API_ROLES_PUBLIC, 0, api_route_login,
+	 "Log in: answers {token, role, expires_at} and sets the sb_token "
+	 "cookie", "username:string!, password:string!", NULL},
+	{"POST", V1 "/logout", API_ROLES_ALL, 0, api_route_logout,
+	 "Revoke the session's token", NULL, NULL},
+	{"GET", V1 "/me", API_ROLES_ALL, 0, api_route_me,
+	 "The logged-in account", NULL, NULL},
+
+	/* Documents and figures */
+	{"GET", V1 "/openapi.json", API_ROLES_PUBLIC, API_INLINE,
+	 api_openapi_get, "This document", NULL, NULL},
+	{"GET", "/metrics", API_ROLES_PUBLIC, API_INLINE, api_metrics_get,
+	 "Prometheus metrics (text format)", NULL, NULL},
+	{"GET", V1 "/stats/live", API_ROLES_ALL, API_INLINE,
+	 api_route_stats_live,
+	 "Live figures per queue and agent (refreshed every second)", NULL,
+	 NULL},
+
+	/* Managed lists */
+	{"GET", V1 "/dispositions", API_ROLES_ALL, 0, api_route_list_get,
+	 "Disposition codes", NULL, "all:boolean"},
+	{"POST", V1 "/dispositions", API_ROLES_ADMIN, 0, api_route_list_add,
+	 "Add a disposition code", "code:string!, label:string!", NULL},
+	{"PATCH", V1 "/dispositions/{id}", API_ROLES_ADMIN, 0,
+	 api_route_list_update, "Rename or (de)activate a disposition code",
+	 "label:string, active:boolean", NULL},
+	{"DELETE", V1 "/dispositions/{id}", API_ROLES_ADMIN, 0,
+	 api_route_list_delete, "Delete a disposition code", NULL, NULL},
+	{"GET", V1 "/away-reasons", API_ROLES_ALL, 0, api_route_list_get,
+	 "Away reasons", NULL, "all:boolean"},
+	{"POST", V1 "/away-reasons", API_ROLES_ADMIN, 0, api_route_list_add,
+	 "Add an away reason", "code:string!, label:string!", NULL},
+	{"PATCH", V1 "/away-reasons/{id}", API_ROLES_ADMIN, 0,
+	 api_route_list_update, "Rename or (de)activate an away reason",
+	 "label:string, active:boolean", NULL},
+	{"DELETE", V1 "/away-reasons/{id}", API_ROLES_ADMIN, 0,
+	 api_route_list_delete, "Delete an away reason", NULL, NULL},
+
+	/* Administration */
+	{"GET", V1 "/audit", API_ROLES_ADMIN | API_ROLE_SUPERVISOR, 0,
+	 api_route_audit_get, "The audit log, newest first", NULL,
+	 "limit:integer, before:integer"},
+
+	{NULL, NULL, 0, 0, NULL, NULL, NULL, NULL},
+};

@@ -1,0 +1,29 @@
+# Helpers for the API end-to-end tests (sourced after lib.sh).
+#   api_login USER PASS        prints the token (empty on failure)
+#   api CODE METHOD PATH [TOKEN] [BODY]   request; checks the status is
+#                              CODE; body in $API_BODY
+#   api_field JQ               value of a jq expression over $API_BODY
+API_BODY=
+api_url() { echo "http://127.0.0.1:$SB_HTTP_PORT$1"; }
+
+api_login() {
+	curl -s --max-time 10 -X POST -H 'Content-Type: application/json' \
+		-d "{\"username\":\"$1\",\"password\":\"$2\"}" \
+		"$(api_url /api/v1/login)" | jq -r '.token // empty'
+}
+
+api() { # CODE METHOD PATH [TOKEN] [BODY]
+	local want=$1 method=$2 path=$3 token=${4:-} body=${5:-} code
+	local args=(-s --max-time 15 -X "$method" -o "$SB_TMP/body" -w '%{http_code}')
+	[ -n "$token" ] && args+=(-H "Authorization: Bearer $token")
+	[ -n "$body" ] && args+=(-H 'Content-Type: application/json' --data-binary "$body")
+	code=$(curl "${args[@]}" "$(api_url "$path")")
+	API_BODY=$(cat "$SB_TMP/body")
+	if [ "$code" != "$want" ]; then
+		echo "  $method $path -> $code (wanted $want): $API_BODY" >&2
+		return 1
+	fi
+	return 0
+}
+
+api_field() { jq -r "$1" <<<"$API_BODY"; }
