@@ -9,7 +9,7 @@ packages=(
 	libre-dev librem-dev libsqlite3-dev sqlite3 libwebsockets-dev
 	libjansson-dev libsodium-dev libsndfile1-dev libespeak-ng-dev espeak-ng
 	libsamplerate0-dev
-	sip-tester baresip curl wrk chromium nodejs npm sox libclang-rt-14-dev
+	sip-tester baresip curl wrk chromium sox libclang-rt-14-dev
 )
 
 missing=()
@@ -19,6 +19,12 @@ for p in "${packages[@]}"; do
 		missing+=("$p")
 	fi
 done
+
+# Node.js (with its npm) may come from elsewhere than Debian: only install
+# Debian's when the commands are missing.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+	missing+=(nodejs npm)
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
 	cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}"
