@@ -85,6 +85,10 @@ int api_route_list_add(struct api_req *req)
 		return err;
 	snprintf(obj, sizeof(obj), "%s/%lld", list_table(req), (long long)id);
 	api_audit(req, "list.add", obj, json_incref(req->json));
+	api_event_publish("list.changed",
+			  json_pack("{s:s,s:I,s:s}", "list", list_table(req),
+				    "id", (json_int_t)id, "code", code),
+			  0);
 	return api_reply_json(req, 201,
 			      json_pack("{s:I,s:s,s:s,s:i}", "id",
 					(json_int_t)id, "code", code, "label",
@@ -123,6 +127,10 @@ int api_route_list_update(struct api_req *req)
 				       "no entry %lld", (long long)id);
 	snprintf(obj, sizeof(obj), "%s/%lld", list_table(req), (long long)id);
 	api_audit(req, "list.update", obj, json_incref(req->json));
+	api_event_publish("list.changed",
+			  json_pack("{s:s,s:I}", "list", list_table(req),
+				    "id", (json_int_t)id),
+			  0);
 	return api_reply_json(req, 200, json_pack("{s:I}", "id",
 						  (json_int_t)id));
 }
@@ -146,6 +154,10 @@ int api_route_list_delete(struct api_req *req)
 				       "no entry %lld", (long long)id);
 	snprintf(obj, sizeof(obj), "%s/%lld", list_table(req), (long long)id);
 	api_audit(req, "list.delete", obj, NULL);
+	api_event_publish("list.changed",
+			  json_pack("{s:s,s:I,s:b}", "list", list_table(req),
+				    "id", (json_int_t)id, "deleted", 1),
+			  0);
 	return api_reply_json(req, 200, json_pack("{s:b}", "deleted", 1));
 }
 

@@ -220,7 +220,8 @@ static bool origin_ok(struct lws *wsi)
 static int client_filter(struct lws *wsi)
 {
 	struct api_req *req = NULL;
-	char uri[128], token[160], arg[64];
+	char uri[128], token[160], arg[200];
+	const char *v;
 	struct wsc *c;
 	int err = -1;
 
@@ -237,7 +238,11 @@ static int client_filter(struct lws *wsi)
 	if (!req)
 		return -1;
 	token[0] = '\0';
-	if (!lws_get_urlarg_by_name(wsi, "token=", token, sizeof(token))) {
+	/* lws copies "name=value" and points at the value. */
+	v = lws_get_urlarg_by_name(wsi, "token=", arg, sizeof(arg));
+	if (v && strlen(v) < sizeof(token))
+		memmove(token, v, strlen(v) + 1);
+	else {
 		if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_AUTHORIZATION) >
 		    0)
 			lws_hdr_copy(wsi, req->authz, sizeof(req->authz),
@@ -260,13 +265,15 @@ static int client_filter(struct lws *wsi)
 	c->role = req->role;
 	pthread_mutex_lock(&ws.lock);
 	c->last_seq = ws.head;
-	if (lws_get_urlarg_by_name(wsi, "since=", arg, sizeof(arg))) {
-		uint64_t since = strtoull(arg, NULL, 10);
-		char ep[32];
+	v = lws_get_urlarg_by_name(wsi, "since=", arg, sizeof(arg));
+	if (v) {
+		uint64_t since = strtoull(v, NULL, 10);
+		char ep[200];
 		uint64_t epoch = 0;
 
-		if (lws_get_urlarg_by_name(wsi, "epoch=", ep, sizeof(ep)))
-			epoch = strtoull(ep, NULL, 10);
+		v = lws_get_urlarg_by_name(wsi, "epoch=", ep, sizeof(ep));
+		if (v)
+			epoch = strtoull(v, NULL, 10);
 		if (epoch != api_started_ms || since > ws.head ||
 		    (ws.head > RING && since < ws.head - RING))
 			c->resync = true;
