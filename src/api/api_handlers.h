@@ -16,6 +16,12 @@ int api_route_list_add(struct api_req *req);
 int api_route_list_update(struct api_req *req);
 int api_route_list_delete(struct api_req *req);
 int api_route_audit_get(struct api_req *req);
+int api_route_accounts_get(struct api_req *req);
+int api_route_accounts_add(struct api_req *req);
+int api_route_accounts_update(struct api_req *req);
+int api_route_accounts_delete(struct api_req *req);
+int api_route_accounts_password(struct api_req *req);
+int api_route_me_password(struct api_req *req);
 
 int api_openapi_get(struct api_req *req);
 int api_metrics_get(struct api_req *req);

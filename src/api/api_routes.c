@@ -18,6 +18,9 @@ const struct api_route api_routev[] = {
 	 "Revoke the session's token", NULL, NULL},
 	{"GET", V1 "/me", API_ROLES_ALL, 0, api_route_me,
 	 "The logged-in account", NULL, NULL},
+	{"POST", V1 "/me/password", API_ROLES_ALL, 0, api_route_me_password,
+	 "Change one's own password (ends one's other sessions)",
+	 "old_password:string!, new_password:string!", NULL},
 
 	/* Documents and figures */
 	{"GET", V1 "/openapi.json", API_ROLES_PUBLIC, API_INLINE,
@@ -50,6 +53,22 @@ const struct api_route api_routev[] = {
 	 api_route_list_delete, "Delete an away reason", NULL, NULL},
 
 	/* Administration */
+	{"GET", V1 "/accounts", API_ROLES_ADMIN, 0, api_route_accounts_get,
+	 "Logins", NULL, NULL},
+	{"POST", V1 "/accounts", API_ROLES_ADMIN, 0, api_route_accounts_add,
+	 "Create a login (agent logins name their agent_id)",
+	 "username:string!, password:string!, role:string!, "
+	 "agent_id:integer", NULL},
+	{"PATCH", V1 "/accounts/{id}", API_ROLES_ADMIN, 0,
+	 api_route_accounts_update,
+	 "Change a login's role or agent, or disable it (revokes sessions)",
+	 "role:string, agent_id:integer, disabled:boolean", NULL},
+	{"PUT", V1 "/accounts/{id}/password", API_ROLES_ADMIN, 0,
+	 api_route_accounts_password,
+	 "Reset a login's password (revokes its other sessions)",
+	 "password:string!", NULL},
+	{"DELETE", V1 "/accounts/{id}", API_ROLES_ADMIN, 0,
+	 api_route_accounts_delete, "Delete a login", NULL, NULL},
 	{"GET", V1 "/audit", API_ROLES_ADMIN | API_ROLE_SUPERVISOR, 0,
 	 api_route_audit_get, "The audit log, newest first", NULL,
 	 "limit:integer, before:integer"},

@@ -1,0 +1,191 @@
+/* Agent desktop: state, the incoming card, the call with notes that save
+ * themselves (to the server every few seconds and to localStorage at once,
+ * so a closed tab loses nothing), wrap-up with disposition, today's list. */
+'use strict';
+const A = { me: null, state: 'logged_out', since: Date.now(), iid: null,
+  dirty: false, wrapEnd: 0 };
+const $ = SB.el;
+
+function setState(s, reason, sinceMs) {
+  A.state = s;
+  A.since = sinceMs || Date.now();
+  const el = $('state');
+  el.className = 'state-' + s;
+  el.textContent = s.replace('_', ' ') + (reason ? ' (' + reason + ')' : '');
+}
+
+async function changeState(state) {
+  $('state-err').textContent = '';
+  const body = { state };
+  if (state === 'away') body.reason = $('away-reason').value;
+  try {
+    const r = await SB.api('PUT', '/agents/' + A.me.agent_id + '/state', body);
+    setState(r.state, r.reason, r.since);
+  } catch (e) { $('state-err').textContent = e.message; }
+}
+
+function notesKey(iid) { return 'sb_notes_' + iid; }
+
+async function saveNotes() {
+  if (!A.iid || !A.dirty) return;
+  const text = $('notes').value;
+  A.dirty = false;
+  try {
+    await SB.api('PUT', '/interactions/' + A.iid + '/notes', { notes: text });
+    $('notes-status').textContent = 'saved ' + new Date().toLocaleTimeString();
+  } catch (e) {
+    A.dirty = true;
+    $('notes-status').textContent = 'not saved yet: ' + e.message;
+  }
+}
+
+async function showInteraction(iid) {
+  A.iid = iid;
+  localStorage.setItem('sb_current', String(iid));
+  $('call').classList.remove('hidden');
+  $('call-id').textContent = '#' + iid;
+  let d = null;
+  try { d = await SB.api('GET', '/interactions/' + iid); } catch (e) { /* shown below */ }
+  const local = localStorage.getItem(notesKey(iid));
+  $('notes').value = local !== null ? local : (d && d.notes) || '';
+  if (local !== null && d && local !== d.notes) { A.dirty = true; saveNotes(); }
+  const tb = $('history');
+  tb.innerHTML = '';
+  for (const h of (d && d.previous) || []) {
+    const tr = document.createElement('tr');
+    tr.innerHTML = '<td>' + SB.esc(new Date(h.started_at).toLocaleString()) + '</td><td>' +
+      SB.esc(h.queue) + '</td><td>' + SB.esc(h.agent_id) + '</td><td>' + SB.esc(h.disposition) + '</td>';
+    tb.appendChild(tr);
+  }
+  return d;
+}
+
+function showCard(d) {
+  $('card').classList.remove('hidden');
+  $('card-caller').textContent = d.caller || d.from || 'unknown caller';
+  $('card-vip').classList.toggle('hidden', !d.vip);
+  $('card-customer').textContent = d.customer ? (d.customer.name || '') : '';
+  $('card-queue').textContent = d.queue || '';
+  $('card-wait').textContent = SB.dur(d.waited_s || 0);
+  $('card-ivr').textContent = (d.ivr_path || []).join(' › ') || '—';
+  $('btn-accept').classList.toggle('hidden', !d.can_accept);
+  $('card-status').textContent = 'ringing';
+  A.offered = d.interaction_id || d.id;
+}
+
+function startWrap(secs) {
+  $('wrapup').classList.remove('hidden');
+  A.wrapEnd = secs ? Date.now() + secs * 1000 : 0;
+}
+
+function endContact() {
+  $('card').classList.add('hidden');
+  $('btn-resume').classList.add('hidden');
+  $('btn-hold').classList.remove('hidden');
+}
+
+async function loadToday() {
+  const start = new Date(); start.setHours(0, 0, 0, 0);
+  try {
+    const rows = await SB.api('GET', '/interactions?agent=' + A.me.agent_id +
+      '&from=' + start.getTime());
+    const tb = $('today');
+    tb.innerHTML = '';
+    for (const r of rows) {
+      const tr = document.createElement('tr');
+      tr.innerHTML = '<td>' + SB.esc(new Date(r.started_at).toLocaleTimeString()) + '</td><td>' +
+        SB.esc(r.caller) + '</td><td>' + SB.esc(r.queue) + '</td><td>' + SB.esc(SB.dur(r.talk_s || 0)) +
+        '</td><td>' + SB.esc(r.disposition) + '</td>';
+      tb.appendChild(tr);
+    }
+  } catch (e) { /* the list is a convenience */ }
+}
+
+function onEvent(ev) {
+  const d = ev.data || {};
+  const iid = d.interaction_id || d.id;
+  switch (ev.type) {
+  case 'resync': loadState(); break;
+  case 'agent.state':
+    if (d.agent === A.me.agent_id || ev.agent === A.me.agent_id) setState(d.state, d.reason, d.since);
+    break;
+  case 'interaction.offered': showCard(d); break;
+  case 'interaction.answered':
+    $('card-status').textContent = 'answered';
+    $('card').classList.add('hidden');
+    showInteraction(iid);
+    break;
+  case 'interaction.held':
+    $('btn-hold').classList.add('hidden'); $('btn-resume').classList.remove('hidden'); break;
+  case 'interaction.resumed':
+    $('btn-resume').classList.add('hidden'); $('btn-hold').classList.remove('hidden'); break;
+  case 'interaction.ended': case 'interaction.transferred': case 'interaction.abandoned':
+    endContact();
+    if (iid && iid === A.iid) saveNotes();
+    if (ev.type !== 'interaction.abandoned' && iid === A.iid) startWrap(d.wrapup_s);
+    break;
+  case 'wrapup.started': startWrap(d.seconds || d.wrapup_s); break;
+  case 'wrapup.finished':
+    $('wrapup').classList.add('hidden'); $('call').classList.add('hidden');
+    if (A.iid) localStorage.removeItem(notesKey(A.iid));
+    localStorage.removeItem('sb_current'); A.iid = null; loadToday();
+    break;
+  }
+}
+
+async function loadState() {
+  try {
+    const s = await SB.api('GET', '/agents/' + A.me.agent_id + '/state');
+    setState(s.state, s.reason, s.since);
+    if (s.interaction_id) await showInteraction(s.interaction_id);
+    if (s.state === 'wrap_up') startWrap(s.wrapup_left_s);
+  } catch (e) { $('state-err').textContent = e.message; }
+}
+
+async function init() {
+  A.me = await SB.api('GET', '/me');
+  $('who').textContent = A.me.username;
+  const [reasons, dispositions] = await Promise.all([SB.api('GET', '/away-reasons'),
+    SB.api('GET', '/dispositions')]);
+  for (const r of reasons) $('away-reason').add(new Option(r.label, r.code));
+  for (const r of dispositions) $('disposition').add(new Option(r.label, r.code));
+  const cur = localStorage.getItem('sb_current');
+  if (cur) await showInteraction(Number(cur));
+  await loadState();
+  loadToday();
+  SB.events(onEvent, (up) => { $('conn').textContent = up ? 'live' : 'reconnecting…'; });
+}
+
+$('btn-available').onclick = () => changeState('available');
+$('btn-away').onclick = () => changeState('away');
+$('btn-logout-state').onclick = () => changeState('logged_out');
+$('logout').onclick = SB.logout;
+$('notes').addEventListener('input', () => {
+  if (A.iid) localStorage.setItem(notesKey(A.iid), $('notes').value);
+  A.dirty = true;
+  $('notes-status').textContent = 'saving…';
+});
+$('btn-hold').onclick = () => A.iid && SB.api('POST', '/interactions/' + A.iid + '/hold').catch((e) => alert(e.message));
+$('btn-resume').onclick = () => A.iid && SB.api('POST', '/interactions/' + A.iid + '/resume').catch((e) => alert(e.message));
+$('btn-accept').onclick = () => A.offered && SB.api('POST', '/interactions/' + A.offered + '/accept').catch((e) => alert(e.message));
+$('btn-xfer').onclick = () => {
+  const t = $('xfer-target').value.trim();
+  if (A.iid && t) SB.api('POST', '/interactions/' + A.iid + '/transfer', { target: t }).catch((e) => alert(e.message));
+};
+$('btn-wrap').onclick = async () => {
+  $('wrap-err').textContent = '';
+  if (!A.iid) return;
+  await saveNotes();
+  try {
+    await SB.api('POST', '/interactions/' + A.iid + '/wrapup',
+      { disposition: $('disposition').value, notes: $('notes').value });
+    onEvent({ type: 'wrapup.finished', data: { interaction_id: A.iid } });
+  } catch (e) { $('wrap-err').textContent = e.message; }
+};
+setInterval(saveNotes, 3000);
+setInterval(() => {
+  $('state-time').textContent = SB.dur((Date.now() - A.since) / 1000);
+  if (A.wrapEnd) $('wrap-left').textContent = SB.dur((A.wrapEnd - Date.now()) / 1000) + ' left';
+}, 1000);
+window.addEventListener('beforeunload', () => { if (A.dirty) saveNotes(); });
+init().catch((e) => { $('state-err').textContent = e.message; });
