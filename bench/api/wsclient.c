@@ -184,7 +184,7 @@ static const char *marker;
 static void msg_fanout(struct conn *c, const char *t, size_t n)
 {
 	c->msgs++;
-	if (!c->got && memmem(t, n, marker, strlen(marker))) {
+	if (marker && !c->got && memmem(t, n, marker, strlen(marker))) {
 		c->got = true;
 		c->t_got = now_ms();
 	}
@@ -316,9 +316,9 @@ int main(int argc, char *argv[])
 		char body[128], code[48];
 		double t0, t_end, last = 0;
 
-		marker = code;
 		snprintf(code, sizeof(code), "fanout_%ld", (long)getpid() ^
 			 (long)now_ms());
+		marker = code;
 		snprintf(body, sizeof(body),
 			 "{\"code\":\"%s\",\"label\":\"fan-out test\"}", code);
 		t0 = now_ms();

@@ -143,6 +143,7 @@ int api_route_accounts_update(struct api_req *req)
 	if (dis && json_is_true(dis))
 		api_db_write(NULL, NULL, "UPDATE sessions SET revoked = 1 "
 			     "WHERE account_id = ?", "i", id);
+	api_auth_invalidate();
 	snprintf(obj, sizeof(obj), "account/%lld", (long long)id);
 	api_audit(req, "account.update", obj, json_incref(req->json));
 	return api_reply_json(req, 200, json_pack("{s:I}", "id",
@@ -165,6 +166,7 @@ int api_route_accounts_delete(struct api_req *req)
 		     "i", id);
 	err = api_db_write(NULL, &changes, "DELETE FROM accounts WHERE id = ?",
 			   "i", id);
+	api_auth_invalidate();
 	if (err)
 		return err;
 	if (!changes)
@@ -198,6 +200,7 @@ int api_route_accounts_password(struct api_req *req)
 	api_db_write(NULL, NULL, "UPDATE sessions SET revoked = 1 WHERE "
 		     "account_id = ? AND token_hash <> ?", "it", id,
 		     req->token_hash);
+	api_auth_invalidate();
 	snprintf(obj, sizeof(obj), "account/%lld", (long long)id);
 	api_audit(req, "account.password", obj, NULL);
 	return api_reply_json(req, 200, json_pack("{s:b}", "ok", 1));
@@ -235,5 +238,6 @@ int api_route_me_password(struct api_req *req)
 	api_db_write(NULL, NULL, "UPDATE sessions SET revoked = 1 WHERE "
 		     "account_id = ? AND token_hash <> ?", "it", req->account,
 		     req->token_hash);
+	api_auth_invalidate();
 	return api_reply_json(req, 200, json_pack("{s:b}", "ok", 1));
 }

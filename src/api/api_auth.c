@@ -10,6 +10,8 @@
  * the 6th failure locks the name for LOCK_MS. A success clears the count.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,16 +112,86 @@ bool api_auth_token_get(char *buf, size_t sz, const char *authz,
 	return false;
 }
 
+/*
+ * A small cache of recent session lookups, so that a busy read route does
+ * not hit the database for every request. Any revocation (logout,
+ * disabled login, password change, deleted login) bumps the generation,
+ * which empties the cache at once; expiry is checked on every hit.
+ */
+enum { CACHE = 1024 };
+
+static struct {
+	pthread_mutex_t lock;
+	atomic_uint gen;
+	struct cached {
+		char hash[65];
+		unsigned gen;
+		int64_t account, agent, expires;
+		enum api_role role;
+		char username[64];
+	} v[CACHE];
+} cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+void api_auth_invalidate(void)
+{
+	atomic_fetch_add(&cache.gen, 1);
+}
+
+static unsigned cache_slot(const char *hash)
+{
+	return (unsigned)strtoul((char[]){hash[0], hash[1], hash[2], 0}, NULL,
+				 16) % CACHE;
+}
+
+static bool cache_get(struct api_req *req)
+{
+	struct cached *c = &cache.v[cache_slot(req->token_hash)];
+	bool hit = false;
+
+	pthread_mutex_lock(&cache.lock);
+	if (c->gen == atomic_load(&cache.gen) && c->expires > cc_wall_ms() &&
+	    !strcmp(c->hash, req->token_hash)) {
+		req->account = c->account;
+		req->agent = c->agent;
+		req->role = c->role;
+		memcpy(req->username, c->username, sizeof(req->username));
+		hit = true;
+	}
+	pthread_mutex_unlock(&cache.lock);
+	return hit;
+}
+
+static void cache_put(const struct api_req *req, unsigned gen,
+		      int64_t expires)
+{
+	struct cached *c = &cache.v[cache_slot(req->token_hash)];
+
+	pthread_mutex_lock(&cache.lock);
+	memcpy(c->hash, req->token_hash, sizeof(c->hash));
+	c->gen = gen;
+	c->account = req->account;
+	c->agent = req->agent;
+	c->role = req->role;
+	c->expires = expires;
+	memcpy(c->username, req->username, sizeof(c->username));
+	pthread_mutex_unlock(&cache.lock);
+}
+
 int api_auth_token_lookup(struct api_req *req, const char *token)
 {
+	unsigned gen = atomic_load(&cache.gen);
 	sqlite3_stmt *st;
+	int64_t expires;
 	int err;
 
 	if (strlen(token) != 64)
 		return EACCES;
 	token_hash(req->token_hash, token);
+	if (cache_get(req))
+		return 0;
 	err = api_db_query(&st,
-			   "SELECT a.id, a.username, a.role, a.agent_id "
+			   "SELECT a.id, a.username, a.role, a.agent_id, "
+			   "s.expires_at "
 			   "FROM sessions s JOIN accounts a "
 			   "ON a.id = s.account_id WHERE s.token_hash = ? "
 			   "AND s.revoked = 0 AND s.expires_at > ? "
@@ -138,6 +210,9 @@ int api_auth_token_lookup(struct api_req *req, const char *token)
 			    (const char *)sqlite3_column_text(st, 2)))
 		err = EACCES;
 	req->agent = sqlite3_column_int64(st, 3);
+	expires = sqlite3_column_int64(st, 4);
+	if (!err)
+		cache_put(req, gen, expires);
 out:
 	sqlite3_finalize(st);
 	return err;
@@ -194,6 +269,7 @@ int api_account_password_set(int64_t account, const char *password)
 			   "ti", hash, account);
 	if (!err && !changes)
 		err = ENOENT;
+	api_auth_invalidate();
 	return err;
 }
 
@@ -387,6 +463,7 @@ int api_route_logout(struct api_req *req)
 
 	err = api_db_write(NULL, NULL, "UPDATE sessions SET revoked = 1 "
 			   "WHERE token_hash = ?", "t", req->token_hash);
+	api_auth_invalidate();
 	if (err)
 		return err;
 	api_reply_header(req, "Set-Cookie",

@@ -78,6 +78,8 @@ int api_auth_seed_demo(bool print);
  * fields. Returns 0, or EACCES when missing/unknown/expired/revoked. */
 int api_auth_check(struct api_req *req);
 int api_auth_token_lookup(struct api_req *req, const char *token);
+/* Forgets cached sessions: call after revoking or changing any login. */
+void api_auth_invalidate(void);
 /* The token from the Authorization header or the sb_token cookie. */
 bool api_auth_token_get(char *buf, size_t sz, const char *authz,
 			const char *cookie);

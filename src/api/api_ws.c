@@ -55,6 +55,7 @@ static struct {
 	char *stats;        /* latest figures message */
 	size_t stats_len;
 	json_t *stats_json; /* latest figures */
+	char *stats_data;   /* the same as text */
 	uint64_t stats_gen;
 	struct wsc *clients; /* HTTP thread only */
 	unsigned nclients;
@@ -78,6 +79,7 @@ void api_ws_close(void)
 	for (i = 0; i < RING; i++)
 		free(ws.ring[i].text);
 	free(ws.stats);
+	free(ws.stats_data);
 	json_decref(ws.stats_json);
 	while (ws.clients) {
 		struct wsc *c = ws.clients;
@@ -138,15 +140,18 @@ void api_ws_stats_set(json_t *stats)
 {
 	json_t *msg = json_pack("{s:s,s:I,s:O}", "type", "stats", "at",
 				(json_int_t)cc_wall_ms(), "data", stats);
-	char *text = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
+	char *text = msg ? json_dumps(msg, JSON_COMPACT) : NULL, *data;
 
 	json_decref(msg);
 	if (!text) {
 		json_decref(stats);
 		return;
 	}
+	data = json_dumps(stats, JSON_COMPACT);
 	pthread_mutex_lock(&ws.lock);
 	free(ws.stats);
+	free(ws.stats_data);
+	ws.stats_data = data;
 	ws.stats = text;
 	ws.stats_len = strlen(text);
 	json_decref(ws.stats_json);
@@ -171,8 +176,8 @@ char *api_ws_stats_text(void)
 	char *t = NULL;
 
 	pthread_mutex_lock(&ws.lock);
-	if (ws.stats_json)
-		t = json_dumps(ws.stats_json, JSON_COMPACT);
+	if (ws.stats_data)
+		t = strdup(ws.stats_data);
 	pthread_mutex_unlock(&ws.lock);
 	return t;
 }
