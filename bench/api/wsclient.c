@@ -301,12 +301,14 @@ int main(int argc, char *argv[])
 			if (poll(&pf, 1, 100) <= 0)
 				continue;
 			if (conn_read(&c, msg_print))
-				return c.upgraded ? 0 : 2;
+				break;
 			if (origin && c.upgraded)
-				return 0;
+				break;
 			if (c.upgraded && argc > 5 && !listen_left)
-				return 0;
+				break;
 		}
+		close(c.fd);
+		free(c.buf);
 		return c.upgraded ? 0 : 2;
 	}
 	if (!strcmp(argv[1], "fanout") && argc >= 5) {
@@ -347,8 +349,10 @@ int main(int argc, char *argv[])
 		printf("fanout-clients: %d clients\n", n);
 		printf("fanout-received: %d clients\n", got);
 		printf("fanout-all-ms: %.1f ms\n", last - t0);
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
 			close(cv[i].fd);
+			free(cv[i].buf);
+		}
 		free(cv);
 		return got == n ? 0 : 1;
 	}
@@ -368,6 +372,7 @@ int main(int argc, char *argv[])
 		for (i = 0; i < n; i++) {
 			total += cv[i].msgs;
 			close(cv[i].fd);
+			free(cv[i].buf);
 		}
 		printf("ws-clients: %d clients\n", n);
 		printf("ws-messages: %lu messages\n", total);
