@@ -135,6 +135,41 @@ static struct {
 void api_auth_invalidate(void)
 {
 	atomic_fetch_add(&cache.gen, 1);
+	api_http_wake(); /* event channels recheck their sessions */
+}
+
+unsigned api_auth_gen(void)
+{
+	return atomic_load(&cache.gen);
+}
+
+int64_t api_auth_session_expires(const char *hash)
+{
+	sqlite3_stmt *st;
+	int64_t exp = 0;
+
+	if (api_db_query(&st, "SELECT expires_at FROM sessions WHERE "
+			 "token_hash = ?", "t", hash))
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		exp = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return exp;
+}
+
+bool api_auth_session_valid(const char *hash)
+{
+	sqlite3_stmt *st;
+	bool ok = false;
+
+	if (api_db_query(&st, "SELECT 1 FROM sessions s JOIN accounts a ON "
+			 "a.id = s.account_id WHERE s.token_hash = ? AND "
+			 "s.revoked = 0 AND s.expires_at > ? AND "
+			 "a.disabled = 0", "ti", hash, (int64_t)cc_wall_ms()))
+		return true; /* cannot tell: keep the channel */
+	ok = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return ok;
 }
 
 static unsigned cache_slot(const char *hash)

@@ -80,6 +80,11 @@ int api_auth_check(struct api_req *req);
 int api_auth_token_lookup(struct api_req *req, const char *token);
 /* Forgets cached sessions: call after revoking or changing any login. */
 void api_auth_invalidate(void);
+/* Generation bumped by every invalidation. */
+unsigned api_auth_gen(void);
+/* Whether the session with this token hash is still good (database). */
+bool api_auth_session_valid(const char *hash);
+int64_t api_auth_session_expires(const char *hash);
 /* The token from the Authorization header or the sb_token cookie. */
 bool api_auth_token_get(char *buf, size_t sz, const char *authz,
 			const char *cookie);

@@ -41,6 +41,8 @@ struct wsc {
 	int64_t agent;
 	int64_t account;
 	enum api_role role;
+	char token_hash[65];
+	int64_t expires;     /* ms; the channel closes then */
 	uint64_t last_seq;   /* last event sent or skipped */
 	uint64_t stats_gen;  /* figures generation sent */
 	bool hello_sent;
@@ -59,6 +61,8 @@ static struct {
 	uint64_t stats_gen;
 	struct wsc *clients; /* HTTP thread only */
 	unsigned nclients;
+	unsigned auth_gen;   /* sessions rechecked at this generation */
+	int64_t next_expiry_check;
 	bool inited;
 } ws;
 
@@ -193,10 +197,35 @@ static bool client_pending(const struct wsc *c)
 	       c->stats_gen < ws.stats_gen;
 }
 
+/* Closes channels whose session was revoked or expired (HTTP thread). */
+static void sessions_recheck(void)
+{
+	unsigned gen = api_auth_gen();
+	int64_t now = cc_wall_ms();
+	bool all = gen != ws.auth_gen;
+	struct wsc *c;
+
+	if (!all && now < ws.next_expiry_check)
+		return;
+	ws.auth_gen = gen;
+	ws.next_expiry_check = now + 1000;
+	for (c = ws.clients; c; c = c->next) {
+		if (!c->established)
+			continue;
+		if (c->expires <= now ||
+		    (all && !api_auth_session_valid(c->token_hash))) {
+			c->established = false;
+			lws_set_timeout(c->wsi, PENDING_TIMEOUT_CLOSE_SEND,
+					LWS_TO_KILL_ASYNC);
+		}
+	}
+}
+
 void api_ws_wake(void)
 {
 	struct wsc *c;
 
+	sessions_recheck();
 	pthread_mutex_lock(&ws.lock);
 	for (c = ws.clients; c; c = c->next) {
 		if (c->established && client_pending(c))
@@ -268,6 +297,8 @@ static int client_filter(struct lws *wsi)
 	c->agent = req->agent;
 	c->account = req->account;
 	c->role = req->role;
+	memcpy(c->token_hash, req->token_hash, sizeof(c->token_hash));
+	c->expires = api_auth_session_expires(req->token_hash);
 	pthread_mutex_lock(&ws.lock);
 	c->last_seq = ws.head;
 	v = lws_get_urlarg_by_name(wsi, "since=", arg, sizeof(arg));

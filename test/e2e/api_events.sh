@@ -56,5 +56,18 @@ sb_check "another epoch is told to resync" grep -q '"type":"resync"' "$SB_TMP/l3
 n=$(grep -c '"type":"stats"' "$SB_TMP/l4")
 sb_check "per-second figures arrive ($n in the window)" test "$n" -ge 2
 
+# Logging out closes the channel of that session.
+S2=$(api_login super pwsuper)
+"$WS" listen "$SB_HTTP_PORT" "$S2" "" 1000 20 >"$SB_TMP/l5" &
+lpid=$!
+for ((i = 0; i < 100; i++)); do grep -q hello "$SB_TMP/l5" && break; sleep 0.05; done
+api 200 POST /api/v1/logout "$S2" || sb_fail "logout"
+closed=0
+for ((i = 0; i < 100; i++)); do
+	kill -0 $lpid 2>/dev/null || { closed=1; break; }
+	sleep 0.05
+done
+sb_check "logout closes the session's event channel" test $closed -eq 1
+
 sb_stop
 sb_pass
