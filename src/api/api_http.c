@@ -922,7 +922,8 @@ fail:
 
 void api_stop(void)
 {
-	/* Nothing to drain politely: replies in flight finish or time out. */
+	/* Pages show "server restarting" and reconnect (then resync). */
+	api_event_publish("server.stopping", NULL, 0);
 }
 
 void api_close(void)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/cc.h"
 #include "api_db.h"
 #include "api_handlers.h"
 #include "api_int.h"
@@ -180,4 +181,35 @@ int api_route_audit_get(struct api_req *req)
 	if (err)
 		return err;
 	return api_reply_json(req, 200, api_db_rows(st));
+}
+
+/* Main thread: proves the loop answers, and how fast. */
+static int core_ping(json_t **resultp, const json_t *args)
+{
+	(void)args;
+	*resultp = json_pack("{s:I}", "core_ms", (json_int_t)cc_clock_ms());
+	return *resultp ? 0 : ENOMEM;
+}
+
+int api_route_health(struct api_req *req)
+{
+	uint64_t t0 = cc_clock_ms();
+	json_t *r = NULL;
+	int err;
+
+	err = api_core_call(&r, core_ping, NULL, API_CORE_TIMEOUT_MS);
+	if (err == ETIMEDOUT)
+		return api_reply_error(req, 503, "core_unresponsive", NULL,
+				       "the core loop did not answer within "
+				       "%d ms", API_CORE_TIMEOUT_MS);
+	if (err)
+		return err;
+	json_decref(r);
+	return api_reply_json(req, 200,
+			      json_pack("{s:s,s:I,s:I,s:I}", "status", "ok",
+					"core_roundtrip_ms",
+					(json_int_t)(cc_clock_ms() - t0),
+					"event_seq", (json_int_t)api_ws_seq(),
+					"event_clients",
+					(json_int_t)api_event_clients()));
 }

@@ -23,6 +23,9 @@ const struct api_route api_routev[] = {
 	 "old_password:string!, new_password:string!", NULL},
 
 	/* Documents and figures */
+	{"GET", V1 "/health", API_ROLES_PUBLIC, 0, api_route_health,
+	 "Liveness: the HTTP thread, a worker and the core loop all answer",
+	 NULL, NULL},
 	{"GET", V1 "/openapi.json", API_ROLES_PUBLIC, API_INLINE,
 	 api_openapi_get, "This document", NULL, NULL},
 	{"GET", "/metrics", API_ROLES_PUBLIC, API_INLINE, api_metrics_get,

@@ -73,6 +73,9 @@ sb_check "index page served" test "$code" = 200
 code=$(curl -s --path-as-is -o /dev/null -w '%{http_code}' "$(api_url /../CMakeLists.txt)")
 sb_check "nothing outside web/" test "$code" = 404
 
+sb_check "health answers through the core loop" api 200 GET /api/v1/health
+sb_check "with the round trip measured" test "$(api_field .core_roundtrip_ms)" -ge 0
+
 api 200 POST /api/v1/logout "$ADMIN"
 api 401 GET /api/v1/me "$ADMIN"
 sb_check "logout revokes the token" test "$(api_field .error.code)" = unauthorized
