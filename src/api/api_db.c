@@ -16,111 +16,33 @@
 #include <sqlite3.h>
 #include "core/cc.h"
 #include "api_db.h"
-#include "store_mig.h"
+#include "store/store.h"
 
-static struct {
-	char path[600];
-	pthread_key_t key;
-	pthread_mutex_t wlock;
-	sqlite3 *writer;
-	bool inited;
-} db;
-
-static void reader_free(void *p)
+/* The api module uses the server's store (src/store): its per-thread
+ * readers, and its writer thread for writes (group commit, durable before
+ * the call returns). */
+static struct store *db_store(void)
 {
-	sqlite3_close(p);
-}
-
-static int db_open(sqlite3 **dbp, bool ro)
-{
-	sqlite3 *h = NULL;
-	int rc = sqlite3_open_v2(db.path, &h,
-				 (ro ? SQLITE_OPEN_READONLY
-				     : SQLITE_OPEN_READWRITE |
-					       SQLITE_OPEN_CREATE) |
-					 SQLITE_OPEN_NOMUTEX,
-				 NULL);
-
-	if (rc != SQLITE_OK) {
-		cc_error("api", "open %s: %s", db.path, sqlite3_errmsg(h));
-		sqlite3_close(h);
-		return EIO;
-	}
-	sqlite3_busy_timeout(h, 5000);
-	sqlite3_exec(h, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
-	*dbp = h;
-	return 0;
+	return store_main();
 }
 
 int api_db_init(const char *datadir)
 {
-	sqlite3_stmt *st = NULL;
-	int version = 0, err;
-	size_t i;
-
-	snprintf(db.path, sizeof(db.path), "%s/switchboard.db", datadir);
-	pthread_key_create(&db.key, reader_free);
-	pthread_mutex_init(&db.wlock, NULL);
-	db.inited = true;
-	err = db_open(&db.writer, false);
-	if (err)
-		return err;
-	sqlite3_exec(db.writer, "PRAGMA journal_mode=WAL;"
-		     "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
-	sqlite3_exec(db.writer, "CREATE TABLE IF NOT EXISTS api_schema "
-		     "(version INTEGER NOT NULL)", NULL, NULL, NULL);
-	if (sqlite3_prepare_v2(db.writer, "SELECT max(version) FROM "
-			       "api_schema", -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		version = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	for (i = 0; i < store_migc; i++) {
-		char *errmsg = NULL, ins[64];
-
-		if (store_migv[i].version <= version)
-			continue;
-		snprintf(ins, sizeof(ins), "INSERT INTO api_schema VALUES "
-			 "(%d)", store_migv[i].version);
-		if (sqlite3_exec(db.writer, "BEGIN", NULL, NULL, NULL) ||
-		    sqlite3_exec(db.writer, store_migv[i].sql, NULL, NULL,
-				 &errmsg) ||
-		    sqlite3_exec(db.writer, ins, NULL, NULL, &errmsg) ||
-		    sqlite3_exec(db.writer, "COMMIT", NULL, NULL, &errmsg)) {
-			cc_error("api", "migration %s: %s", store_migv[i].name,
-				 errmsg ? errmsg : "?");
-			sqlite3_free(errmsg);
-			sqlite3_exec(db.writer, "ROLLBACK", NULL, NULL, NULL);
-			return EIO;
-		}
+	(void)datadir;
+	if (!db_store()) {
+		cc_error("api", "the store is not open");
+		return EIO;
 	}
 	return 0;
 }
 
 void api_db_close(void)
 {
-	sqlite3 *r;
-
-	if (!db.inited)
-		return;
-	r = pthread_getspecific(db.key);
-	if (r) {
-		sqlite3_close(r);
-		pthread_setspecific(db.key, NULL);
-	}
-	sqlite3_close(db.writer);
-	db.writer = NULL;
-	pthread_key_delete(db.key);
-	pthread_mutex_destroy(&db.wlock);
-	db.inited = false;
 }
 
 sqlite3 *api_db_reader(void)
 {
-	sqlite3 *r = pthread_getspecific(db.key);
-
-	if (!r && !db_open(&r, true))
-		pthread_setspecific(db.key, r);
-	return r;
+	return store_reader(db_store());
 }
 
 /* Binds args by a type string: 'i' int64, 't' text (NULL -> NULL),
@@ -218,23 +140,27 @@ json_t *api_db_rows(sqlite3_stmt *st)
 	return arr;
 }
 
-int api_db_write(int64_t *rowidp, int *changesp, const char *sql,
-		 const char *types, ...)
+struct write_job {
+	const char *sql;
+	const char *types;
+	va_list *ap;
+	int64_t rowid;
+	int changes;
+};
+
+/* Runs on the writer thread while the calling API thread waits, so the
+ * caller's arguments are still live. */
+static int write_run(sqlite3 *h, void *arg)
 {
+	struct write_job *job = arg;
 	sqlite3_stmt *st = NULL;
-	va_list ap;
 	int err = 0, rc;
 
-	pthread_mutex_lock(&db.wlock);
-	if (sqlite3_prepare_v2(db.writer, sql, -1, &st, NULL) != SQLITE_OK) {
-		cc_error("api", "write: %s: %s", sqlite3_errmsg(db.writer),
-			 sql);
-		err = EIO;
-		goto out;
+	if (sqlite3_prepare_v2(h, job->sql, -1, &st, NULL) != SQLITE_OK) {
+		cc_error("api", "write: %s: %s", sqlite3_errmsg(h), job->sql);
+		return EIO;
 	}
-	va_start(ap, types);
-	err = api_db_bindv(st, types, ap);
-	va_end(ap);
+	err = api_db_bindv(st, job->types, *job->ap);
 	if (err)
 		goto out;
 	rc = sqlite3_step(st);
@@ -242,25 +168,34 @@ int api_db_write(int64_t *rowidp, int *changesp, const char *sql,
 		err = EEXIST;
 	else if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		err = EIO;
-	if (!err && rowidp)
-		*rowidp = sqlite3_last_insert_rowid(db.writer);
-	if (!err && changesp)
-		*changesp = sqlite3_changes(db.writer);
+	if (!err) {
+		job->rowid = sqlite3_last_insert_rowid(h);
+		job->changes = sqlite3_changes(h);
+	}
 out:
 	sqlite3_finalize(st);
-	pthread_mutex_unlock(&db.wlock);
+	return err;
+}
+
+int api_db_write(int64_t *rowidp, int *changesp, const char *sql,
+		 const char *types, ...)
+{
+	struct write_job job = {sql, types, NULL, 0, 0};
+	va_list ap;
+	int err;
+
+	va_start(ap, types);
+	job.ap = &ap;
+	err = store_txn_wait(db_store(), write_run, &job);
+	va_end(ap);
+	if (!err && rowidp)
+		*rowidp = job.rowid;
+	if (!err && changesp)
+		*changesp = job.changes;
 	return err;
 }
 
 int api_db_txn(api_db_txn_h *fn, void *arg)
 {
-	int err;
-
-	pthread_mutex_lock(&db.wlock);
-	sqlite3_exec(db.writer, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-	err = fn(db.writer, arg);
-	sqlite3_exec(db.writer, err ? "ROLLBACK" : "COMMIT", NULL, NULL,
-		     NULL);
-	pthread_mutex_unlock(&db.wlock);
-	return err;
+	return store_txn_wait(db_store(), fn, arg);
 }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <re.h>
 #include "core/cc.h"
+#include "store/store.h"
 #include "api/api.h"
 
 #define SB_VERSION "0.1.0"
@@ -34,6 +35,7 @@ struct module {
 
 /* In dependency order: a module may use those above it. */
 static const struct module modulev[] = {
+	{"store", store_init, NULL, store_module_close},
 	{"api", api_init, api_stop, api_close},
 	{NULL, NULL, NULL, NULL},
 };
