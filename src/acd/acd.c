@@ -301,11 +301,30 @@ static enum acd_agent_state derive_state(const struct agent *a)
 	return a->presence;
 }
 
+/* An agent whose capacities are all zero handles one voice task and no
+ * other channel; otherwise the capacities are as configured. */
 static uint32_t capacity(const struct agent *a, enum acd_channel ch)
 {
-	if (a->cfg.capacity[ch])
-		return a->cfg.capacity[ch];
-	return ch == ACD_CHAT ? 3 : 1;
+	size_t i;
+
+	for (i = 0; i < ACD_CHANNELS; i++) {
+		if (a->cfg.capacity[i])
+			return a->cfg.capacity[ch];
+	}
+	return ch == ACD_VOICE ? 1 : 0;
+}
+
+static bool channel_free(const struct agent *a, enum acd_channel ch);
+
+static bool any_channel_free(const struct agent *a)
+{
+	int ch;
+
+	for (ch = 0; ch < ACD_CHANNELS; ch++) {
+		if (channel_free(a, (enum acd_channel)ch))
+			return true;
+	}
+	return false;
 }
 
 static int64_t strategy_key(struct acd *acd, const struct member *m)
@@ -339,7 +358,7 @@ static int64_t strategy_key(struct acd *acd, const struct member *m)
 static void routable_update(struct acd *acd, struct agent *a)
 {
 	bool r = a->presence == ACD_AVAILABLE && !a->offer &&
-		 !a->wrapup_until;
+		 !a->wrapup_until && any_channel_free(a);
 	size_t i;
 
 	if (r == a->routable)
@@ -427,26 +446,46 @@ static size_t heap_search(const struct heap *h,
 			  bool (*match)(const void *item, const void *ctx),
 			  const void *ctx, size_t limit)
 {
-	size_t frontier[2 * SEARCH_MAX + 2], n = 0, visits = 0;
+	/* The frontier is itself a small binary heap of indices into h. */
+	size_t fr[2 * SEARCH_MAX + 2], n = 0, visits = 0;
 
 	if (!h->n)
 		return HEAP_NONE;
-	frontier[n++] = 0;
+	fr[n++] = 0;
 	while (n && visits < limit) {
-		size_t best = 0, i, idx, c;
+		size_t idx = fr[0], c, i;
 
-		for (i = 1; i < n; i++) {
-			if (h->less(h->v[frontier[i]], h->v[frontier[best]]))
-				best = i;
+		/* pop the best */
+		fr[0] = fr[--n];
+		for (i = 0;;) {
+			size_t l = 2 * i + 1, m = i, tmp;
+
+			if (l < n && h->less(h->v[fr[l]], h->v[fr[m]]))
+				m = l;
+			if (l + 1 < n && h->less(h->v[fr[l + 1]], h->v[fr[m]]))
+				m = l + 1;
+			if (m == i)
+				break;
+			tmp = fr[i];
+			fr[i] = fr[m];
+			fr[m] = tmp;
+			i = m;
 		}
-		idx = frontier[best];
-		frontier[best] = frontier[--n];
 		visits++;
 		if (match(h->v[idx], ctx))
 			return idx;
 		for (c = 2 * idx + 1; c <= 2 * idx + 2 && c < h->n; c++) {
-			if (n < sizeof(frontier) / sizeof(frontier[0]))
-				frontier[n++] = c;
+			if (n == sizeof(fr) / sizeof(fr[0]))
+				break;
+			/* push the child */
+			for (i = n++; i > 0; i = (i - 1) / 2) {
+				size_t p = (i - 1) / 2;
+
+				if (!h->less(h->v[c], h->v[fr[p]]))
+					break;
+				fr[i] = fr[p];
+			}
+			fr[i] = c;
 		}
 	}
 	return HEAP_NONE;
