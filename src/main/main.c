@@ -21,6 +21,7 @@
 #include "core/cc.h"
 #include "store/store.h"
 #include "api/api.h"
+#include "wfm/wfm.h"
 
 #define SB_VERSION "0.1.0"
 
@@ -52,6 +53,9 @@ static int cmd_check_config(int argc, char *argv[]);
 static const struct subcommand subcommandv[] = {
 	{"check-config", cmd_check_config,
 	 "FILE...   validate config files and exit (status 2 if invalid)"},
+	{"staff", wfm_cmd_staff,
+	 "--calls N --interval 30m --aht S --target 80/20 [--patience S] "
+	 "[--shrinkage 30%] [--json]   agents needed (Erlang C / A)"},
 	{NULL, NULL, NULL},
 };
 

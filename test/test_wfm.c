@@ -1,0 +1,129 @@
+/*
+ * Tests of the staffing mathematics: Erlang C against reference values,
+ * stability at thousands of agents, Erlang A against its identities
+ * (infinite patience is Erlang C; every caller is answered or abandons),
+ * the search for the smallest staff, and shrinkage.
+ */
+#include "wfm/wfm.h"
+#include "test.h"
+
+static int erlang_c_reference(void)
+{
+	struct wfm_load load = {100.0 / 1800, 180, 0};
+	struct wfm_target target = {0.80, 20, 0, 0};
+	struct wfm_figures f;
+	unsigned n = 0;
+	int err = 0;
+
+	TEST_ERR(wfm_erlang_c(&f, &load, 13, 20));
+	TEST_NEAR(f.p_wait, 0.2853, 5e-5);
+	TEST_NEAR(f.occupancy, 10.0 / 13, 1e-12);
+	TEST_NEAR(f.asa, 0.28527045 * 180 / 3, 1e-4);
+	TEST_ERR(wfm_required(&n, &load, &target));
+	TEST_EQ(n, 14);
+	/* An ASA target of 5 s needs 15; an occupancy cap of 70 % too. */
+	target.asa_s = 5;
+	TEST_ERR(wfm_required(&n, &load, &target));
+	TEST_EQ(n, 15);
+	target.asa_s = 0;
+	target.max_occupancy = 0.70;
+	TEST_ERR(wfm_required(&n, &load, &target));
+	TEST_EQ(n, 15);
+	/* Unstable: as many agents as erlangs. */
+	TEST_ERR(wfm_erlang_c(&f, &load, 10, 20));
+	TEST_ASSERT(!f.stable);
+	TEST_NEAR(f.p_wait, 1, 0);
+	/* Erlang B by the recursion: B(2, 1) = 0.2. */
+	TEST_NEAR(wfm_erlang_b(2, 1), 0.2, 1e-12);
+out:
+	return err;
+}
+
+static int erlang_c_large_center(void)
+{
+	/* 4,800 erlangs on 5,000 agents: no overflow, sensible figures. */
+	struct wfm_load load = {4800.0 / 300, 300, 0};
+	struct wfm_target target = {0.90, 10, 0, 0};
+	struct wfm_figures f;
+	unsigned n = 0;
+	int err = 0;
+
+	TEST_ERR(wfm_erlang_c(&f, &load, 5000, 20));
+	TEST_ASSERT(isfinite(f.p_wait) && f.p_wait > 0 && f.p_wait < 0.01);
+	TEST_ASSERT(f.sl > 0.99 && f.sl <= 1);
+	TEST_ERR(wfm_required(&n, &load, &target));
+	TEST_ASSERT(n > 4800 && n < 4900);
+out:
+	return err;
+}
+
+static int erlang_a_infinite_patience_is_erlang_c(void)
+{
+	struct wfm_load c = {100.0 / 1800, 180, 0};
+	struct wfm_load a = {100.0 / 1800, 180, 1e9};
+	struct wfm_figures fc, fa;
+	int err = 0;
+
+	TEST_ERR(wfm_erlang_c(&fc, &c, 13, 20));
+	TEST_ERR(wfm_erlang_a(&fa, &a, 13, 20));
+	TEST_NEAR(fa.p_wait, fc.p_wait, 1e-4);
+	TEST_NEAR(fa.sl, fc.sl, 1e-3);
+	TEST_NEAR(fa.asa, fc.asa, 0.05);
+	TEST_NEAR(fa.p_abandon, 0, 1e-5);
+out:
+	return err;
+}
+
+static int erlang_a_identities(void)
+{
+	struct wfm_load load = {100.0 / 1800, 180, 60};
+	struct wfm_figures f, g, far;
+	int err = 0;
+
+	TEST_ERR(wfm_erlang_a(&f, &load, 10, 20));
+	/* Callers hanging up keep an under-staffed center stable and make
+	 * waiting shorter than Erlang C would say. */
+	TEST_ASSERT(f.p_abandon > 0.05 && f.p_abandon < 0.5);
+	TEST_ASSERT(f.p_wait < 1);
+	/* Little's law for abandonment: P(ab) = theta E[W] (exp patience). */
+	TEST_NEAR(f.p_abandon, f.avg_wait / 60, 1e-6);
+	/* Everyone waiting is answered or leaves: SL over an endless
+	 * threshold is 1 - P(abandon). */
+	TEST_ERR(wfm_erlang_a(&far, &load, 10, 1e4));
+	TEST_NEAR(far.sl, 1 - far.p_abandon, 1e-4);
+	/* More agents: less waiting, fewer abandons, better SL. */
+	TEST_ERR(wfm_erlang_a(&g, &load, 12, 20));
+	TEST_ASSERT(g.p_wait < f.p_wait && g.p_abandon < f.p_abandon &&
+		    g.sl > f.sl);
+out:
+	return err;
+}
+
+static int shrinkage_and_bad_input(void)
+{
+	struct wfm_load load = {-1, 180, 0};
+	struct wfm_target target = {0.8, 20, 0, 0};
+	struct wfm_figures f;
+	unsigned n;
+	int err = 0;
+
+	TEST_EQ(wfm_scheduled(14, 0.30), 20);
+	TEST_EQ(wfm_scheduled(14, 0), 14);
+	TEST_EQ(wfm_scheduled(7, 0.30), 10);
+	TEST_EQ(wfm_required(&n, &load, &target), EINVAL);
+	load.rate = 1;
+	target.sl = 1.5;
+	TEST_EQ(wfm_required(&n, &load, &target), EINVAL);
+	TEST_EQ(wfm_erlang_c(&f, &load, 0, 20), EINVAL);
+out:
+	return err;
+}
+
+const struct test_case test_cases[] = {
+	TEST_CASE(erlang_c_reference),
+	TEST_CASE(erlang_c_large_center),
+	TEST_CASE(erlang_a_infinite_patience_is_erlang_c),
+	TEST_CASE(erlang_a_identities),
+	TEST_CASE(shrinkage_and_bad_input),
+};
+TEST_TABLE_END;
