@@ -4,6 +4,8 @@
  * (infinite patience is Erlang C; every caller is answered or abandons),
  * the search for the smallest staff, and shrinkage.
  */
+#include <stdlib.h>
+#include "wfm/sim.h"
 #include "wfm/wfm.h"
 #include "test.h"
 
@@ -119,11 +121,110 @@ out:
 	return err;
 }
 
+/* One queue, Poisson arrivals (100 per 30 min), exponential handling
+ * (180 s), the real routing engine: 10 replications of 9 hours after a
+ * 1-hour warm-up. */
+static void single_queue(struct sim_scenario *sc, unsigned agents,
+			 double patience)
+{
+	size_t i;
+
+	memset(sc, 0, sizeof(*sc));
+	sc->duration = 36000;
+	sc->warmup = 3600;
+	sc->interval = 1800;
+	sc->replications = 10;
+	sc->seed = 1;
+	sc->queuec = 1;
+	snprintf(sc->queuev[0].name, sizeof(sc->queuev[0].name), "q");
+	sc->queuev[0].acd.id = 1;
+	sc->queuev[0].acd.sl_threshold_ms = 20000;
+	for (i = 0; i < SIM_INTERVALS_MAX; i++)
+		sc->queuev[0].rate[i] = 100.0 / 1800;
+	sc->queuev[0].handle.mean = 180;
+	sc->queuev[0].patience = patience;
+	sc->groupc = 1;
+	sc->groupv[0].count = agents;
+	sc->groupv[0].queuec = 1;
+	sc->groupv[0].queuev[0] = 1;
+}
+
+/* Mean and CI of a figure (0 SL %, 1 ASA s, 2 abandonment %). */
+static void figure_ci(const struct sim_result *resv, unsigned n, int which,
+		      double *mean, double *half)
+{
+	double xs[SIM_REPS_MAX];
+	struct acd_figures f;
+	unsigned r;
+
+	for (r = 0; r < n; r++) {
+		acd_figures_compute(&f, &resv[r].total[0]);
+		xs[r] = which == 0 ? f.sl_pct
+			: which == 1 ? f.asa_ms / 1000 : f.abandon_pct;
+	}
+	sim_ci(xs, n, mean, half);
+}
+
+static int simulator_agrees_with_erlang_c(void)
+{
+	struct sim_scenario *sc = calloc(1, sizeof(*sc));
+	struct sim_result *resv = calloc(10, sizeof(*resv));
+	struct wfm_load load = {100.0 / 1800, 180, 0};
+	struct wfm_figures f;
+	double mean, half;
+	int err = 0;
+
+	TEST_ASSERT(sc && resv);
+	single_queue(sc, 14, 0);
+	TEST_ERR(sim_run_all(sc, resv, 2));
+	TEST_ERR(wfm_erlang_c(&f, &load, 14, 20));
+	figure_ci(resv, 10, 0, &mean, &half);
+	TEST_ASSERT(fabs(mean - 100 * f.sl) <= half);
+	figure_ci(resv, 10, 1, &mean, &half);
+	TEST_ASSERT(fabs(mean - f.asa) <= half);
+	TEST_ASSERT(resv[0].total[0].offered > 1500);
+out:
+	free(sc);
+	free(resv);
+	return err;
+}
+
+static int simulator_agrees_with_erlang_a(void)
+{
+	struct sim_scenario *sc = calloc(1, sizeof(*sc));
+	struct sim_result *resv = calloc(10, sizeof(*resv));
+	struct wfm_load load = {100.0 / 1800, 180, 60};
+	struct wfm_figures f;
+	double mean, half;
+	int err = 0;
+
+	TEST_ASSERT(sc && resv);
+	single_queue(sc, 12, 60);
+	TEST_ERR(sim_run_all(sc, resv, 2));
+	TEST_ERR(wfm_erlang_a(&f, &load, 12, 20));
+	figure_ci(resv, 10, 0, &mean, &half);
+	TEST_ASSERT(fabs(mean - 100 * f.sl) <= half);
+	figure_ci(resv, 10, 1, &mean, &half);
+	TEST_ASSERT(fabs(mean - f.asa) <= half);
+	figure_ci(resv, 10, 2, &mean, &half);
+	TEST_ASSERT(fabs(mean - 100 * f.p_abandon) <= half);
+	/* And not with Erlang C, which ignores those who hang up. */
+	TEST_ERR(wfm_erlang_c(&f, &load, 12, 20));
+	figure_ci(resv, 10, 0, &mean, &half);
+	TEST_ASSERT(fabs(mean - 100 * f.sl) > half);
+out:
+	free(sc);
+	free(resv);
+	return err;
+}
+
 const struct test_case test_cases[] = {
 	TEST_CASE(erlang_c_reference),
 	TEST_CASE(erlang_c_large_center),
 	TEST_CASE(erlang_a_infinite_patience_is_erlang_c),
 	TEST_CASE(erlang_a_identities),
 	TEST_CASE(shrinkage_and_bad_input),
+	TEST_CASE(simulator_agrees_with_erlang_c),
+	TEST_CASE(simulator_agrees_with_erlang_a),
 };
 TEST_TABLE_END;

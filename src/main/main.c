@@ -56,6 +56,9 @@ static const struct subcommand subcommandv[] = {
 	{"staff", wfm_cmd_staff,
 	 "--calls N --interval 30m --aht S --target 80/20 [--patience S] "
 	 "[--shrinkage 30%] [--json]   agents needed (Erlang C / A)"},
+	{"simulate", wfm_cmd_simulate,
+	 "--scenario FILE.json [--json] [--threads N]   simulate the center "
+	 "with the real routing engine"},
 	{NULL, NULL, NULL},
 };
 

@@ -69,5 +69,7 @@ unsigned wfm_scheduled(unsigned n, double shrinkage);
 
 /* `switchboard staff ...`: exit status 0, or 2 for bad arguments. */
 int wfm_cmd_staff(int argc, char *argv[]);
+/* `switchboard simulate --scenario FILE.json [--json] [--threads N]`. */
+int wfm_cmd_simulate(int argc, char *argv[]);
 
 #endif

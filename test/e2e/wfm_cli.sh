@@ -38,4 +38,20 @@ sb_check "missing argument named" bad "--aht" \
 	--calls 100 --interval 30m --target 80/20
 sb_check "unknown argument named" bad "--bogus" \
 	--calls 100 --interval 30m --aht 180 --target 80/20 --bogus 1
+
+# The simulator with the real routing engine, on a shipped scenario.
+out=$("$SB_BIN" simulate --scenario "$SB_SRC/data/scenarios/erlang-c.json" --json)
+sb_check "simulate exit 0" test $? -eq 0
+sb_check "simulate reports SL with a CI" \
+	grep -Eq '"service_level_pct":\{"mean":8[0-9.]+,"ci95":[0-9.]+' <<<"$out"
+printf '{"queues": [{"name": "x", "strategy": "fastest"}], "agents": []}' \
+	>"$SB_TMP/bad.json"
+out=$("$SB_BIN" simulate --scenario "$SB_TMP/bad.json" 2>&1)
+sb_check "bad scenario: status 2" test $? -eq 2
+sb_check "bad scenario: JSON path named" \
+	grep -q '\$.queues\[0\].strategy: unknown strategy' <<<"$out"
+sb_check "bad scenario: every problem listed" grep -q '\$.agents:' <<<"$out"
+printf '{"queues": [' >"$SB_TMP/broken.json"
+out=$("$SB_BIN" simulate --scenario "$SB_TMP/broken.json" 2>&1)
+sb_check "not JSON: status 2 with line" test $? -eq 2
 sb_pass
