@@ -4,6 +4,7 @@
  * (infinite patience is Erlang C; every caller is answered or abandons),
  * the search for the smallest staff, and shrinkage.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include "wfm/sim.h"
 #include "wfm/wfm.h"
@@ -218,6 +219,133 @@ out:
 	return err;
 }
 
+static double gauss(unsigned *seed)
+{
+	double u1 = (rand_r(seed) + 1.0) / (RAND_MAX + 2.0);
+	double u2 = (rand_r(seed) + 1.0) / (RAND_MAX + 2.0);
+
+	return sqrt(-2 * log(u1)) * cos(2 * M_PI * u2);
+}
+
+/* Four weeks of 30-minute intervals: a daily curve, weekends at half
+ * volume, noise with sd 3; one Wednesday a holiday with no calls. */
+static void history(double *y, double *truth, bool *hol, size_t n)
+{
+	unsigned seed = 7;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		size_t slot = i % 48, day = i / 48;
+		double base = 10 + 60 * sin(M_PI * slot / 48);
+
+		if (day % 7 >= 5)
+			base *= 0.5;
+		truth[i] = base;
+		y[i] = base + 3 * gauss(&seed);
+		if (y[i] < 0)
+			y[i] = 0;
+		hol[i] = day == 9;
+		if (hol[i])
+			y[i] = 0;
+	}
+}
+
+static int forecast_known_seasonality(void)
+{
+	enum { N = 48 * 28 };
+	double y[N], truth[N], fc[48], mape = 0, mape_unmarked = 0, floor_;
+	bool hol[N];
+	unsigned req[48];
+	struct wfm_target target = {0.8, 20, 0, 0};
+	int err = 0;
+
+	history(y, truth, hol, N);
+	/* The error of knowing the true curve: the noise floor. */
+	floor_ = wfm_mape(y + N - 336, truth + N - 336, NULL, 336);
+	/* Held-out last week, daily and weekly seasonality: close to the
+	 * floor, and far better than daily seasonality alone. */
+	TEST_ERR(wfm_forecast_holdout(&mape, y, hol, N, 48, 336, 336));
+	TEST_ASSERT(mape >= 0 && mape < 1.3 * floor_);
+	TEST_ERR(wfm_forecast_holdout(&mape_unmarked, y, hol, N, 48, 0, 336));
+	TEST_ASSERT(mape_unmarked > 2 * mape);
+	/* Not telling the model about the holiday makes it worse. */
+	TEST_ERR(wfm_forecast_holdout(&mape_unmarked, y, NULL, N, 48, 336,
+				      336));
+	TEST_ASSERT(mape_unmarked > mape);
+	/* Saturday noon is about half of Wednesday noon's forecast. */
+	TEST_ERR(wfm_forecast(fc, 48, y, hol, 48 * 26, 48, 336));
+	TEST_NEAR(fc[24], 35, 6); /* day 26 is a Saturday: 0.5 x 70 */
+	/* Forecast -> staffing curve: more agents at noon than at dawn. */
+	TEST_ERR(wfm_staffing_curve(req, fc, 48, 1800, 180, 0, &target));
+	TEST_ASSERT(req[24] > req[2]);
+	TEST_EQ(wfm_forecast(fc, 48, y, hol, 400, 48, 336), EINVAL);
+out:
+	return err;
+}
+
+static int schedule_covers_known_curve(void)
+{
+	struct wfm_shift_rules r = {16, 0, 0, 0};
+	struct wfm_agent_avail av[10];
+	struct wfm_assignment as[10];
+	unsigned req[48] = {0};
+	int cover[48];
+	size_t i, used = 0;
+	int err = 0;
+
+	for (i = 16; i < 32; i++)
+		req[i] = 6;
+	for (i = 0; i < 10; i++)
+		av[i] = (struct wfm_agent_avail){0, 48, WFM_NO_PREF};
+	TEST_ERR(wfm_schedule(as, cover, req, 48, &r, av, 10));
+	for (i = 0; i < 48; i++)
+		TEST_EQ(cover[i], (int)req[i]);
+	for (i = 0; i < 10; i++)
+		used += as[i].assigned;
+	TEST_EQ(used, 6);
+	/* With a lunch hour to place, staffing never falls short by more
+	 * than the lunches can explain, and an agent only available in the
+	 * evening is never given the day shift. */
+	r = (struct wfm_shift_rules){18, 2, 6, 10};
+	av[9] = (struct wfm_agent_avail){30, 48, WFM_NO_PREF};
+	TEST_ERR(wfm_schedule(as, cover, req, 48, &r, av, 10));
+	for (i = 16; i < 32; i++)
+		TEST_ASSERT(cover[i] >= 5);
+	TEST_ASSERT(!as[9].assigned || as[9].start >= 30);
+	r.lunch_latest = 17;
+	TEST_EQ(wfm_schedule(as, cover, req, 48, &r, av, 10), EINVAL);
+out:
+	return err;
+}
+
+static int adherence_planned_and_unplanned(void)
+{
+	const uint8_t plan[8] = {WFM_WORK, WFM_WORK, WFM_WORK, WFM_WORK,
+				 WFM_BREAK, WFM_WORK, WFM_WORK, WFM_WORK};
+	struct wfm_state_span spans[] = {
+		{0, 4000, WFM_SPAN_WORKING, false},
+		{4000, 5000, WFM_SPAN_AWAY, true},
+		{5000, 6000, WFM_SPAN_AWAY, false},
+		{6000, 8000, WFM_SPAN_WORKING, false},
+	};
+	struct wfm_adherence ad;
+	int err = 0;
+
+	TEST_ASSERT(wfm_reason_planned("lunch"));
+	TEST_ASSERT(!wfm_reason_planned("technical problem"));
+	TEST_ERR(wfm_adherence(&ad, plan, 8, 0, 1000, spans, 4));
+	TEST_EQ(ad.scheduled_ms, 8000);
+	TEST_EQ(ad.adherent_ms, 7000);
+	TEST_EQ(ad.unplanned_ms, 1000);
+	TEST_NEAR(ad.pct, 87.5, 1e-9);
+	/* Working through a scheduled break is out of adherence too. */
+	spans[1].kind = WFM_SPAN_WORKING;
+	TEST_ERR(wfm_adherence(&ad, plan, 8, 0, 1000, spans, 4));
+	TEST_EQ(ad.adherent_ms, 6000);
+out:
+	return err;
+}
+
 const struct test_case test_cases[] = {
 	TEST_CASE(erlang_c_reference),
 	TEST_CASE(erlang_c_large_center),
@@ -226,5 +354,8 @@ const struct test_case test_cases[] = {
 	TEST_CASE(shrinkage_and_bad_input),
 	TEST_CASE(simulator_agrees_with_erlang_c),
 	TEST_CASE(simulator_agrees_with_erlang_a),
+	TEST_CASE(forecast_known_seasonality),
+	TEST_CASE(schedule_covers_known_curve),
+	TEST_CASE(adherence_planned_and_unplanned),
 };
 TEST_TABLE_END;

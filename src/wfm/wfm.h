@@ -23,6 +23,8 @@
 #define SB_WFM_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 struct wfm_load {
 	double rate;      /* arrivals per second */
@@ -66,6 +68,76 @@ int wfm_required(unsigned *np, const struct wfm_load *load,
 /* Staff to schedule so that n are on the phones after shrinkage (a
  * fraction in [0, 1)). */
 unsigned wfm_scheduled(unsigned n, double shrinkage);
+
+/* Forecast h intervals after y[0..n) (double-seasonal Holt-Winters; m1
+ * intervals a day, m2 a week or 0); hol marks holidays (may be NULL).
+ * Needs two seasonal cycles of history. */
+int wfm_forecast(double *out, size_t h, const double *y, const bool *hol,
+		 size_t n, size_t m1, size_t m2);
+/* Mean absolute percentage error over non-skipped, non-zero actuals;
+ * -1 when none. */
+double wfm_mape(const double *actual, const double *pred, const bool *skip,
+		size_t n);
+/* Fits on all but the last h intervals and reports the MAPE on them. */
+int wfm_forecast_holdout(double *mapep, const double *y, const bool *hol,
+			 size_t n, size_t m1, size_t m2, size_t h);
+/* Agents required per interval for a forecast of calls per interval. */
+int wfm_staffing_curve(unsigned *reqv, const double *calls, size_t n,
+		       double interval_s, double aht, double patience,
+		       const struct wfm_target *target);
+
+/* --- Schedules ------------------------------------------------------ */
+
+enum { WFM_NO_PREF = (size_t)-1 };
+
+struct wfm_shift_rules {
+	size_t length;         /* intervals, lunch included */
+	size_t lunch_len;      /* intervals; 0: no lunch */
+	size_t lunch_earliest; /* lunch start, intervals after shift start */
+	size_t lunch_latest;
+};
+
+struct wfm_agent_avail {
+	size_t from, to;       /* may work in intervals [from, to) */
+	size_t pref_start;     /* preferred start or WFM_NO_PREF */
+};
+
+struct wfm_assignment {
+	bool assigned;
+	size_t start, lunch;   /* lunch: offset from start */
+};
+
+/* Assigns at most one shift per agent to cover req[0..n); cover gets the
+ * resulting agents per interval. */
+int wfm_schedule(struct wfm_assignment *outv, int *cover,
+		 const unsigned *req, size_t n,
+		 const struct wfm_shift_rules *r,
+		 const struct wfm_agent_avail *avv, size_t agents);
+
+/* --- Adherence ------------------------------------------------------ */
+
+enum wfm_activity { WFM_OFF = 0, WFM_WORK, WFM_BREAK };
+
+enum wfm_span_kind { WFM_SPAN_LOGGED_OUT, WFM_SPAN_WORKING, WFM_SPAN_AWAY };
+
+/* One stretch of an agent's state history (times in ms). WORKING covers
+ * available, reserved, busy and wrap-up. */
+struct wfm_state_span {
+	int64_t start, end;
+	enum wfm_span_kind kind;
+	bool planned; /* away for a planned reason */
+};
+
+struct wfm_adherence {
+	int64_t scheduled_ms, adherent_ms, unplanned_ms;
+	double pct; /* -1 when nothing was scheduled */
+};
+
+/* Away reasons that are planned: break, lunch, training, meeting. */
+bool wfm_reason_planned(const char *reason);
+int wfm_adherence(struct wfm_adherence *out, const uint8_t *plan, size_t n,
+		  int64_t day_start, int64_t interval_ms,
+		  const struct wfm_state_span *spanv, size_t spanc);
 
 /* `switchboard staff ...`: exit status 0, or 2 for bad arguments. */
 int wfm_cmd_staff(int argc, char *argv[]);
