@@ -9,7 +9,7 @@ packages=(
 	libre-dev librem-dev libsqlite3-dev sqlite3 libwebsockets-dev
 	libjansson-dev libsodium-dev libsndfile1-dev libespeak-ng-dev espeak-ng
 	libsamplerate0-dev
-	sip-tester baresip curl wrk chromium sox libclang-rt-14-dev
+	sip-tester baresip curl jq wrk chromium sox libclang-rt-14-dev
 )
 
 missing=()

@@ -6,6 +6,7 @@
  */
 #include "api_int.h"
 #include "api_handlers.h"
+#include "wfm/wfm.h"
 
 #define V1 "/api/v1"
 
@@ -34,6 +35,19 @@ const struct api_route api_routev[] = {
 	 api_route_stats_live,
 	 "Live figures per queue and agent (refreshed every second)", NULL,
 	 NULL},
+
+	/* Workforce planning */
+	{"POST", V1 "/wfm/staff", API_ROLES_MANAGE, 0, wfm_api_staff,
+	 "Staffing table (Erlang C, or Erlang A with patience_s)",
+	 "calls:number!, interval_s:number!, aht_s:number!, sl_pct:number!, "
+	 "threshold_s:number!, patience_s:number, shrinkage_pct:number, "
+	 "asa_s:number, max_occupancy_pct:number", NULL},
+	{"POST", V1 "/wfm/simulate", API_ROLES_MANAGE, 0, wfm_api_simulate,
+	 "Simulate a scenario with the real routing engine (figures with 95 %"
+	 " confidence intervals)", "scenario:object!", NULL},
+	{"GET", V1 "/wfm/forecast", API_ROLES_MANAGE, 0, wfm_api_forecast,
+	 "Tomorrow's contacts and required agents per 30 minutes for a queue,"
+	 " from the last 28 days", NULL, "queue"},
 
 	/* Managed lists */
 	{"GET", V1 "/dispositions", API_ROLES_ALL, 0, api_route_list_get,

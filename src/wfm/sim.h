@@ -66,4 +66,12 @@ int sim_run_all(const struct sim_scenario *sc, struct sim_result *resv,
 /* Mean and half-width of the 95 % confidence interval (Student t). */
 void sim_ci(const double *xv, size_t n, double *meanp, double *halfp);
 
+/* Parses a scenario (see sim_cmd.c); returns the number of problems and
+ * sets *problemsp (new reference) to [{path, message}]. */
+typedef struct json_t json_t;
+int wfm_scenario_parse(struct sim_scenario *sc, const json_t *root,
+		       json_t **problemsp);
+/* Runs the replications; the figures per queue with 95 % CIs, or NULL. */
+json_t *wfm_simulate_json(const struct sim_scenario *sc, unsigned threads);
+
 #endif

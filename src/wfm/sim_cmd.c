@@ -29,17 +29,19 @@
 
 struct parse {
 	int problems;
+	json_t *list; /* [{path, message}] */
 	char skills[64][32];
 	size_t skillc;
 };
 
 static void problem(struct parse *p, const char *path, const char *what)
 {
-	fprintf(stderr, "simulate: %s: %s\n", path, what);
+	json_array_append_new(p->list, json_pack("{s:s, s:s}", "path", path,
+						 "message", what));
 	p->problems++;
 }
 
-static double num(struct parse *p, json_t *o, const char *key,
+static double num(struct parse *p, const json_t *o, const char *key,
 		  const char *path, double def, double lo, double hi)
 {
 	json_t *v = json_object_get(o, key);
@@ -224,20 +226,18 @@ static void parse_group(struct parse *p, struct sim_scenario *sc, json_t *ja,
 	}
 }
 
-/* Reads a scenario file; prints every problem; returns their count or -1
- * when the file is not JSON. */
-static int wfm_scenario_load(struct sim_scenario *sc, const char *path)
+int wfm_scenario_parse(struct sim_scenario *sc, const json_t *root,
+		       json_t **problemsp)
 {
 	struct parse p = {0};
-	json_error_t jerr;
-	json_t *root = json_load_file(path, 0, &jerr), *v, *x;
+	json_t *v, *x;
 	size_t i;
 
 	memset(sc, 0, sizeof(*sc));
-	if (!root) {
-		fprintf(stderr, "simulate: %s:%d:%d: %s\n", path, jerr.line,
-			jerr.column, jerr.text);
-		return -1;
+	p.list = json_array();
+	if (!json_is_object(root)) {
+		problem(&p, "$", "a scenario is a JSON object");
+		goto out;
 	}
 	sc->duration = num(&p, root, "duration_s", "$", 28800, 900, 86400);
 	sc->warmup = num(&p, root, "warmup_s", "$", 0, 0, 86400);
@@ -268,7 +268,11 @@ static int wfm_scenario_load(struct sim_scenario *sc, const char *path)
 			parse_group(&p, sc, x, i);
 		sc->groupc = json_array_size(v);
 	}
-	json_decref(root);
+out:
+	if (problemsp)
+		*problemsp = p.list;
+	else
+		json_decref(p.list);
 	return p.problems;
 }
 
@@ -285,26 +289,73 @@ static double fig(const struct acd_counts *c, int which)
 	}
 }
 
-int wfm_cmd_simulate(int argc, char *argv[])
+json_t *wfm_simulate_json(const struct sim_scenario *sc, unsigned threads)
 {
 	static const char *names[] = {"service_level_pct", "asa_s",
 				      "abandon_pct", "offered"};
+	struct sim_result *resv = calloc(sc->replications, sizeof(*resv));
+	double xs[SIM_REPS_MAX], mean, half;
+	json_t *out = NULL;
+	size_t q, r;
+	int w;
+
+	if (!resv || sim_run_all(sc, resv, threads))
+		goto out;
+	out = json_pack("{s:i, s:[]}", "replications",
+			(json_int_t)sc->replications, "queues");
+	for (q = 0; q < sc->queuec; q++) {
+		json_t *jq = json_pack("{s:s}", "name", sc->queuev[q].name);
+
+		for (w = 0; w < 4; w++) {
+			for (r = 0; r < sc->replications; r++)
+				xs[r] = fig(&resv[r].total[q], w);
+			sim_ci(xs, sc->replications, &mean, &half);
+			json_object_set_new(jq, names[w],
+					    json_pack("{s:f, s:f}", "mean",
+						      mean, "ci95",
+						      isfinite(half) ? half
+								     : 0.0));
+		}
+		json_array_append_new(json_object_get(out, "queues"), jq);
+	}
+	for (r = 0; r < sc->replications; r++)
+		xs[r] = resv[r].staffed_s > 0
+				? 100 * resv[r].busy_s / resv[r].staffed_s
+				: 0;
+	sim_ci(xs, sc->replications, &mean, &half);
+	json_object_set_new(out, "occupancy_pct",
+			    json_pack("{s:f, s:f}", "mean", mean, "ci95",
+				      isfinite(half) ? half : 0.0));
+out:
+	free(resv);
+	return out;
+}
+
+static void print_ci(const char *name, json_t *o)
+{
+	printf("  %-18s %10.2f +- %.2f\n", name,
+	       json_real_value(json_object_get(o, "mean")),
+	       json_real_value(json_object_get(o, "ci95")));
+}
+
+int wfm_cmd_simulate(int argc, char *argv[])
+{
 	struct sim_scenario *sc = calloc(1, sizeof(*sc));
-	struct sim_result *resv = NULL;
 	const char *file = NULL;
 	unsigned threads = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 	bool json = false;
-	json_t *out = NULL;
-	double xs[SIM_REPS_MAX], mean, half;
-	size_t q, r;
-	int i, w, status = 0;
+	json_t *root = NULL, *problems = NULL, *out = NULL, *jq, *v;
+	json_error_t jerr;
+	const char *key;
+	size_t i;
+	int status = 0;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--scenario") && i + 1 < argc)
+	for (i = 1; i < (size_t)argc; i++) {
+		if (!strcmp(argv[i], "--scenario") && i + 1 < (size_t)argc)
 			file = argv[++i];
 		else if (!strcmp(argv[i], "--json"))
 			json = true;
-		else if (!strcmp(argv[i], "--threads") && i + 1 < argc)
+		else if (!strcmp(argv[i], "--threads") && i + 1 < (size_t)argc)
 			threads = (unsigned)atoi(argv[++i]);
 		else {
 			fprintf(stderr, "simulate: unknown argument '%s'; "
@@ -319,58 +370,50 @@ int wfm_cmd_simulate(int argc, char *argv[])
 		status = 2;
 		goto out;
 	}
-	if (!sc || wfm_scenario_load(sc, file) != 0) {
+	root = json_load_file(file, 0, &jerr);
+	if (!root) {
+		fprintf(stderr, "simulate: %s:%d:%d: %s\n", file, jerr.line,
+			jerr.column, jerr.text);
 		status = 2;
 		goto out;
 	}
-	resv = calloc(sc->replications, sizeof(*resv));
-	if (!resv || sim_run_all(sc, resv, threads)) {
+	if (!sc || wfm_scenario_parse(sc, root, &problems)) {
+		json_array_foreach(problems, i, v)
+			fprintf(stderr, "simulate: %s: %s\n",
+				json_string_value(json_object_get(v, "path")),
+				json_string_value(json_object_get(v,
+								  "message")));
+		status = 2;
+		goto out;
+	}
+	out = wfm_simulate_json(sc, threads);
+	if (!out) {
 		fprintf(stderr, "simulate: the simulation failed\n");
 		status = 1;
 		goto out;
 	}
-	out = json_pack("{s:i, s:[]}", "replications",
-			(json_int_t)sc->replications, "queues");
-	if (!json)
-		printf("%d replications, 95 %% confidence intervals\n",
-		       sc->replications);
-	for (q = 0; q < sc->queuec; q++) {
-		json_t *jq = json_pack("{s:s}", "name", sc->queuev[q].name);
-
-		if (!json)
-			printf("queue %s\n", sc->queuev[q].name);
-		for (w = 0; w < 4; w++) {
-			for (r = 0; r < sc->replications; r++)
-				xs[r] = fig(&resv[r].total[q], w);
-			sim_ci(xs, sc->replications, &mean, &half);
-			json_object_set_new(jq, names[w],
-					    json_pack("{s:f, s:f}", "mean",
-						      mean, "ci95",
-						      isfinite(half) ? half
-								     : 0.0));
-			if (!json)
-				printf("  %-18s %10.2f +- %.2f\n", names[w],
-				       mean, half);
-		}
-		json_array_append_new(json_object_get(out, "queues"), jq);
-	}
-	for (r = 0; r < sc->replications; r++)
-		xs[r] = resv[r].staffed_s > 0
-				? 100 * resv[r].busy_s / resv[r].staffed_s
-				: 0;
-	sim_ci(xs, sc->replications, &mean, &half);
-	json_object_set_new(out, "occupancy_pct",
-			    json_pack("{s:f, s:f}", "mean", mean, "ci95",
-				      isfinite(half) ? half : 0.0));
 	if (json) {
 		json_dumpf(out, stdout, JSON_COMPACT);
 		printf("\n");
+		goto out;
 	}
-	else
-		printf("occupancy_pct %10.2f +- %.2f\n", mean, half);
+	printf("%u replications, 95 %% confidence intervals\n",
+	       sc->replications);
+	json_array_foreach(json_object_get(out, "queues"), i, jq)
+	{
+		printf("queue %s\n",
+		       json_string_value(json_object_get(jq, "name")));
+		json_object_foreach(jq, key, v)
+		{
+			if (json_is_object(v))
+				print_ci(key, v);
+		}
+	}
+	print_ci("occupancy_pct", json_object_get(out, "occupancy_pct"));
 out:
+	json_decref(root);
+	json_decref(problems);
 	json_decref(out);
-	free(resv);
 	free(sc);
 	return status;
 }

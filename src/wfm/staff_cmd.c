@@ -91,6 +91,39 @@ static void row_json(json_t *rows, const struct wfm_figures *f, bool patience)
 	json_array_append_new(rows, o);
 }
 
+json_t *wfm_staff_json(const struct wfm_load *load,
+		       const struct wfm_target *target, double shrinkage,
+		       int *errp)
+{
+	unsigned n, lo, hi, i;
+	json_t *rows, *out;
+	int err;
+
+	err = wfm_required(&n, load, target);
+	if (err) {
+		*errp = err;
+		return NULL;
+	}
+	lo = n > 3 ? n - 3 : 1;
+	if (load->patience <= 0 && lo <= floor(load->rate * load->aht))
+		lo = (unsigned)floor(load->rate * load->aht) + 1;
+	hi = n + 3;
+	rows = json_array();
+	for (i = lo; i <= hi; i++) {
+		struct wfm_figures f;
+
+		if (!wfm_figures(&f, load, i, target->threshold_s))
+			row_json(rows, &f, load->patience > 0);
+	}
+	out = json_pack("{s:i, s:o}", "recommended_agents", (json_int_t)n,
+			"rows", rows);
+	if (shrinkage > 0)
+		json_object_set_new(out, "scheduled_agents",
+				    json_integer(wfm_scheduled(n, shrinkage)));
+	*errp = 0;
+	return out;
+}
+
 int wfm_cmd_staff(int argc, char *argv[])
 {
 	struct wfm_load load = {0};
@@ -211,10 +244,8 @@ int wfm_cmd_staff(int argc, char *argv[])
 
 		if (wfm_figures(&f, &load, i, target.threshold_s))
 			continue;
-		if (json) {
-			row_json(rows, &f, load.patience > 0);
+		if (json)
 			continue;
-		}
 		printf("%6u %8.4f %9.1f %7.1f%% %8.1f%%", i, f.p_wait, f.asa,
 		       100 * f.sl, 100 * f.occupancy);
 		if (load.patience > 0)
@@ -223,16 +254,12 @@ int wfm_cmd_staff(int argc, char *argv[])
 		printf("%s\n", i == n ? "  <- recommended" : "");
 	}
 	if (json) {
-		json_t *out = json_pack("{s:i, s:o}", "recommended_agents",
-					(json_int_t)n, "rows", rows);
+		json_t *out = wfm_staff_json(&load, &target, shrink, &err);
 
-		if (shrink > 0)
-			json_object_set_new(out, "scheduled_agents",
-					    json_integer(wfm_scheduled(n,
-								       shrink)));
 		json_dumpf(out, stdout, JSON_COMPACT);
 		printf("\n");
 		json_decref(out);
+		json_decref(rows);
 		return 0;
 	}
 	json_decref(rows);

@@ -139,6 +139,19 @@ int wfm_adherence(struct wfm_adherence *out, const uint8_t *plan, size_t n,
 		  int64_t day_start, int64_t interval_ms,
 		  const struct wfm_state_span *spanv, size_t spanc);
 
+/* The staffing table as JSON {recommended_agents, [scheduled_agents],
+ * rows}; NULL with *errp set when no staff meets the target. */
+typedef struct json_t json_t;
+json_t *wfm_staff_json(const struct wfm_load *load,
+		       const struct wfm_target *target, double shrinkage,
+		       int *errp);
+
+/* API handlers (rows in src/api/api_routes.c). */
+struct api_req;
+int wfm_api_staff(struct api_req *req);
+int wfm_api_simulate(struct api_req *req);
+int wfm_api_forecast(struct api_req *req);
+
 /* `switchboard staff ...`: exit status 0, or 2 for bad arguments. */
 int wfm_cmd_staff(int argc, char *argv[]);
 /* `switchboard simulate --scenario FILE.json [--json] [--threads N]`. */

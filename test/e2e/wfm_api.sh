@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Workforce planning through the API: staffing table, a simulation with the
+# real routing engine, a forecast from interactions in the store; roles and
+# bad input.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_api.sh"
+
+sb_start --demo
+sb_wait_log 'demo login admin' 20 || sb_fail "demo accounts not printed"
+SUPER=$(api_login super pwsuper)
+AGENT=$(api_login 1001 pw1001)
+
+staff='{"calls":100,"interval_s":1800,"aht_s":180,"sl_pct":80,"threshold_s":20}'
+sb_check "staff: 200" api 200 POST /api/v1/wfm/staff "$SUPER" "$staff"
+sb_check "staff: 14 agents" test "$(api_field .recommended_agents)" = 14
+sb_check "staff: P(wait) of 13 agents" \
+	test "$(api_field '.rows[] | select(.agents == 13) | .p_wait * 10000 | round')" = 2853
+sb_check "staff: agents may not plan" api 403 POST /api/v1/wfm/staff "$AGENT" "$staff"
+sb_check "staff: SL above 100 refused" api 400 POST /api/v1/wfm/staff "$SUPER" \
+	'{"calls":100,"interval_s":1800,"aht_s":180,"sl_pct":120,"threshold_s":20}'
+sb_check "staff: the field is named" test "$(api_field .error.field)" = sl_pct
+sb_check "staff: missing field refused" api 400 POST /api/v1/wfm/staff "$SUPER" \
+	'{"calls":100,"interval_s":1800,"sl_pct":80,"threshold_s":20}'
+
+scen=$(cat "$SB_SRC/data/scenarios/erlang-c.json")
+sb_check "simulate: 200" api 200 POST /api/v1/wfm/simulate "$SUPER" "{\"scenario\":$scen}"
+sb_check "simulate: SL with CI" \
+	test "$(api_field '.queues[0].service_level_pct.ci95 > 0')" = true
+sb_check "simulate: bad scenario 400" api 400 POST /api/v1/wfm/simulate "$SUPER" \
+	'{"scenario":{"queues":[{"name":"x","strategy":"fastest"}],"agents":[]}}'
+sb_check "simulate: problem path named" \
+	test "$(api_field .error.field)" = '$.queues[0].strategy'
+sb_check "simulate: every problem listed" \
+	test "$(api_field '.problems | length')" -ge 3
+
+# Four weeks of history for the forecast, written into the store.
+sb_check "forecast: no history 422" api 422 GET "/api/v1/wfm/forecast?queue=sales" "$SUPER"
+now=$(($(date +%s) * 1000))
+midnight=$((now - now % 86400000))
+sqlite3 "$SB_DATA/switchboard.db" "PRAGMA busy_timeout=5000;
+WITH RECURSIVE d(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM d WHERE n < 28),
+s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < 47),
+k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 3)
+INSERT INTO interactions(channel, queue, created_at, talk_ms)
+SELECT 'voice', 'sales', $midnight - d.n * 86400000 + s.n * 1800000 + k.n,
+	170000 FROM d, s, k WHERE k.n = 1 OR (s.n >= 16 AND s.n < 36);" ||
+	sb_fail "could not write history"
+sb_check "forecast: 200" api 200 GET "/api/v1/wfm/forecast?queue=sales" "$SUPER"
+sb_check "forecast: 48 intervals" test "$(api_field '.calls | length')" = 48
+sb_check "forecast: busy hours forecast higher" \
+	test "$(api_field '.calls[20] > .calls[4]')" = true
+sb_check "forecast: required agents per interval" \
+	test "$(api_field '.required_agents[20] >= .required_agents[4]')" = true
+sb_check "forecast: queue required" api 400 GET /api/v1/wfm/forecast "$SUPER"
+sb_stop
+sb_pass
