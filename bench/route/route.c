@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <re.h>
 #include "acd/acd.h"
+#include "core/cc.h"
 
 enum { QUEUES = 200, SKILLS = 50, CALLS_MAX = 3000000 };
 
@@ -51,13 +52,7 @@ struct sim {
 
 static double urand(struct sim *s)
 {
-	uint64_t x = s->rng;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	s->rng = x;
-	return ((x >> 11) + 0.5) / 9007199254740992.0;
+	return cc_rand_unit(&s->rng);
 }
 
 static double expo(struct sim *s, double mean)

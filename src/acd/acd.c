@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <re.h>
+#include "core/cc.h"
 #include "acd_int.h"
 
 enum { SEARCH_MAX = 256, EXCLUDE_MAX = 8, RETRY_MS = 5000,
@@ -154,17 +155,6 @@ int acd_strategy_decode(enum acd_strategy *sp, const char *name)
 		}
 	}
 	return EINVAL;
-}
-
-static uint64_t rng_next(struct acd *acd)
-{
-	uint64_t x = acd->rng;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	acd->rng = x;
-	return x;
 }
 
 static void decide(struct acd *acd, enum acd_decision_type type,
@@ -347,7 +337,7 @@ static int64_t strategy_key(struct acd *acd, const struct member *m)
 	case ACD_HIGHEST_SKILL:
 		return -(int64_t)m->level;
 	case ACD_RANDOM:
-		return (int64_t)(rng_next(acd) >> 1);
+		return (int64_t)(cc_rand_next(&acd->rng) >> 1);
 	case ACD_RING_ALL:
 	case ACD_TOP_DOWN:
 	default:

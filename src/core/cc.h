@@ -40,6 +40,13 @@ uint64_t cc_clock_ms(void);
 /* Wall clock, milliseconds since the Unix epoch: for records. */
 int64_t cc_wall_ms(void);
 
+/* --- Pseudo-random numbers (reproducible, not secret) ------------------ */
+
+/* xorshift64: the next value from *state (a zero state is seeded). */
+uint64_t cc_rand_next(uint64_t *state);
+/* Uniform in (0, 1). */
+double cc_rand_unit(uint64_t *state);
+
 /* --- Configuration ----------------------------------------------------- */
 
 /*

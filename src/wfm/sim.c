@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <re.h>
+#include "core/cc.h"
 #include "sim.h"
 
 enum ev_kind { EV_ARRIVAL, EV_END, EV_ABANDON, EV_SHIFT_ON, EV_SHIFT_OFF,
@@ -40,13 +41,7 @@ struct run {
 
 static double urand(struct run *r)
 {
-	uint64_t x = r->rng;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	r->rng = x;
-	return ((x >> 11) + 0.5) / 9007199254740992.0;
+	return cc_rand_unit(&r->rng);
 }
 
 static double expo(struct run *r, double mean)
