@@ -48,6 +48,15 @@ const struct api_route api_routev[] = {
 	{"GET", V1 "/wfm/forecast", API_ROLES_MANAGE, 0, wfm_api_forecast,
 	 "Tomorrow's contacts and required agents per 30 minutes for a queue,"
 	 " from the last 28 days", NULL, "queue"},
+	{"POST", V1 "/wfm/schedule", API_ROLES_MANAGE, 0, wfm_api_schedule,
+	 "Assign shifts covering a day's required agents per interval (saved,"
+	 " replacing that day's); answers the shifts and the coverage",
+	 "day:integer!, interval_s:integer, required:array!, "
+	 "shift_length_s:integer!, lunch_s:integer, lunch_earliest_s:integer, "
+	 "lunch_latest_s:integer, agents:array!", NULL},
+	{"GET", V1 "/wfm/adherence", API_ROLES_MANAGE, 0, wfm_api_adherence,
+	 "Schedule adherence per agent for a day (planned and unplanned "
+	 "away)", NULL, "day"},
 
 	/* Managed lists */
 	{"GET", V1 "/dispositions", API_ROLES_ALL, 0, api_route_list_get,

@@ -151,6 +151,8 @@ struct api_req;
 int wfm_api_staff(struct api_req *req);
 int wfm_api_simulate(struct api_req *req);
 int wfm_api_forecast(struct api_req *req);
+int wfm_api_schedule(struct api_req *req);
+int wfm_api_adherence(struct api_req *req);
 
 /* `switchboard staff ...`: exit status 0, or 2 for bad arguments. */
 int wfm_cmd_staff(int argc, char *argv[]);

@@ -191,3 +191,302 @@ out:
 	free(y);
 	return err;
 }
+
+enum { DAY_MS = 86400000, MINUTES = 1440 };
+
+struct schedule_job {
+	int64_t day;
+	size_t interval_s;
+	const struct wfm_assignment *asv;
+	const int64_t *agentv;
+	size_t agents;
+	const struct wfm_shift_rules *rules;
+};
+
+/* Replaces the day's shifts in one transaction: all or nothing. */
+static int schedule_save(sqlite3 *db, void *arg)
+{
+	const struct schedule_job *j = arg;
+	sqlite3_stmt *st = NULL;
+	size_t a;
+	int err = 0;
+
+	if (sqlite3_prepare_v2(db, "DELETE FROM wfm_shifts WHERE day = ?",
+			       -1, &st, NULL) != SQLITE_OK)
+		return EIO;
+	sqlite3_bind_int64(st, 1, j->day);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		err = EIO;
+	sqlite3_finalize(st);
+	if (err || sqlite3_prepare_v2(db, "INSERT INTO wfm_shifts(agent_id, "
+				      "day, start_s, length_s, "
+				      "lunch_start_s, lunch_len_s, "
+				      "created_at) VALUES (?, ?, ?, ?, ?, ?, "
+				      "?)", -1, &st, NULL) != SQLITE_OK)
+		return EIO;
+	for (a = 0; a < j->agents && !err; a++) {
+		const struct wfm_assignment *as = &j->asv[a];
+		size_t iv = j->interval_s;
+
+		if (!as->assigned)
+			continue;
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, j->agentv[a]);
+		sqlite3_bind_int64(st, 2, j->day);
+		sqlite3_bind_int64(st, 3, (int64_t)(as->start * iv));
+		sqlite3_bind_int64(st, 4, (int64_t)(j->rules->length * iv));
+		if (j->rules->lunch_len)
+			sqlite3_bind_int64(st, 5, (int64_t)((as->start +
+							     as->lunch) * iv));
+		else
+			sqlite3_bind_null(st, 5);
+		sqlite3_bind_int64(st, 6, (int64_t)(j->rules->lunch_len * iv));
+		sqlite3_bind_int64(st, 7, cc_wall_ms());
+		if (sqlite3_step(st) != SQLITE_DONE)
+			err = EIO;
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
+static int int_field(int64_t *vp, struct api_req *req, const json_t *o,
+		     const char *name, int64_t def, int64_t lo, int64_t hi)
+{
+	json_t *v = json_object_get(o, name);
+
+	if (!v) {
+		*vp = def;
+		return 0;
+	}
+	*vp = json_integer_value(v);
+	if (!json_is_integer(v) || *vp < lo || *vp > hi)
+		return api_reply_error(req, 400, "out_of_range", name,
+				       "%s must be a whole number from %lld "
+				       "to %lld", name, (long long)lo,
+				       (long long)hi);
+	return 0;
+}
+
+/*
+ * POST /wfm/schedule {day, interval_s, required: [agents per interval],
+ * shift_length_s, lunch_s, lunch_earliest_s, lunch_latest_s,
+ * agents: [{agent_id, from_s, to_s, pref_start_s}]}
+ */
+int wfm_api_schedule(struct api_req *req)
+{
+	const json_t *b = api_req_body(req), *jreq, *jag, *v;
+	struct wfm_shift_rules rules = {0};
+	struct wfm_agent_avail *avv = NULL;
+	struct wfm_assignment *asv = NULL;
+	struct schedule_job job = {0};
+	int64_t day, iv, len, lunch, le, ll, *agentv = NULL;
+	unsigned *reqv = NULL;
+	int *cover = NULL;
+	size_t n, na, i;
+	json_t *out, *jas, *jcov;
+	int err;
+
+	if ((err = int_field(&day, req, b, "day", 0, 0, INT64_MAX)) ||
+	    (err = int_field(&iv, req, b, "interval_s", 1800, 300, 3600)) ||
+	    (err = int_field(&len, req, b, "shift_length_s", 0, 1, 86400)) ||
+	    (err = int_field(&lunch, req, b, "lunch_s", 0, 0, 7200)) ||
+	    (err = int_field(&le, req, b, "lunch_earliest_s", 0, 0, 86400)) ||
+	    (err = int_field(&ll, req, b, "lunch_latest_s", le, 0, 86400)))
+		return err;
+	if (day % DAY_MS)
+		return api_reply_error(req, 400, "invalid", "day", "day must "
+				       "be a midnight UTC in ms");
+	if (86400 % iv || len % iv || lunch % iv || le % iv || ll % iv)
+		return api_reply_error(req, 400, "invalid", "interval_s",
+				       "times must be whole intervals of "
+				       "interval_s, which must divide a day");
+	jreq = json_object_get(b, "required");
+	jag = json_object_get(b, "agents");
+	n = (size_t)(86400 / iv);
+	if (json_array_size(jreq) != n)
+		return api_reply_error(req, 400, "invalid", "required",
+				       "required must have %zu numbers (one "
+				       "per interval of the day)", n);
+	na = json_array_size(jag);
+	if (!na || na > 5000)
+		return api_reply_error(req, 400, "invalid", "agents",
+				       "agents must list 1 to 5000 agents");
+	rules.length = (size_t)(len / iv);
+	rules.lunch_len = (size_t)(lunch / iv);
+	rules.lunch_earliest = (size_t)(le / iv);
+	rules.lunch_latest = (size_t)(ll / iv);
+	reqv = calloc(n, sizeof(*reqv));
+	cover = calloc(n, sizeof(*cover));
+	avv = calloc(na, sizeof(*avv));
+	asv = calloc(na, sizeof(*asv));
+	agentv = calloc(na, sizeof(*agentv));
+	if (!reqv || !cover || !avv || !asv || !agentv) {
+		err = ENOMEM;
+		goto out;
+	}
+	json_array_foreach(jreq, i, v)
+	{
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > 100000) {
+			err = api_reply_error(req, 400, "invalid", "required",
+					      "required[%zu] must be a whole "
+					      "number of agents", i);
+			goto out;
+		}
+		reqv[i] = (unsigned)json_integer_value(v);
+	}
+	json_array_foreach(jag, i, v)
+	{
+		int64_t id, from, to, pref;
+
+		if ((err = int_field(&id, req, v, "agent_id", 0, 1,
+				     INT64_MAX)) ||
+		    (err = int_field(&from, req, v, "from_s", 0, 0, 86400)) ||
+		    (err = int_field(&to, req, v, "to_s", 86400, 0, 86400)) ||
+		    (err = int_field(&pref, req, v, "pref_start_s", -1, -1,
+				     86400)))
+			goto out;
+		agentv[i] = id;
+		avv[i].from = (size_t)((from + iv - 1) / iv);
+		avv[i].to = (size_t)(to / iv);
+		avv[i].pref_start = pref < 0 ? WFM_NO_PREF : (size_t)(pref / iv);
+	}
+	err = wfm_schedule(asv, cover, reqv, n, &rules, avv, na);
+	if (err) {
+		err = api_reply_error(req, 400, "invalid", "lunch_latest_s",
+				      "the lunch must fit inside the shift");
+		goto out;
+	}
+	job = (struct schedule_job){day, (size_t)iv, asv, agentv, na, &rules};
+	err = store_txn_wait(store_main(), schedule_save, &job);
+	if (err)
+		goto out;
+	jas = json_array();
+	jcov = json_array();
+	for (i = 0; i < na; i++) {
+		if (asv[i].assigned)
+			json_array_append_new(jas, json_pack(
+				"{s:I, s:I, s:I, s:I}", "agent_id",
+				(json_int_t)agentv[i], "start_s",
+				(json_int_t)(asv[i].start * (size_t)iv),
+				"end_s", (json_int_t)((asv[i].start +
+						       rules.length) *
+						      (size_t)iv),
+				"lunch_start_s", (json_int_t)(rules.lunch_len
+					? (asv[i].start + asv[i].lunch) *
+						  (size_t)iv : 0)));
+	}
+	for (i = 0; i < n; i++)
+		json_array_append_new(jcov, json_integer(cover[i]));
+	out = json_pack("{s:I, s:o, s:o, s:O}", "day", (json_int_t)day,
+			"shifts", jas, "coverage", jcov, "required", jreq);
+	err = api_reply_json(req, 200, out);
+out:
+	free(reqv);
+	free(cover);
+	free(avv);
+	free(asv);
+	free(agentv);
+	return err;
+}
+
+static enum wfm_span_kind span_kind(const char *state)
+{
+	if (!strcmp(state, "away"))
+		return WFM_SPAN_AWAY;
+	if (!strcmp(state, "logged_out"))
+		return WFM_SPAN_LOGGED_OUT;
+	return WFM_SPAN_WORKING;
+}
+
+/* Adherence of one agent on one day against its stored shift. */
+static json_t *agent_adherence(sqlite3 *db, int64_t agent, int64_t day,
+			       int64_t start_s, int64_t len_s,
+			       int64_t lunch_s, int64_t lunch_len_s)
+{
+	struct wfm_state_span spans[1024];
+	uint8_t plan[MINUTES] = {0};
+	struct wfm_adherence ad;
+	sqlite3_stmt *st = NULL;
+	size_t n = 0, m;
+
+	for (m = 0; m < MINUTES; m++) {
+		int64_t s = (int64_t)m * 60;
+
+		if (s >= start_s && s < start_s + len_s)
+			plan[m] = lunch_len_s && s >= lunch_s &&
+						  s < lunch_s + lunch_len_s
+					  ? WFM_BREAK
+					  : WFM_WORK;
+	}
+	if (sqlite3_prepare_v2(db, "SELECT started_at, coalesce(ended_at, ?3),"
+			       " state, coalesce(reason, '') FROM "
+			       "agent_state_history WHERE agent_id = ?1 AND "
+			       "started_at < ?3 AND coalesce(ended_at, ?3) > "
+			       "?2 ORDER BY started_at", -1, &st,
+			       NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, agent);
+		sqlite3_bind_int64(st, 2, day);
+		sqlite3_bind_int64(st, 3, day + DAY_MS);
+		while (n < 1024 && sqlite3_step(st) == SQLITE_ROW) {
+			const char *state = (const char *)sqlite3_column_text(
+				st, 2);
+			const char *reason = (const char *)
+				sqlite3_column_text(st, 3);
+
+			spans[n].start = sqlite3_column_int64(st, 0);
+			spans[n].end = sqlite3_column_int64(st, 1);
+			spans[n].kind = span_kind(state ? state : "");
+			spans[n].planned = wfm_reason_planned(reason);
+			n++;
+		}
+	}
+	sqlite3_finalize(st);
+	if (wfm_adherence(&ad, plan, MINUTES, day, 60000, spans, n))
+		return NULL;
+	return json_pack("{s:I, s:I, s:I, s:I, s:f}", "agent_id",
+			 (json_int_t)agent, "scheduled_s",
+			 (json_int_t)(ad.scheduled_ms / 1000), "adherent_s",
+			 (json_int_t)(ad.adherent_ms / 1000),
+			 "unplanned_away_s",
+			 (json_int_t)(ad.unplanned_ms / 1000),
+			 "adherence_pct", ad.pct);
+}
+
+/* GET /wfm/adherence?day=MS: every scheduled agent of that day. */
+int wfm_api_adherence(struct api_req *req)
+{
+	const char *q = api_req_query(req, "day");
+	sqlite3 *db = store_reader(store_main());
+	sqlite3_stmt *st = NULL;
+	json_t *list;
+	char *end;
+	int64_t day;
+
+	day = q ? strtoll(q, &end, 10) : -1;
+	if (!q || *end || day < 0 || day % DAY_MS)
+		return api_reply_error(req, 400, "invalid", "day", "day must "
+				       "be a midnight UTC in ms");
+	if (!db || sqlite3_prepare_v2(db, "SELECT agent_id, start_s, "
+				      "length_s, coalesce(lunch_start_s, 0), "
+				      "lunch_len_s FROM wfm_shifts WHERE day "
+				      "= ? ORDER BY agent_id", -1, &st,
+				      NULL) != SQLITE_OK)
+		return EIO;
+	sqlite3_bind_int64(st, 1, day);
+	list = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *a = agent_adherence(db, sqlite3_column_int64(st, 0), day,
+					    sqlite3_column_int64(st, 1),
+					    sqlite3_column_int64(st, 2),
+					    sqlite3_column_int64(st, 3),
+					    sqlite3_column_int64(st, 4));
+
+		if (a)
+			json_array_append_new(list, a);
+	}
+	sqlite3_finalize(st);
+	return api_reply_json(req, 200, json_pack("{s:I, s:o}", "day",
+						  (json_int_t)day, "agents",
+						  list));
+}

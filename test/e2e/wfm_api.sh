@@ -52,5 +52,36 @@ sb_check "forecast: busy hours forecast higher" \
 sb_check "forecast: required agents per interval" \
 	test "$(api_field '.required_agents[20] >= .required_agents[4]')" = true
 sb_check "forecast: queue required" api 400 GET /api/v1/wfm/forecast "$SUPER"
+
+# Shifts for tomorrow covering 2 agents from 08:00 to 16:00, then
+# adherence against the state history.
+day=$((midnight + 86400000))
+req=$(for s in $(seq 0 47); do if [ $s -ge 16 ] && [ $s -lt 32 ]; then echo 2; else echo 0; fi; done | paste -sd, -)
+body="{\"day\":$day,\"required\":[$req],\"shift_length_s\":28800,\"agents\":[{\"agent_id\":1001},{\"agent_id\":1002},{\"agent_id\":1003,\"from_s\":57600},{\"agent_id\":1004}]}"
+sb_check "schedule: 200" api 200 POST /api/v1/wfm/schedule "$SUPER" "$body"
+sb_check "schedule: two shifts" test "$(api_field '.shifts | length')" = 2
+sb_check "schedule: coverage meets the requirement" \
+	test "$(api_field '[.coverage, .required] | transpose | all(.[0] == .[1])')" = true
+sb_check "schedule: 08:00 starts" test "$(api_field '.shifts[0].start_s')" = 28800
+sb_check "schedule: the evening-only agent is not used" \
+	test "$(api_field '[.shifts[].agent_id] | index(1003)')" = null
+who=$(api_field '.shifts[0].agent_id')
+sb_check "schedule: agents may not" api 403 POST /api/v1/wfm/schedule "$AGENT" "$body"
+sb_check "schedule: wrong number of intervals" api 400 POST /api/v1/wfm/schedule "$SUPER" \
+	"{\"day\":$day,\"required\":[1,2],\"shift_length_s\":28800,\"agents\":[{\"agent_id\":1001}]}"
+sb_check "schedule: the field is named" test "$(api_field .error.field)" = required
+h=3600000
+sqlite3 "$SB_DATA/switchboard.db" "PRAGMA busy_timeout=5000;
+INSERT INTO agent_state_history(agent_id, state, reason, started_at, ended_at)
+VALUES ($who, 'available', NULL, $((day + 8 * h)), $((day + 14 * h))),
+       ($who, 'away', 'technical problem', $((day + 14 * h)), $((day + 15 * h))),
+       ($who, 'busy', NULL, $((day + 15 * h)), $((day + 16 * h)));" ||
+	sb_fail "could not write state history"
+sb_check "adherence: 200" api 200 GET "/api/v1/wfm/adherence?day=$day" "$SUPER"
+sb_check "adherence: 87.5 % for the agent" \
+	test "$(api_field ".agents[] | select(.agent_id == $who) | .adherence_pct")" = 87.5
+sb_check "adherence: an hour unplanned" \
+	test "$(api_field ".agents[] | select(.agent_id == $who) | .unplanned_away_s")" = 3600
+sb_check "adherence: bad day refused" api 400 GET "/api/v1/wfm/adherence?day=12" "$SUPER"
 sb_stop
 sb_pass

@@ -1,0 +1,13 @@
+-- Workforce planning: the shifts the scheduler assigned, one per agent per
+-- day (times in seconds from the day's midnight UTC).
+CREATE TABLE wfm_shifts (
+	id INTEGER PRIMARY KEY,
+	agent_id INTEGER NOT NULL,
+	day INTEGER NOT NULL,             -- ms since the epoch, midnight UTC
+	start_s INTEGER NOT NULL,
+	length_s INTEGER NOT NULL,
+	lunch_start_s INTEGER,            -- from midnight; NULL: no lunch
+	lunch_len_s INTEGER NOT NULL DEFAULT 0,
+	created_at INTEGER NOT NULL,
+	UNIQUE (agent_id, day)
+);
