@@ -46,8 +46,9 @@ const struct api_route api_routev[] = {
 	 "Simulate a scenario with the real routing engine (figures with 95 %"
 	 " confidence intervals)", "scenario:object!", NULL},
 	{"GET", V1 "/wfm/forecast", API_ROLES_MANAGE, 0, wfm_api_forecast,
-	 "Tomorrow's contacts and required agents per 30 minutes for a queue,"
-	 " from the last 28 days", NULL, "queue"},
+	 "Tomorrow's contacts, handle time and required agents per 30 "
+	 "minutes for a queue (or the center), from the last 28 days", NULL,
+	 "queue"},
 	{"POST", V1 "/wfm/schedule", API_ROLES_MANAGE, 0, wfm_api_schedule,
 	 "Assign shifts covering a day's required agents per interval (saved,"
 	 " replacing that day's); answers the shifts and the coverage",

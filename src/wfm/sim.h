@@ -21,8 +21,11 @@ struct sim_dist_cfg {
 	size_t valuec;
 };
 
+enum { SIM_SAMPLES_MAX = 1024 };
+
 struct sim_queue {
 	char name[32];
+	double samples[SIM_SAMPLES_MAX]; /* empirical handle times */
 	struct acd_queue_cfg acd;
 	double rate[SIM_INTERVALS_MAX]; /* arrivals per second by interval */
 	struct sim_dist_cfg handle;

@@ -12,6 +12,8 @@
  *               "sl_threshold_s": 20, "skill": "support", "min_level": 1,
  *               "calls_per_interval": 100,      (or a list by interval)
  *               "handle": {"dist": "exponential", "mean_s": 180},
+ *                          (or lognormal with sd_s, or empirical with
+ *                           "values_s": [...] sampled at random)
  *               "patience_s": 60, "wrapup_s": 0}],
  *   "agents": [{"count": 14, "skills": {"support": 5},
  *               "queues": ["support"], "start_s": 0, "end_s": 0}]
@@ -159,11 +161,37 @@ static void parse_queue(struct parse *p, struct sim_scenario *sc, json_t *jq,
 			q->handle.kind = SIM_EXP;
 		else if (!strcmp(dist, "lognormal"))
 			q->handle.kind = SIM_LOGNORMAL;
+		else if (!strcmp(dist, "empirical")) {
+			json_t *vals = json_object_get(h, "values_s"), *x;
+			char at[128];
+
+			q->handle.kind = SIM_EMPIRICAL;
+			q->handle.values = q->samples;
+			snprintf(at, sizeof(at), "%s.values_s", hp);
+			if (!json_is_array(vals) || !json_array_size(vals) ||
+			    json_array_size(vals) > SIM_SAMPLES_MAX)
+				problem(p, at, "must list 1 to 1024 handle "
+					"times");
+			json_array_foreach(vals, i, x)
+			{
+				if (i >= SIM_SAMPLES_MAX)
+					break;
+				if (!json_is_number(x) ||
+				    json_number_value(x) <= 0) {
+					problem(p, at, "handle times must be "
+						"positive numbers");
+					break;
+				}
+				q->samples[q->handle.valuec++] =
+					json_number_value(x);
+			}
+		}
 		else {
 			char at[128];
 
 			snprintf(at, sizeof(at), "%s.dist", hp);
-			problem(p, at, "must be exponential or lognormal");
+			problem(p, at, "must be exponential, lognormal or "
+				"empirical");
 		}
 	}
 }

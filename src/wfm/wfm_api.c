@@ -110,44 +110,49 @@ out:
 	return err;
 }
 
-/* Contacts of a queue per 30-minute interval over the last 28 days (up to
- * today's midnight UTC) from the interactions table, then a forecast of
- * tomorrow with its held-out error and the staffing curve. */
+/* Contacts and handle time per 30-minute interval over the last 28 days
+ * (up to today's midnight UTC) from the interactions table, for one queue
+ * or (no queue given) the whole center; then tomorrow's forecast of both,
+ * the held-out error of the volume forecast and the staffing curve. */
 int wfm_api_forecast(struct api_req *req)
 {
 	enum { SLOT_MS = 1800000, SLOTS = 48 * 28 };
 	const char *queue = api_req_query(req, "queue");
 	sqlite3 *db = store_reader(store_main());
 	sqlite3_stmt *st = NULL;
-	double *y = NULL, fc[48], mape = -1, aht = 0;
+	double *y = NULL, *h = NULL, fc[48], fh[48], mape = -1, aht = 0;
 	struct wfm_target target = {0.8, 20, 0, 0};
 	unsigned req48[48];
 	int64_t end, start;
-	json_t *out, *jf, *jr;
+	json_t *out, *jf, *jh, *jr;
 	size_t i, n = 0;
 	int err = 0;
 
-	if (!queue || !*queue)
-		return api_reply_error(req, 400, "missing", "queue",
-				       "queue is required");
+	if (queue && !*queue)
+		queue = NULL;
 	if (!db)
 		return EIO;
 	end = cc_wall_ms() - cc_wall_ms() % (24LL * 3600 * 1000);
 	start = end - (int64_t)SLOTS * SLOT_MS;
 	y = calloc(SLOTS, sizeof(*y));
-	if (!y)
-		return ENOMEM;
+	h = calloc(SLOTS, sizeof(*h));
+	if (!y || !h) {
+		err = ENOMEM;
+		goto out;
+	}
 	if (sqlite3_prepare_v2(db, "SELECT (created_at - ?1) / 1800000, "
 			       "count(*), avg(coalesce(talk_ms, 0) + "
 			       "coalesce(hold_ms, 0) + coalesce(wrapup_ms, "
-			       "0)) FROM interactions WHERE queue = ?2 AND "
-			       "created_at >= ?1 AND created_at < ?3 GROUP "
-			       "BY 1", -1, &st, NULL) != SQLITE_OK) {
+			       "0)) FROM interactions WHERE (?2 IS NULL OR "
+			       "queue = ?2) AND created_at >= ?1 AND "
+			       "created_at < ?3 GROUP BY 1", -1, &st,
+			       NULL) != SQLITE_OK) {
 		err = EIO;
 		goto out;
 	}
 	sqlite3_bind_int64(st, 1, start);
-	sqlite3_bind_text(st, 2, queue, -1, SQLITE_STATIC);
+	if (queue)
+		sqlite3_bind_text(st, 2, queue, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, end);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		int64_t slot = sqlite3_column_int64(st, 0);
@@ -156,39 +161,52 @@ int wfm_api_forecast(struct api_req *req)
 		if (slot < 0 || slot >= SLOTS)
 			continue;
 		y[slot] = c;
-		aht += sqlite3_column_double(st, 2) * c;
+		h[slot] = sqlite3_column_double(st, 2) / 1000;
+		aht += h[slot] * c;
 		n += (size_t)c;
 	}
 	sqlite3_finalize(st);
 	if (n < 100) {
 		err = api_reply_error(req, 422, "not_enough_history", "queue",
-				      "queue %s has %zu contacts in the last "
-				      "28 days; a forecast needs at least "
-				      "100", queue, n);
+				      "%s has %zu contacts in the last 28 "
+				      "days; a forecast needs at least 100",
+				      queue ? queue : "the center", n);
 		goto out;
 	}
-	aht = aht / (double)n / 1000;
+	aht = aht / (double)n;
 	if (aht <= 0)
 		aht = 180;
+	/* Intervals without contacts have no handle time: the mean. */
+	for (i = 0; i < SLOTS; i++) {
+		if (y[i] == 0 || h[i] <= 0)
+			h[i] = aht;
+	}
 	wfm_forecast_holdout(&mape, y, NULL, SLOTS, 48, 336, 336);
 	err = wfm_forecast(fc, 48, y, NULL, SLOTS, 48, 336);
 	if (!err)
-		err = wfm_staffing_curve(req48, fc, 48, 1800, aht, 0, &target);
+		err = wfm_forecast(fh, 48, h, NULL, SLOTS, 48, 336);
+	for (i = 0; !err && i < 48; i++) {
+		err = wfm_staffing_curve(&req48[i], &fc[i], 1, 1800,
+					 fh[i] > 0 ? fh[i] : aht, 0, &target);
+	}
 	if (err)
 		goto out;
 	jf = json_array();
+	jh = json_array();
 	jr = json_array();
 	for (i = 0; i < 48; i++) {
 		json_array_append_new(jf, json_real(fc[i]));
+		json_array_append_new(jh, json_real(fh[i]));
 		json_array_append_new(jr, json_integer(req48[i]));
 	}
-	out = json_pack("{s:s, s:I, s:i, s:f, s:f, s:o, s:o}", "queue", queue,
-			"day_start", (json_int_t)end, "interval_s", 1800,
-			"aht_s", aht, "mape_pct", mape, "calls", jf,
-			"required_agents", jr);
+	out = json_pack("{s:s, s:I, s:i, s:f, s:f, s:o, s:o, s:o}", "queue",
+			queue ? queue : "*", "day_start", (json_int_t)end,
+			"interval_s", 1800, "aht_s", aht, "mape_pct", mape,
+			"calls", jf, "handle_s", jh, "required_agents", jr);
 	err = api_reply_json(req, 200, out);
 out:
 	free(y);
+	free(h);
 	return err;
 }
 

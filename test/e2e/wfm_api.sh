@@ -51,7 +51,13 @@ sb_check "forecast: busy hours forecast higher" \
 	test "$(api_field '.calls[20] > .calls[4]')" = true
 sb_check "forecast: required agents per interval" \
 	test "$(api_field '.required_agents[20] >= .required_agents[4]')" = true
-sb_check "forecast: queue required" api 400 GET /api/v1/wfm/forecast "$SUPER"
+sb_check "forecast: handle time per interval" \
+	test "$(api_field '.handle_s[20] | round')" = 170
+sb_check "forecast: the whole center without a queue" \
+	api 200 GET /api/v1/wfm/forecast "$SUPER"
+sb_check "forecast: center is every queue" test "$(api_field .queue)" = '*'
+sb_check "forecast: unknown queue has no history" \
+	api 422 GET "/api/v1/wfm/forecast?queue=nope" "$SUPER"
 
 # Shifts for tomorrow covering 2 agents from 08:00 to 16:00, then
 # adherence against the state history.
