@@ -79,3 +79,78 @@ SB.el('whatif').addEventListener('submit', async (e) => {
     SB.el('sim-err').textContent = err.message;
   }
 });
+
+/* Free scenarios: both text areas start as the single-queue scenario. */
+SB.el('scen-a').value = JSON.stringify(scenario(14, 'longest_idle'), null, 1);
+SB.el('scen-b').value = JSON.stringify(scenario(13, 'longest_idle'), null, 1);
+
+SB.el('scen').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  SB.el('scen-err').textContent = '';
+  let a, b;
+  try {
+    a = JSON.parse(SB.el('scen-a').value);
+    b = JSON.parse(SB.el('scen-b').value);
+  } catch (err) {
+    SB.el('scen-err').textContent = 'not JSON: ' + err.message;
+    return;
+  }
+  try {
+    const [ra, rb] = await Promise.all([SB.api('POST', '/wfm/simulate', { scenario: a }),
+      SB.api('POST', '/wfm/simulate', { scenario: b })]);
+    /* A figure with no data (nobody answered or abandoned) is -1. */
+    const f = (x) => !x ? '–' : x.mean < 0 ? 'no data' : x.mean.toFixed(2) + ' ± ' + x.ci95.toFixed(2);
+    const keys = [['Service level %', 'service_level_pct'], ['ASA s', 'asa_s'],
+      ['Abandoned %', 'abandon_pct'], ['Offered', 'offered']];
+    SB.el('scen-rows').innerHTML = ra.queues.map((qa) => {
+      const qb = rb.queues.find((q) => q.name === qa.name) || {};
+      return keys.map(([label, k]) => '<tr><td>' + SB.esc(qa.name) + '</td><td>' + label +
+        '</td><td>' + f(qa[k]) + '</td><td>' + f(qb[k]) + '</td></tr>').join('');
+    }).join('');
+  } catch (err) {
+    SB.el('scen-err').textContent = err.message + (err.field ? ' (' + err.field + ')' : '');
+  }
+});
+
+SB.el('fc').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  SB.el('fc-err').textContent = '';
+  const q = SB.el('fc-queue').value.trim();
+  try {
+    const r = await SB.api('GET', '/wfm/forecast' + (q ? '?queue=' + encodeURIComponent(q) : ''));
+    SB.el('fc-info').textContent = 'AHT ' + r.aht_s.toFixed(0) + ' s; error on the last week (MAPE) ' +
+      (r.mape_pct < 0 ? 'n/a' : r.mape_pct.toFixed(1) + ' %');
+    const c = SB.el('fc-chart'), g = c.getContext('2d'), w = c.width, h = c.height;
+    const maxC = Math.max(1, ...r.calls), maxA = Math.max(1, ...r.required_agents);
+    const bw = (w - 40) / r.calls.length;
+    g.clearRect(0, 0, w, h);
+    g.fillStyle = '#8ab';
+    r.calls.forEach((v, i) => { const bh = (h - 30) * v / maxC; g.fillRect(30 + i * bw, h - 20 - bh, bw - 2, bh); });
+    g.strokeStyle = '#c33'; g.beginPath();
+    r.required_agents.forEach((v, i) => {
+      const x = 30 + i * bw + bw / 2, y = h - 20 - (h - 30) * v / maxA;
+      if (i) g.lineTo(x, y); else g.moveTo(x, y);
+    });
+    g.stroke();
+    g.fillStyle = '#000'; g.font = '12px sans-serif';
+    for (let i = 0; i < 48; i += 4) g.fillText(String(i / 2).padStart(2, '0') + ':00', 30 + i * bw, h - 4);
+  } catch (err) {
+    SB.el('fc-err').textContent = err.message;
+  }
+});
+
+SB.el('ad-day').valueAsDate = new Date();
+SB.el('ad').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  SB.el('ad-err').textContent = '';
+  const day = SB.el('ad-day').valueAsDate.getTime();
+  try {
+    const r = await SB.api('GET', '/wfm/adherence?day=' + (day - day % 86400000));
+    SB.el('ad-rows').innerHTML = r.agents.length ? r.agents.map((a) => '<tr><td>' + a.agent_id +
+      '</td><td>' + SB.dur(a.scheduled_s) + '</td><td>' + SB.dur(a.adherent_s) + '</td><td>' +
+      SB.dur(a.unplanned_away_s) + '</td><td>' + (a.adherence_pct < 0 ? '–' : a.adherence_pct.toFixed(1) + ' %') +
+      '</td></tr>').join('') : '<tr><td colspan="5">no shifts scheduled that day</td></tr>';
+  } catch (err) {
+    SB.el('ad-err').textContent = err.message;
+  }
+});

@@ -33,6 +33,28 @@ try {
   const cells = await page.$$eval('#sim-rows tr:first-child td', (t) => t.map((x) => x.textContent));
   const base_sl = parseFloat(cells[1]), alt_sl = parseFloat(cells[2]);
   check('what-if: fewer agents, lower service level (' + cells.join(' | ') + ')', alt_sl < base_sl);
+  // A free scenario with a skill the alternative's agents lack: nobody
+  // is ever answered (or abandons: no patience), so there is no service
+  // level to report.
+  const alt = JSON.parse(await page.inputValue('#scen-b'));
+  alt.queues[0].skill = 'french';
+  await page.fill('#scen-b', JSON.stringify(alt));
+  await page.click('#scen button[type=submit]');
+  await page.waitForSelector('#scen-rows tr', { timeout: 20000 });
+  const first = await page.$$eval('#scen-rows tr:first-child td', (t) => t.map((x) => x.textContent));
+  check('free scenarios compared (' + first.join(' | ') + ')',
+    parseFloat(first[2]) > 80 && first[3] === 'no data');
+  await page.fill('#scen-b', '{"queues": [');
+  await page.click('#scen button[type=submit]');
+  await page.waitForSelector('#scen-err:not(:empty)', { timeout: 5000 });
+  check('a broken scenario is refused', (await page.textContent('#scen-err')).includes('JSON'));
+  await page.click('#fc button[type=submit]');
+  await page.waitForSelector('#fc-err:not(:empty)', { timeout: 5000 });
+  check('no history: the forecast says so', (await page.textContent('#fc-err')).includes('100'));
+  await page.click('#ad button[type=submit]');
+  await page.waitForSelector('#ad-rows tr', { timeout: 5000 });
+  check('adherence for a day without shifts says so',
+    (await page.textContent('#ad-rows')).includes('no shifts'));
   await page.screenshot({ path: join(artifacts, 'planning.png'), fullPage: true });
 } finally {
   await b.close();
