@@ -44,11 +44,14 @@ const struct api_route api_routev[] = {
 	 "asa_s:number, max_occupancy_pct:number", NULL},
 	{"POST", V1 "/wfm/simulate", API_ROLES_MANAGE, 0, wfm_api_simulate,
 	 "Simulate a scenario with the real routing engine (figures with 95 %"
-	 " confidence intervals)", "scenario:object!", NULL},
+	 " confidence intervals); a queue with \"calls_from_history\": true"
+	 " gets its recorded arrivals by time of day", "scenario:object!",
+	 NULL},
 	{"GET", V1 "/wfm/forecast", API_ROLES_MANAGE, 0, wfm_api_forecast,
 	 "Tomorrow's contacts, handle time and required agents per 30 "
-	 "minutes for a queue (or the center), from the last 28 days", NULL,
-	 "queue"},
+	 "minutes for a queue (or the center), from the last 28 days; "
+	 "holidays (days in ms) are left out of the model", NULL,
+	 "queue,holidays"},
 	{"POST", V1 "/wfm/schedule", API_ROLES_MANAGE, 0, wfm_api_schedule,
 	 "Assign shifts covering a day's required agents per interval (saved,"
 	 " replacing that day's); answers the shifts and the coverage",

@@ -66,17 +66,71 @@ int wfm_api_staff(struct api_req *req)
 	return api_reply_json(req, 200, out);
 }
 
+/* Fills calls_per_interval of every queue marked "calls_from_history":
+ * true with its recorded contacts per time of day (30-minute slots,
+ * averaged over the last 28 days). Returns 0 or an errno value. */
+static int history_arrivals(json_t *scen)
+{
+	enum { SLOT_MS = 1800000, DAYS = 28 };
+	sqlite3 *db = store_reader(store_main());
+	json_t *q, *list;
+	int64_t end = cc_wall_ms() - cc_wall_ms() % (24LL * 3600 * 1000);
+	size_t i, s;
+
+	json_array_foreach(json_object_get(scen, "queues"), i, q)
+	{
+		double per[48] = {0};
+		sqlite3_stmt *st = NULL;
+
+		if (!json_is_true(json_object_get(q, "calls_from_history")))
+			continue;
+		if (!db || sqlite3_prepare_v2(db, "SELECT ((created_at - ?1) "
+					      "/ 1800000) % 48, count(*) FROM "
+					      "interactions WHERE queue = ?2 "
+					      "AND created_at >= ?1 AND "
+					      "created_at < ?3 GROUP BY 1", -1,
+					      &st, NULL) != SQLITE_OK)
+			return EIO;
+		sqlite3_bind_int64(st, 1, end - (int64_t)DAYS * 86400000);
+		sqlite3_bind_text(st, 2, json_string_value(json_object_get(
+						 q, "name")), -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, end);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			int64_t slot = sqlite3_column_int64(st, 0);
+
+			if (slot >= 0 && slot < 48)
+				per[slot] = sqlite3_column_double(st, 1) / DAYS;
+		}
+		sqlite3_finalize(st);
+		list = json_array();
+		for (s = 0; s < 48; s++)
+			json_array_append_new(list, json_real(per[s]));
+		/* The scenario's intervals must be 30 minutes for this. */
+		json_object_set_new(scen, "interval_s", json_integer(1800));
+		json_object_set_new(q, "calls_per_interval", list);
+		json_object_del(q, "calls_from_history");
+	}
+	return 0;
+}
+
 int wfm_api_simulate(struct api_req *req)
 {
-	const json_t *scen = json_object_get(api_req_body(req), "scenario");
+	json_t *scen = json_deep_copy(json_object_get(api_req_body(req),
+						      "scenario"));
 	struct sim_scenario *sc = calloc(1, sizeof(*sc));
 	json_t *problems = NULL, *out;
 	unsigned agents = 0;
 	size_t g;
 	int err = 0;
 
-	if (!sc)
+	if (!sc || !scen) {
+		free(sc);
+		json_decref(scen);
 		return ENOMEM;
+	}
+	err = history_arrivals(scen);
+	if (err)
+		goto out;
 	if (wfm_scenario_parse(sc, scen, &problems)) {
 		json_t *first = json_array_get(problems, 0);
 
@@ -106,6 +160,7 @@ int wfm_api_simulate(struct api_req *req)
 	err = out ? api_reply_json(req, 200, out) : EIO;
 out:
 	json_decref(problems);
+	json_decref(scen);
 	free(sc);
 	return err;
 }
@@ -120,7 +175,9 @@ int wfm_api_forecast(struct api_req *req)
 	const char *queue = api_req_query(req, "queue");
 	sqlite3 *db = store_reader(store_main());
 	sqlite3_stmt *st = NULL;
+	const char *hq = api_req_query(req, "holidays");
 	double *y = NULL, *h = NULL, fc[48], fh[48], mape = -1, aht = 0;
+	bool *hol = NULL;
 	struct wfm_target target = {0.8, 20, 0, 0};
 	unsigned req48[48];
 	int64_t end, start;
@@ -136,9 +193,28 @@ int wfm_api_forecast(struct api_req *req)
 	start = end - (int64_t)SLOTS * SLOT_MS;
 	y = calloc(SLOTS, sizeof(*y));
 	h = calloc(SLOTS, sizeof(*h));
-	if (!y || !h) {
+	hol = calloc(SLOTS, sizeof(*hol));
+	if (!y || !h || !hol) {
 		err = ENOMEM;
 		goto out;
+	}
+	/* holidays=MS,MS,...: days (midnight UTC) left out of the model. */
+	while (hq && *hq) {
+		char *e;
+		long long d = strtoll(hq, &e, 10);
+
+		if (e == hq || (*e && *e != ',') || d % (24LL * 3600 * 1000)) {
+			err = api_reply_error(req, 400, "invalid", "holidays",
+					      "holidays must be days (midnight"
+					      " UTC in ms) separated by "
+					      "commas");
+			goto out;
+		}
+		if (d >= start && d < end) {
+			for (i = 0; i < 48; i++)
+				hol[(size_t)((d - start) / SLOT_MS) + i] = true;
+		}
+		hq = *e ? e + 1 : e;
 	}
 	if (sqlite3_prepare_v2(db, "SELECT (created_at - ?1) / 1800000, "
 			       "count(*), avg(coalesce(talk_ms, 0) + "
@@ -181,10 +257,10 @@ int wfm_api_forecast(struct api_req *req)
 		if (y[i] == 0 || h[i] <= 0)
 			h[i] = aht;
 	}
-	wfm_forecast_holdout(&mape, y, NULL, SLOTS, 48, 336, 336);
-	err = wfm_forecast(fc, 48, y, NULL, SLOTS, 48, 336);
+	wfm_forecast_holdout(&mape, y, hol, SLOTS, 48, 336, 336);
+	err = wfm_forecast(fc, 48, y, hol, SLOTS, 48, 336);
 	if (!err)
-		err = wfm_forecast(fh, 48, h, NULL, SLOTS, 48, 336);
+		err = wfm_forecast(fh, 48, h, hol, SLOTS, 48, 336);
 	for (i = 0; !err && i < 48; i++) {
 		err = wfm_staffing_curve(&req48[i], &fc[i], 1, 1800,
 					 fh[i] > 0 ? fh[i] : aht, 0, &target);
@@ -207,6 +283,7 @@ int wfm_api_forecast(struct api_req *req)
 out:
 	free(y);
 	free(h);
+	free(hol);
 	return err;
 }
 

@@ -53,6 +53,15 @@ sb_check "forecast: required agents per interval" \
 	test "$(api_field '.required_agents[20] >= .required_agents[4]')" = true
 sb_check "forecast: handle time per interval" \
 	test "$(api_field '.handle_s[20] | round')" = 170
+sb_check "forecast: holidays accepted" \
+	api 200 GET "/api/v1/wfm/forecast?queue=sales&holidays=$((midnight - 7 * 86400000))" "$SUPER"
+sb_check "forecast: bad holidays refused" \
+	api 400 GET "/api/v1/wfm/forecast?queue=sales&holidays=12" "$SUPER"
+sb_check "forecast: the field is named" test "$(api_field .error.field)" = holidays
+hist='{"scenario":{"duration_s":86400,"interval_s":1800,"replications":2,"queues":[{"name":"sales","calls_from_history":true}],"agents":[{"count":3,"queues":["sales"]}]}}'
+sb_check "simulate: arrivals from history" api 200 POST /api/v1/wfm/simulate "$SUPER" "$hist"
+sb_check "simulate: about 88 recorded contacts a day" \
+	test "$(api_field '.queues[0].offered.mean > 60 and .queues[0].offered.mean < 120')" = true
 sb_check "forecast: the whole center without a queue" \
 	api 200 GET /api/v1/wfm/forecast "$SUPER"
 sb_check "forecast: center is every queue" test "$(api_field .queue)" = '*'
