@@ -285,7 +285,7 @@ out:
 
 static int schedule_covers_known_curve(void)
 {
-	struct wfm_shift_rules r = {16, 0, 0, 0};
+	struct wfm_shift_rules r = {16, {{0}}, 0};
 	struct wfm_agent_avail av[10];
 	struct wfm_assignment as[10];
 	unsigned req[48] = {0};
@@ -306,13 +306,32 @@ static int schedule_covers_known_curve(void)
 	/* With a lunch hour to place, staffing never falls short by more
 	 * than the lunches can explain, and an agent only available in the
 	 * evening is never given the day shift. */
-	r = (struct wfm_shift_rules){18, 2, 6, 10};
+	r = (struct wfm_shift_rules){18, {{2, 6, 10}}, 1};
 	av[9] = (struct wfm_agent_avail){30, 48, WFM_NO_PREF};
 	TEST_ERR(wfm_schedule(as, cover, req, 48, &r, av, 10));
 	for (i = 16; i < 32; i++)
 		TEST_ASSERT(cover[i] >= 5);
 	TEST_ASSERT(!as[9].assigned || as[9].start >= 30);
-	r.lunch_latest = 17;
+	/* Two short breaks and a lunch: none overlap, each in its window. */
+	r = (struct wfm_shift_rules){18, {{1, 2, 4}, {2, 6, 10}, {1, 12, 15}},
+				     3};
+	TEST_ERR(wfm_schedule(as, cover, req, 48, &r, av, 10));
+	for (i = 0; i < 10; i++) {
+		size_t b, c;
+
+		if (!as[i].assigned)
+			continue;
+		for (b = 0; b < 3; b++) {
+			TEST_ASSERT(as[i].breakv[b] >= r.breakv[b].earliest &&
+				    as[i].breakv[b] <= r.breakv[b].latest);
+			for (c = 0; c < b; c++)
+				TEST_ASSERT(as[i].breakv[c] + r.breakv[c].len <=
+					    as[i].breakv[b]);
+		}
+	}
+	for (i = 16; i < 32; i++)
+		TEST_ASSERT(cover[i] >= 4);
+	r.breakv[1].latest = 17;
 	TEST_EQ(wfm_schedule(as, cover, req, 48, &r, av, 10), EINVAL);
 out:
 	return err;

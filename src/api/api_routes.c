@@ -56,8 +56,7 @@ const struct api_route api_routev[] = {
 	 "Assign shifts covering a day's required agents per interval (saved,"
 	 " replacing that day's); answers the shifts and the coverage",
 	 "day:integer!, interval_s:integer, required:array!, "
-	 "shift_length_s:integer!, lunch_s:integer, lunch_earliest_s:integer, "
-	 "lunch_latest_s:integer, agents:array!", NULL},
+	 "shift_length_s:integer!, breaks:array, agents:array!", NULL},
 	{"GET", V1 "/wfm/adherence", API_ROLES_MANAGE, 0, wfm_api_adherence,
 	 "Schedule adherence per agent for a day (planned and unplanned "
 	 "away)", NULL, "day"},

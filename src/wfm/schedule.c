@@ -3,13 +3,14 @@
  *
  * The scheduler covers a required staffing curve with shifts: each agent
  * gets at most one shift of the rule's length, inside the agent's
- * availability, with a lunch placed within the rule's window. Cost of a
+ * availability, with its breaks (lunch included) placed within their
+ * windows. Cost of a
  * coverage, per interval = 2 x (agents short)^2 + (agents over): being
  * short hurts callers, and more so the deeper it is; being over only costs
  * money. A greedy pass
  * adds the shift that lowers the cost most (an agent's preferred start
  * breaks ties) until none does; a local search then moves shifts and
- * lunches while that lowers the cost.
+ * breaks while that lowers the cost.
  *
  * Adherence compares what an agent did with the plan: scheduled work is
  * kept by being logged in and not away; a scheduled break by being away
@@ -26,78 +27,144 @@
 enum { SHORT_WEIGHT = 2 };
 
 /* Shortfall costs its square (twice): ten intervals one agent short are
- * better than one interval ten short, so lunches get staggered. */
+ * better than one interval ten short, so breaks get staggered. */
 static long interval_cost(int cover, int req)
 {
 	return cover < req ? SHORT_WEIGHT * (long)(req - cover) * (req - cover)
 			   : cover - req;
 }
 
+static bool in_break(const struct wfm_shift_rules *r, const size_t *offv,
+		     size_t start, size_t t)
+{
+	size_t b;
+
+	for (b = 0; b < r->breakc; b++) {
+		if (t >= start + offv[b] && t < start + offv[b] + r->breakv[b].len)
+			return true;
+	}
+	return false;
+}
+
 static long cost_delta(const int *cover, const unsigned *req, size_t n,
 		       const struct wfm_shift_rules *r, size_t start,
-		       size_t lunch, int sign)
+		       const size_t *offv, int sign)
 {
 	long d = 0;
 	size_t t;
 
 	for (t = start; t < start + r->length && t < n; t++) {
-		int c = cover[t], nc;
-		long before, after;
-
-		if (r->lunch_len && t >= start + lunch &&
-		    t < start + lunch + r->lunch_len)
+		if (in_break(r, offv, start, t))
 			continue;
-		nc = c + sign;
-		before = interval_cost(c, (int)req[t]);
-		after = interval_cost(nc, (int)req[t]);
-		d += after - before;
+		d += interval_cost(cover[t] + sign, (int)req[t]) -
+		     interval_cost(cover[t], (int)req[t]);
 	}
 	return d;
 }
 
 static void apply(int *cover, size_t n, const struct wfm_shift_rules *r,
-		  size_t start, size_t lunch, int sign)
+		  size_t start, const size_t *offv, int sign)
 {
 	size_t t;
 
 	for (t = start; t < start + r->length && t < n; t++) {
-		if (r->lunch_len && t >= start + lunch &&
-		    t < start + lunch + r->lunch_len)
-			continue;
-		cover[t] += sign;
+		if (!in_break(r, offv, start, t))
+			cover[t] += sign;
 	}
 }
 
-/* Best (start, lunch) for agent a given the coverage; returns the cost
- * delta of adding it (LONG_MAX when no shift fits). */
-static long best_place(const int *cover, const unsigned *req, size_t n,
-		       const struct wfm_shift_rules *r,
-		       const struct wfm_agent_avail *av, size_t *startp,
-		       size_t *lunchp)
+/* Whether break b at offset p overlaps another break. */
+static bool overlaps(const struct wfm_shift_rules *r, const size_t *offv,
+		     size_t b, size_t p)
 {
-	long best = 0x7fffffffL;
-	size_t s, l, lo = r->lunch_len ? r->lunch_earliest : 0;
-	size_t hi = r->lunch_len ? r->lunch_latest : 0;
-	size_t bestdist = (size_t)-1;
+	size_t o;
 
-	for (s = av->from; s + r->length <= av->to && s + r->length <= n;
-	     s++) {
-		for (l = lo; l <= hi; l++) {
-			long d = cost_delta(cover, req, n, r, s, l, +1);
-			size_t dist = av->pref_start == WFM_NO_PREF ? 0
-				      : s > av->pref_start
-					      ? s - av->pref_start
-					      : av->pref_start - s;
+	for (o = 0; o < r->breakc; o++) {
+		if (o != b && p < offv[o] + r->breakv[o].len &&
+		    offv[o] < p + r->breakv[b].len)
+			return true;
+	}
+	return false;
+}
 
-			if (d < best || (d == best && dist < bestdist)) {
-				best = d;
-				bestdist = dist;
-				*startp = s;
-				*lunchp = l;
+/* Best breaks for a shift at start: each break moved in turn to its best
+ * place in its window, the others held (two rounds). */
+static long place_breaks(const int *cover, const unsigned *req, size_t n,
+			 const struct wfm_shift_rules *r, size_t start,
+			 size_t *offv)
+{
+	long best;
+	size_t b, p, round;
+
+	for (b = 0; b < r->breakc; b++)
+		offv[b] = r->breakv[b].earliest;
+	best = cost_delta(cover, req, n, r, start, offv, +1);
+	for (round = 0; round < 2; round++) {
+		for (b = 0; b < r->breakc; b++) {
+			size_t keep = offv[b];
+
+			for (p = r->breakv[b].earliest;
+			     p <= r->breakv[b].latest; p++) {
+				long d;
+
+				if (overlaps(r, offv, b, p))
+					continue;
+				offv[b] = p;
+				d = cost_delta(cover, req, n, r, start, offv,
+					       +1);
+				if (d < best || overlaps(r, offv, b, keep)) {
+					best = d;
+					keep = p;
+				}
 			}
+			offv[b] = keep;
 		}
 	}
 	return best;
+}
+
+/* Best shift for an agent given the coverage: its cost delta (LONG_MAX
+ * when no shift fits), start and break offsets. */
+static long best_place(const int *cover, const unsigned *req, size_t n,
+		       const struct wfm_shift_rules *r,
+		       const struct wfm_agent_avail *av,
+		       struct wfm_assignment *outp)
+{
+	long best = 0x7fffffffL;
+	size_t s, bestdist = (size_t)-1, offv[WFM_BREAKS_MAX];
+
+	for (s = av->from; s + r->length <= av->to && s + r->length <= n;
+	     s++) {
+		long d = place_breaks(cover, req, n, r, s, offv);
+		size_t dist = av->pref_start == WFM_NO_PREF ? 0
+			      : s > av->pref_start ? s - av->pref_start
+						   : av->pref_start - s;
+
+		if (d < best || (d == best && dist < bestdist)) {
+			best = d;
+			bestdist = dist;
+			outp->start = s;
+			memcpy(outp->breakv, offv, sizeof(offv));
+		}
+	}
+	return best;
+}
+
+static int rules_check(const struct wfm_shift_rules *r)
+{
+	size_t b, need = 0;
+
+	if (!r->length || r->breakc > WFM_BREAKS_MAX)
+		return EINVAL;
+	for (b = 0; b < r->breakc; b++) {
+		const struct wfm_break_rule *br = &r->breakv[b];
+
+		if (!br->len || br->latest < br->earliest ||
+		    br->latest + br->len > r->length)
+			return EINVAL;
+		need += br->len;
+	}
+	return need < r->length ? 0 : EINVAL;
 }
 
 int wfm_schedule(struct wfm_assignment *outv, int *cover,
@@ -108,56 +175,54 @@ int wfm_schedule(struct wfm_assignment *outv, int *cover,
 	size_t a, pass;
 	bool improved;
 
-	if (!outv || !cover || !req || !r || !avv || !r->length ||
-	    (r->lunch_len && (r->lunch_latest < r->lunch_earliest ||
-			      r->lunch_latest + r->lunch_len > r->length)))
+	if (!outv || !cover || !req || !r || !avv || rules_check(r))
 		return EINVAL;
 	memset(cover, 0, n * sizeof(*cover));
-	for (a = 0; a < agents; a++)
-		outv[a] = (struct wfm_assignment){false, 0, 0};
+	memset(outv, 0, agents * sizeof(*outv));
 	/* Greedy: the single best addition each round. */
 	for (;;) {
+		struct wfm_assignment best_as = {0}, as;
 		long best = 0;
-		size_t who = agents, bs = 0, bl = 0;
+		size_t who = agents;
 
 		for (a = 0; a < agents; a++) {
-			size_t s = 0, l = 0;
 			long d;
 
 			if (outv[a].assigned)
 				continue;
-			d = best_place(cover, req, n, r, &avv[a], &s, &l);
+			memset(&as, 0, sizeof(as));
+			d = best_place(cover, req, n, r, &avv[a], &as);
 			if (d < best) {
 				best = d;
 				who = a;
-				bs = s;
-				bl = l;
+				best_as = as;
 			}
 		}
 		if (who == agents)
 			break;
-		outv[who] = (struct wfm_assignment){true, bs, bl};
-		apply(cover, n, r, bs, bl, +1);
+		best_as.assigned = true;
+		outv[who] = best_as;
+		apply(cover, n, r, best_as.start, best_as.breakv, +1);
 	}
-	/* Local search: move a shift or its lunch where it costs less. */
+	/* Local search: move a shift or its breaks where it costs less. */
 	for (pass = 0, improved = true; improved && pass < 50; pass++) {
 		improved = false;
 		for (a = 0; a < agents; a++) {
-			size_t s = 0, l = 0;
+			struct wfm_assignment as = {0};
 			long now, moved;
 
 			if (!outv[a].assigned)
 				continue;
-			apply(cover, n, r, outv[a].start, outv[a].lunch, -1);
+			apply(cover, n, r, outv[a].start, outv[a].breakv, -1);
 			now = cost_delta(cover, req, n, r, outv[a].start,
-					 outv[a].lunch, +1);
-			moved = best_place(cover, req, n, r, &avv[a], &s, &l);
+					 outv[a].breakv, +1);
+			moved = best_place(cover, req, n, r, &avv[a], &as);
 			if (moved < now) {
-				outv[a].start = s;
-				outv[a].lunch = l;
+				as.assigned = true;
+				outv[a] = as;
 				improved = true;
 			}
-			apply(cover, n, r, outv[a].start, outv[a].lunch, +1);
+			apply(cover, n, r, outv[a].start, outv[a].breakv, +1);
 		}
 	}
 	return 0;

@@ -90,11 +90,18 @@ int wfm_staffing_curve(unsigned *reqv, const double *calls, size_t n,
 
 enum { WFM_NO_PREF = (size_t)-1 };
 
+enum { WFM_BREAKS_MAX = 3 };
+
+/* A break (or lunch) of len intervals starting between earliest and latest
+ * intervals after the shift's start. */
+struct wfm_break_rule {
+	size_t len, earliest, latest;
+};
+
 struct wfm_shift_rules {
-	size_t length;         /* intervals, lunch included */
-	size_t lunch_len;      /* intervals; 0: no lunch */
-	size_t lunch_earliest; /* lunch start, intervals after shift start */
-	size_t lunch_latest;
+	size_t length; /* intervals, breaks included */
+	struct wfm_break_rule breakv[WFM_BREAKS_MAX];
+	size_t breakc;
 };
 
 struct wfm_agent_avail {
@@ -104,7 +111,8 @@ struct wfm_agent_avail {
 
 struct wfm_assignment {
 	bool assigned;
-	size_t start, lunch;   /* lunch: offset from start */
+	size_t start;
+	size_t breakv[WFM_BREAKS_MAX]; /* each break's offset from start */
 };
 
 /* Assigns at most one shift per agent to cover req[0..n); cover gets the

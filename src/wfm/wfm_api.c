@@ -298,6 +298,20 @@ struct schedule_job {
 	const struct wfm_shift_rules *rules;
 };
 
+/* [[start_s, length_s], ...] of an assignment's breaks (from midnight). */
+static json_t *breaks_json(const struct wfm_shift_rules *r,
+			   const struct wfm_assignment *as, size_t iv)
+{
+	json_t *list = json_array();
+	size_t b;
+
+	for (b = 0; b < r->breakc; b++)
+		json_array_append_new(list, json_pack(
+			"[I, I]", (json_int_t)((as->start + as->breakv[b]) * iv),
+			(json_int_t)(r->breakv[b].len * iv)));
+	return list;
+}
+
 /* Replaces the day's shifts in one transaction: all or nothing. */
 static int schedule_save(sqlite3 *db, void *arg)
 {
@@ -314,14 +328,15 @@ static int schedule_save(sqlite3 *db, void *arg)
 		err = EIO;
 	sqlite3_finalize(st);
 	if (err || sqlite3_prepare_v2(db, "INSERT INTO wfm_shifts(agent_id, "
-				      "day, start_s, length_s, "
-				      "lunch_start_s, lunch_len_s, "
-				      "created_at) VALUES (?, ?, ?, ?, ?, ?, "
-				      "?)", -1, &st, NULL) != SQLITE_OK)
+				      "day, start_s, length_s, breaks, "
+				      "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+				      -1, &st, NULL) != SQLITE_OK)
 		return EIO;
 	for (a = 0; a < j->agents && !err; a++) {
 		const struct wfm_assignment *as = &j->asv[a];
 		size_t iv = j->interval_s;
+		json_t *breaks;
+		char *text;
 
 		if (!as->assigned)
 			continue;
@@ -330,15 +345,15 @@ static int schedule_save(sqlite3 *db, void *arg)
 		sqlite3_bind_int64(st, 2, j->day);
 		sqlite3_bind_int64(st, 3, (int64_t)(as->start * iv));
 		sqlite3_bind_int64(st, 4, (int64_t)(j->rules->length * iv));
-		if (j->rules->lunch_len)
-			sqlite3_bind_int64(st, 5, (int64_t)((as->start +
-							     as->lunch) * iv));
-		else
-			sqlite3_bind_null(st, 5);
-		sqlite3_bind_int64(st, 6, (int64_t)(j->rules->lunch_len * iv));
-		sqlite3_bind_int64(st, 7, cc_wall_ms());
+		breaks = breaks_json(j->rules, as, iv);
+		text = json_dumps(breaks, JSON_COMPACT);
+		sqlite3_bind_text(st, 5, text ? text : "[]", -1,
+				  SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 6, cc_wall_ms());
 		if (sqlite3_step(st) != SQLITE_DONE)
 			err = EIO;
+		free(text);
+		json_decref(breaks);
 	}
 	sqlite3_finalize(st);
 	return err;
@@ -364,7 +379,8 @@ static int int_field(int64_t *vp, struct api_req *req, const json_t *o,
 
 /*
  * POST /wfm/schedule {day, interval_s, required: [agents per interval],
- * shift_length_s, lunch_s, lunch_earliest_s, lunch_latest_s,
+ * shift_length_s, breaks: [{length_s, earliest_s, latest_s}] (offsets
+ * from the shift's start; a lunch is a break),
  * agents: [{agent_id, from_s, to_s, pref_start_s}]}
  */
 int wfm_api_schedule(struct api_req *req)
@@ -374,7 +390,7 @@ int wfm_api_schedule(struct api_req *req)
 	struct wfm_agent_avail *avv = NULL;
 	struct wfm_assignment *asv = NULL;
 	struct schedule_job job = {0};
-	int64_t day, iv, len, lunch, le, ll, *agentv = NULL;
+	int64_t day, iv, len, *agentv = NULL;
 	unsigned *reqv = NULL;
 	int *cover = NULL;
 	size_t n, na, i;
@@ -383,18 +399,36 @@ int wfm_api_schedule(struct api_req *req)
 
 	if ((err = int_field(&day, req, b, "day", 0, 0, INT64_MAX)) ||
 	    (err = int_field(&iv, req, b, "interval_s", 1800, 300, 3600)) ||
-	    (err = int_field(&len, req, b, "shift_length_s", 0, 1, 86400)) ||
-	    (err = int_field(&lunch, req, b, "lunch_s", 0, 0, 7200)) ||
-	    (err = int_field(&le, req, b, "lunch_earliest_s", 0, 0, 86400)) ||
-	    (err = int_field(&ll, req, b, "lunch_latest_s", le, 0, 86400)))
+	    (err = int_field(&len, req, b, "shift_length_s", 0, 1, 86400)))
 		return err;
 	if (day % DAY_MS)
 		return api_reply_error(req, 400, "invalid", "day", "day must "
 				       "be a midnight UTC in ms");
-	if (86400 % iv || len % iv || lunch % iv || le % iv || ll % iv)
+	if (86400 % iv || len % iv)
 		return api_reply_error(req, 400, "invalid", "interval_s",
 				       "times must be whole intervals of "
 				       "interval_s, which must divide a day");
+	rules.length = (size_t)(len / iv);
+	json_array_foreach(json_object_get(b, "breaks"), i, v)
+	{
+		int64_t bl, be, bt;
+
+		if (i >= WFM_BREAKS_MAX)
+			return api_reply_error(req, 400, "invalid", "breaks",
+					       "at most %d breaks a shift",
+					       WFM_BREAKS_MAX);
+		if ((err = int_field(&bl, req, v, "length_s", 0, 1, 7200)) ||
+		    (err = int_field(&be, req, v, "earliest_s", 0, 0, 86400)) ||
+		    (err = int_field(&bt, req, v, "latest_s", be, 0, 86400)))
+			return err;
+		if (bl % iv || be % iv || bt % iv)
+			return api_reply_error(req, 400, "invalid", "breaks",
+					       "breaks[%zu] must be whole "
+					       "intervals of interval_s", i);
+		rules.breakv[i] = (struct wfm_break_rule){
+			(size_t)(bl / iv), (size_t)(be / iv), (size_t)(bt / iv)};
+		rules.breakc = i + 1;
+	}
 	jreq = json_object_get(b, "required");
 	jag = json_object_get(b, "agents");
 	n = (size_t)(86400 / iv);
@@ -406,10 +440,6 @@ int wfm_api_schedule(struct api_req *req)
 	if (!na || na > 5000)
 		return api_reply_error(req, 400, "invalid", "agents",
 				       "agents must list 1 to 5000 agents");
-	rules.length = (size_t)(len / iv);
-	rules.lunch_len = (size_t)(lunch / iv);
-	rules.lunch_earliest = (size_t)(le / iv);
-	rules.lunch_latest = (size_t)(ll / iv);
 	reqv = calloc(n, sizeof(*reqv));
 	cover = calloc(n, sizeof(*cover));
 	avv = calloc(na, sizeof(*avv));
@@ -448,8 +478,10 @@ int wfm_api_schedule(struct api_req *req)
 	}
 	err = wfm_schedule(asv, cover, reqv, n, &rules, avv, na);
 	if (err) {
-		err = api_reply_error(req, 400, "invalid", "lunch_latest_s",
-				      "the lunch must fit inside the shift");
+		err = api_reply_error(req, 400, "invalid", "breaks",
+				      "every break must fit inside the shift "
+				      "(latest_s + length_s <= "
+				      "shift_length_s)");
 		goto out;
 	}
 	job = (struct schedule_job){day, (size_t)iv, asv, agentv, na, &rules};
@@ -461,15 +493,14 @@ int wfm_api_schedule(struct api_req *req)
 	for (i = 0; i < na; i++) {
 		if (asv[i].assigned)
 			json_array_append_new(jas, json_pack(
-				"{s:I, s:I, s:I, s:I}", "agent_id",
+				"{s:I, s:I, s:I, s:o}", "agent_id",
 				(json_int_t)agentv[i], "start_s",
 				(json_int_t)(asv[i].start * (size_t)iv),
 				"end_s", (json_int_t)((asv[i].start +
 						       rules.length) *
 						      (size_t)iv),
-				"lunch_start_s", (json_int_t)(rules.lunch_len
-					? (asv[i].start + asv[i].lunch) *
-						  (size_t)iv : 0)));
+				"breaks", breaks_json(&rules, &asv[i],
+						      (size_t)iv)));
 	}
 	for (i = 0; i < n; i++)
 		json_array_append_new(jcov, json_integer(cover[i]));
@@ -497,8 +528,10 @@ static enum wfm_span_kind span_kind(const char *state)
 /* Adherence of one agent on one day against its stored shift. */
 static json_t *agent_adherence(sqlite3 *db, int64_t agent, int64_t day,
 			       int64_t start_s, int64_t len_s,
-			       int64_t lunch_s, int64_t lunch_len_s)
+			       const char *breaks)
 {
+	json_t *bl = json_loads(breaks ? breaks : "[]", 0, NULL), *br;
+	size_t bi;
 	struct wfm_state_span spans[1024];
 	uint8_t plan[MINUTES] = {0};
 	struct wfm_adherence ad;
@@ -509,11 +542,17 @@ static json_t *agent_adherence(sqlite3 *db, int64_t agent, int64_t day,
 		int64_t s = (int64_t)m * 60;
 
 		if (s >= start_s && s < start_s + len_s)
-			plan[m] = lunch_len_s && s >= lunch_s &&
-						  s < lunch_s + lunch_len_s
-					  ? WFM_BREAK
-					  : WFM_WORK;
+			plan[m] = WFM_WORK;
+		json_array_foreach(bl, bi, br)
+		{
+			int64_t b0 = json_integer_value(json_array_get(br, 0));
+			int64_t bn = json_integer_value(json_array_get(br, 1));
+
+			if (plan[m] && s >= b0 && s < b0 + bn)
+				plan[m] = WFM_BREAK;
+		}
 	}
+	json_decref(bl);
 	if (sqlite3_prepare_v2(db, "SELECT started_at, coalesce(ended_at, ?3),"
 			       " state, coalesce(reason, '') FROM "
 			       "agent_state_history WHERE agent_id = ?1 AND "
@@ -563,9 +602,8 @@ int wfm_api_adherence(struct api_req *req)
 		return api_reply_error(req, 400, "invalid", "day", "day must "
 				       "be a midnight UTC in ms");
 	if (!db || sqlite3_prepare_v2(db, "SELECT agent_id, start_s, "
-				      "length_s, coalesce(lunch_start_s, 0), "
-				      "lunch_len_s FROM wfm_shifts WHERE day "
-				      "= ? ORDER BY agent_id", -1, &st,
+				      "length_s, breaks FROM wfm_shifts WHERE "
+				      "day = ? ORDER BY agent_id", -1, &st,
 				      NULL) != SQLITE_OK)
 		return EIO;
 	sqlite3_bind_int64(st, 1, day);
@@ -574,8 +612,8 @@ int wfm_api_adherence(struct api_req *req)
 		json_t *a = agent_adherence(db, sqlite3_column_int64(st, 0), day,
 					    sqlite3_column_int64(st, 1),
 					    sqlite3_column_int64(st, 2),
-					    sqlite3_column_int64(st, 3),
-					    sqlite3_column_int64(st, 4));
+					    (const char *)sqlite3_column_text(
+						    st, 3));
 
 		if (a)
 			json_array_append_new(list, a);

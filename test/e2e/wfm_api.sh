@@ -81,6 +81,13 @@ sb_check "schedule: 08:00 starts" test "$(api_field '.shifts[0].start_s')" = 288
 sb_check "schedule: the evening-only agent is not used" \
 	test "$(api_field '[.shifts[].agent_id] | index(1003)')" = null
 who=$(api_field '.shifts[0].agent_id')
+brk="{\"day\":$((day + 86400000)),\"required\":[$req],\"shift_length_s\":28800,\"breaks\":[{\"length_s\":1800,\"earliest_s\":10800,\"latest_s\":18000}],\"agents\":[{\"agent_id\":1001},{\"agent_id\":1002},{\"agent_id\":1004}]}"
+sb_check "schedule with a lunch: 200" api 200 POST /api/v1/wfm/schedule "$SUPER" "$brk"
+sb_check "schedule: lunches staggered so someone covers" \
+	test "$(api_field '[.shifts[].breaks[0][0]] | unique | length')" -ge 2
+bad="{\"day\":$day,\"required\":[$req],\"shift_length_s\":28800,\"breaks\":[{\"length_s\":3600,\"earliest_s\":0,\"latest_s\":27000}],\"agents\":[{\"agent_id\":1001}]}"
+sb_check "schedule: a break outside the shift refused" api 400 POST /api/v1/wfm/schedule "$SUPER" "$bad"
+sb_check "schedule: breaks named" test "$(api_field .error.field)" = breaks
 sb_check "schedule: agents may not" api 403 POST /api/v1/wfm/schedule "$AGENT" "$body"
 sb_check "schedule: wrong number of intervals" api 400 POST /api/v1/wfm/schedule "$SUPER" \
 	"{\"day\":$day,\"required\":[1,2],\"shift_length_s\":28800,\"agents\":[{\"agent_id\":1001}]}"

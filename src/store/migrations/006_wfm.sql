@@ -6,8 +6,7 @@ CREATE TABLE wfm_shifts (
 	day INTEGER NOT NULL,             -- ms since the epoch, midnight UTC
 	start_s INTEGER NOT NULL,
 	length_s INTEGER NOT NULL,
-	lunch_start_s INTEGER,            -- from midnight; NULL: no lunch
-	lunch_len_s INTEGER NOT NULL DEFAULT 0,
+	breaks TEXT NOT NULL DEFAULT '[]', -- JSON [[start_s, length_s], ...]
 	created_at INTEGER NOT NULL,
 	UNIQUE (agent_id, day)
 );
