@@ -8,6 +8,7 @@
 #   sb_wait_log REGEX [SECONDS]   wait for a line in the server log
 #   sb_fail MESSAGE       print, dump the log tail, exit 1
 #   sb_pass               print the closing line and exit 0
+#   sb_browser X.mjs      run a Playwright script against a demo server
 set -uo pipefail
 
 SB_BIN=${SB_BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/switchboard}
@@ -98,4 +99,18 @@ sb_stop() {
 	local rc=$?
 	SB_PID=
 	[ $rc -eq 0 ] || sb_fail "server exited with status $rc"
+}
+
+# sb_browser SCRIPT.mjs: runs a Playwright script (Debian chromium) against
+# a fresh demo server and passes when it does.
+sb_browser() {
+	local here
+	here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+	[ -d "$here/node_modules/playwright-core" ] ||
+		sb_fail "playwright-core missing: run scripts/deps.sh (npm install in test/e2e)"
+	sb_start --demo
+	sb_wait_log 'demo login admin' 20 || sb_fail "demo accounts not printed"
+	SB_HTTP_PORT=$SB_HTTP_PORT timeout 120 node "$here/$1" || sb_fail "browser test $1"
+	sb_stop
+	sb_pass
 }
