@@ -22,6 +22,7 @@
 #include "store/store.h"
 #include "api/api.h"
 #include "wfm/wfm.h"
+#include "sig/sig.h"
 
 #define SB_VERSION "0.1.0"
 
@@ -38,6 +39,7 @@ struct module {
 static const struct module modulev[] = {
 	{"store", store_init, NULL, store_module_close},
 	{"api", api_init, api_stop, api_close},
+	{"sig", sig_init, sig_stop, sig_close},
 	{NULL, NULL, NULL, NULL},
 };
 
