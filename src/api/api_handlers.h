@@ -23,6 +23,14 @@ int api_route_accounts_update(struct api_req *req);
 int api_route_accounts_delete(struct api_req *req);
 int api_route_accounts_password(struct api_req *req);
 int api_route_me_password(struct api_req *req);
+int api_route_agents_get(struct api_req *req);
+int api_route_agents_add(struct api_req *req);
+int api_route_agents_update(struct api_req *req);
+int api_route_agents_delete(struct api_req *req);
+int api_route_queues_get(struct api_req *req);
+int api_route_queues_add(struct api_req *req);
+int api_route_queues_update(struct api_req *req);
+int api_route_queues_delete(struct api_req *req);
 
 int api_openapi_get(struct api_req *req);
 int api_metrics_get(struct api_req *req);

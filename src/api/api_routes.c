@@ -36,6 +36,37 @@ const struct api_route api_routev[] = {
 	 "Live figures per queue and agent (refreshed every second)", NULL,
 	 NULL},
 
+	/* The center's configuration */
+	{"GET", V1 "/agents", API_ROLES_STAFF, 0, api_route_agents_get,
+	 "Agents with their skills and levels", NULL, NULL},
+	{"POST", V1 "/agents", API_ROLES_ADMIN, 0, api_route_agents_add,
+	 "Create an agent", "extension:string!, name:string!, "
+	 "sip_password:string!, skills:object", NULL},
+	{"PATCH", V1 "/agents/{id}", API_ROLES_ADMIN, 0,
+	 api_route_agents_update, "Update an agent's name, SIP password, "
+	 "skills and levels, or disable it", "name:string, "
+	 "sip_password:string, skills:object, enabled:boolean", NULL},
+	{"DELETE", V1 "/agents/{id}", API_ROLES_ADMIN, 0,
+	 api_route_agents_delete, "Delete an agent", NULL, NULL},
+	{"GET", V1 "/queues", API_ROLES_ALL, 0, api_route_queues_get,
+	 "Queues with their settings and members", NULL, NULL},
+	{"POST", V1 "/queues", API_ROLES_ADMIN, 0, api_route_queues_add,
+	 "Create a queue", "name:string!, strategy:string, "
+	 "sl_target_pct:integer, sl_threshold_s:integer, max_wait_s:integer, "
+	 "max_len:integer, overflow_queue:string, wrapup_s:integer, "
+	 "ring_timeout_s:integer, short_abandon_s:integer, "
+	 "announce_every_s:integer, skill:string, min_level:integer, "
+	 "members:array", NULL},
+	{"PATCH", V1 "/queues/{id}", API_ROLES_ADMIN, 0,
+	 api_route_queues_update, "Update a queue's settings or members",
+	 "strategy:string, sl_target_pct:integer, sl_threshold_s:integer, "
+	 "max_wait_s:integer, max_len:integer, overflow_queue:string, "
+	 "wrapup_s:integer, ring_timeout_s:integer, short_abandon_s:integer, "
+	 "announce_every_s:integer, skill:string, min_level:integer, "
+	 "members:array", NULL},
+	{"DELETE", V1 "/queues/{id}", API_ROLES_ADMIN, 0,
+	 api_route_queues_delete, "Delete a queue", NULL, NULL},
+
 	/* Workforce planning */
 	{"POST", V1 "/wfm/staff", API_ROLES_MANAGE, 0, wfm_api_staff,
 	 "Staffing table (Erlang C, or Erlang A with patience_s)",

@@ -1,0 +1,544 @@
+/*
+ * Routes over the call center's configuration in the store: agents with
+ * their skills and SIP passwords, queues with their members. Each change
+ * is one transaction (agent and skills together, queue and members
+ * together) and goes to the audit log. The live routing engine picks the
+ * configuration up from the store.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "acd/acd.h"
+#include "core/cc.h"
+#include "api_db.h"
+#include "api_handlers.h"
+#include "api_int.h"
+
+static bool name_ok(const char *s, size_t max)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (!n || n > max)
+		return false;
+	for (; *s; s++) {
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_' || *s == '-'))
+			return false;
+	}
+	return true;
+}
+
+static bool extension_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n < 2 || n > 10)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+	}
+	return true;
+}
+
+/* skills {"sales": 8, ...}: names a-z0-9_- and levels 1-10. */
+static int skills_check(struct api_req *req, const json_t *skills)
+{
+	const char *key;
+	json_t *v;
+
+	if (!skills)
+		return 0;
+	json_object_foreach((json_t *)skills, key, v)
+	{
+		if (!name_ok(key, 40))
+			return api_reply_error(req, 400, "invalid", "skills",
+					       "skill names are 1 to 40 of "
+					       "a-z 0-9 _ -");
+		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+		    json_integer_value(v) > 10)
+			return api_reply_error(req, 400, "invalid", "skills",
+					       "skill %s: level must be 1 to "
+					       "10", key);
+	}
+	return 0;
+}
+
+static int exec(sqlite3 *db, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *st = NULL;
+	va_list ap;
+	int err = 0, rc;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return EIO;
+	va_start(ap, types);
+	err = api_db_bindv(st, types, ap);
+	va_end(ap);
+	if (!err) {
+		rc = sqlite3_step(st);
+		err = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0
+		      : rc == SQLITE_CONSTRAINT	    ? EEXIST
+						    : EIO;
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
+static int skills_write(sqlite3 *db, int64_t agent, const json_t *skills)
+{
+	const char *key;
+	json_t *v;
+	int err;
+
+	if (!skills)
+		return 0;
+	err = exec(db, "DELETE FROM agent_skills WHERE agent_id = ?", "i",
+		   agent);
+	json_object_foreach((json_t *)skills, key, v)
+	{
+		if (!err)
+			err = exec(db, "INSERT OR IGNORE INTO skills(name) "
+				   "VALUES (?)", "t", key);
+		if (!err)
+			err = exec(db, "INSERT INTO agent_skills(agent_id, "
+				   "skill, level) VALUES (?, ?, ?)", "iti",
+				   agent, key, (int64_t)json_integer_value(v));
+	}
+	return err;
+}
+
+static json_t *agent_json(int64_t id)
+{
+	sqlite3_stmt *st;
+	json_t *rows, *a, *skills;
+
+	if (api_db_query(&st, "SELECT id, extension, name, enabled, "
+			 "created_at FROM agents WHERE id = ?", "i", id))
+		return NULL;
+	rows = api_db_rows(st);
+	a = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	if (!a)
+		return NULL;
+	skills = json_object();
+	if (!api_db_query(&st, "SELECT skill, level FROM agent_skills WHERE "
+			  "agent_id = ? ORDER BY skill", "i", id)) {
+		while (sqlite3_step(st) == SQLITE_ROW)
+			json_object_set_new(skills,
+					    (const char *)sqlite3_column_text(
+						    st, 0),
+					    json_integer(sqlite3_column_int(st,
+									    1)));
+		sqlite3_finalize(st);
+	}
+	json_object_set_new(a, "skills", skills);
+	return a;
+}
+
+int api_route_agents_get(struct api_req *req)
+{
+	sqlite3_stmt *st;
+	json_t *out = json_array();
+	int err;
+
+	err = api_db_query(&st, "SELECT id FROM agents ORDER BY extension",
+			   NULL);
+	if (err) {
+		json_decref(out);
+		return err;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *a = agent_json(sqlite3_column_int64(st, 0));
+
+		if (a)
+			json_array_append_new(out, a);
+	}
+	sqlite3_finalize(st);
+	return api_reply_json(req, 200, out);
+}
+
+struct agent_job {
+	const json_t *body;
+	int64_t id;
+	bool create;
+};
+
+static int agent_save(sqlite3 *db, void *arg)
+{
+	struct agent_job *j = arg;
+	const json_t *b = j->body, *v;
+	int err = 0;
+
+	if (j->create) {
+		err = exec(db, "INSERT INTO agents(extension, name, "
+			   "sip_password, created_at) VALUES (?, ?, ?, ?)",
+			   "ttti",
+			   json_string_value(json_object_get(b, "extension")),
+			   json_string_value(json_object_get(b, "name")),
+			   json_string_value(json_object_get(b,
+							     "sip_password")),
+			   (int64_t)cc_wall_ms());
+		j->id = sqlite3_last_insert_rowid(db);
+	}
+	else {
+		if (!err && (v = json_object_get(b, "name")))
+			err = exec(db, "UPDATE agents SET name = ? WHERE id "
+				   "= ?", "ti", json_string_value(v), j->id);
+		if (!err && (v = json_object_get(b, "sip_password")))
+			err = exec(db, "UPDATE agents SET sip_password = ? "
+				   "WHERE id = ?", "ti", json_string_value(v),
+				   j->id);
+		if (!err && (v = json_object_get(b, "enabled")))
+			err = exec(db, "UPDATE agents SET enabled = ? WHERE "
+				   "id = ?", "ii", (int64_t)json_is_true(v),
+				   j->id);
+	}
+	if (!err)
+		err = skills_write(db, j->id, json_object_get(b, "skills"));
+	return err;
+}
+
+static int agent_fields_check(struct api_req *req, const json_t *b)
+{
+	const char *name = json_string_value(json_object_get(b, "name"));
+	const char *pw = json_string_value(json_object_get(b,
+							   "sip_password"));
+
+	if (json_object_get(b, "name") && (!name || !*name ||
+					   strlen(name) > 100))
+		return api_reply_error(req, 400, "invalid", "name",
+				       "name must be 1 to 100 characters");
+	if (json_object_get(b, "sip_password") &&
+	    (!pw || strlen(pw) < 6 || strlen(pw) > 64))
+		return api_reply_error(req, 400, "invalid", "sip_password",
+				       "sip_password must be 6 to 64 "
+				       "characters");
+	return skills_check(req, json_object_get(b, "skills"));
+}
+
+int api_route_agents_add(struct api_req *req)
+{
+	struct agent_job job = {req->json, 0, true};
+	const char *ext = json_string_value(json_object_get(req->json,
+							    "extension"));
+	char obj[48];
+	int err;
+
+	if (!extension_ok(ext))
+		return api_reply_error(req, 400, "invalid", "extension",
+				       "extension must be 2 to 10 digits");
+	err = agent_fields_check(req, req->json);
+	if (err)
+		return err;
+	err = api_db_txn(agent_save, &job);
+	if (err == EEXIST)
+		return api_reply_error(req, 409, "conflict", "extension",
+				       "extension %s exists already", ext);
+	if (err)
+		return err;
+	snprintf(obj, sizeof(obj), "agent/%lld", (long long)job.id);
+	api_audit(req, "agent.create", obj,
+		  json_pack("{s:s}", "extension", ext));
+	return api_reply_json(req, 201, agent_json(job.id));
+}
+
+static bool exists(const char *sql, int64_t id)
+{
+	sqlite3_stmt *st;
+	bool yes = false;
+
+	if (!api_db_query(&st, sql, "i", id)) {
+		yes = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+	}
+	return yes;
+}
+
+int api_route_agents_update(struct api_req *req)
+{
+	struct agent_job job = {req->json, 0, false};
+	char obj[48];
+	int err;
+
+	err = api_req_param_id(&job.id, req, "id");
+	if (err)
+		return err;
+	if (!exists("SELECT 1 FROM agents WHERE id = ?", job.id))
+		return api_reply_error(req, 404, "not_found", "id",
+				       "no agent %lld", (long long)job.id);
+	err = agent_fields_check(req, req->json);
+	if (err)
+		return err;
+	err = api_db_txn(agent_save, &job);
+	if (err)
+		return err;
+	snprintf(obj, sizeof(obj), "agent/%lld", (long long)job.id);
+	api_audit(req, "agent.update", obj, json_incref(req->json));
+	return api_reply_json(req, 200, agent_json(job.id));
+}
+
+int api_route_agents_delete(struct api_req *req)
+{
+	char obj[48];
+	int64_t id;
+	int changes = 0, err;
+
+	err = api_req_param_id(&id, req, "id");
+	if (err)
+		return err;
+	err = api_db_write(NULL, &changes, "DELETE FROM agents WHERE id = ?",
+			   "i", id);
+	if (err)
+		return err;
+	if (!changes)
+		return api_reply_error(req, 404, "not_found", "id",
+				       "no agent %lld", (long long)id);
+	snprintf(obj, sizeof(obj), "agent/%lld", (long long)id);
+	api_audit(req, "agent.delete", obj, NULL);
+	return api_reply_json(req, 200, json_pack("{s:I}", "deleted",
+						  (json_int_t)id));
+}
+
+/* --- queues ---------------------------------------------------------- */
+
+static const char *const queue_ints[] = {
+	"sl_target_pct", "sl_threshold_s", "max_wait_s", "max_len",
+	"wrapup_s", "ring_timeout_s", "short_abandon_s", "announce_every_s",
+	"min_level",
+};
+
+static json_t *queue_json(int64_t id)
+{
+	sqlite3_stmt *st;
+	json_t *rows, *q;
+
+	if (api_db_query(&st, "SELECT id, name, strategy, sl_target_pct, "
+			 "sl_threshold_s, max_wait_s, max_len, "
+			 "overflow_queue, wrapup_s, ring_timeout_s, "
+			 "short_abandon_s, announce_every_s, skill, "
+			 "min_level FROM queues WHERE id = ?", "i", id))
+		return NULL;
+	rows = api_db_rows(st);
+	q = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	if (!q)
+		return NULL;
+	if (!api_db_query(&st, "SELECT agent_id, level, weight, position "
+			  "FROM queue_members WHERE queue_id = ? ORDER BY "
+			  "position, agent_id", "i", id))
+		json_object_set_new(q, "members", api_db_rows(st));
+	return q;
+}
+
+int api_route_queues_get(struct api_req *req)
+{
+	sqlite3_stmt *st;
+	json_t *out = json_array();
+	int err;
+
+	err = api_db_query(&st, "SELECT id FROM queues ORDER BY name", NULL);
+	if (err) {
+		json_decref(out);
+		return err;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *q = queue_json(sqlite3_column_int64(st, 0));
+
+		if (q)
+			json_array_append_new(out, q);
+	}
+	sqlite3_finalize(st);
+	return api_reply_json(req, 200, out);
+}
+
+struct queue_job {
+	const json_t *body;
+	int64_t id;
+	bool create;
+};
+
+static int queue_save(sqlite3 *db, void *arg)
+{
+	struct queue_job *j = arg;
+	const json_t *b = j->body, *v, *m;
+	size_t i;
+	char sql[128];
+	int err = 0;
+
+	if (j->create) {
+		err = exec(db, "INSERT INTO queues(name, created_at) VALUES "
+			   "(?, ?)", "ti",
+			   json_string_value(json_object_get(b, "name")),
+			   (int64_t)cc_wall_ms());
+		j->id = sqlite3_last_insert_rowid(db);
+	}
+	for (i = 0; !err && i < sizeof(queue_ints) / sizeof(*queue_ints);
+	     i++) {
+		if (!(v = json_object_get(b, queue_ints[i])))
+			continue;
+		snprintf(sql, sizeof(sql), "UPDATE queues SET %s = ? WHERE "
+			 "id = ?", queue_ints[i]);
+		err = exec(db, sql, "ii", (int64_t)json_integer_value(v),
+			   j->id);
+	}
+	if (!err && (v = json_object_get(b, "strategy")))
+		err = exec(db, "UPDATE queues SET strategy = ? WHERE id = ?",
+			   "ti", json_string_value(v), j->id);
+	if (!err && (v = json_object_get(b, "overflow_queue")))
+		err = exec(db, "UPDATE queues SET overflow_queue = ? WHERE id "
+			   "= ?", "ti", json_string_value(v), j->id);
+	if (!err && (v = json_object_get(b, "skill"))) {
+		err = exec(db, "INSERT OR IGNORE INTO skills(name) VALUES (?)",
+			   "t", json_string_value(v));
+		if (!err)
+			err = exec(db, "UPDATE queues SET skill = ? WHERE id "
+				   "= ?", "ti", json_string_value(v), j->id);
+	}
+	if (!err && (v = json_object_get(b, "members"))) {
+		err = exec(db, "DELETE FROM queue_members WHERE queue_id = ?",
+			   "i", j->id);
+		json_array_foreach(v, i, m)
+		{
+			json_t *lv = json_object_get(m, "level");
+			json_t *wv = json_object_get(m, "weight");
+
+			if (err)
+				break;
+			err = exec(db, "INSERT INTO queue_members(queue_id, "
+				   "agent_id, level, weight, position) VALUES "
+				   "(?, ?, ?, ?, ?)", "iiiii", j->id,
+				   (int64_t)json_integer_value(
+					   json_object_get(m, "agent_id")),
+				   (int64_t)(lv ? json_integer_value(lv) : 5),
+				   (int64_t)(wv ? json_integer_value(wv) : 1),
+				   (int64_t)i);
+		}
+	}
+	return err;
+}
+
+static int queue_fields_check(struct api_req *req, const json_t *b)
+{
+	enum acd_strategy s;
+	const json_t *v, *m;
+	size_t i;
+
+	if ((v = json_object_get(b, "strategy")) &&
+	    (!json_is_string(v) || acd_strategy_decode(&s,
+						       json_string_value(v))))
+		return api_reply_error(req, 400, "invalid", "strategy",
+				       "strategy must be longest_idle, "
+				       "round_robin, fewest_calls, "
+				       "least_occupied, highest_skill, "
+				       "ring_all, random or top_down");
+	for (i = 0; i < sizeof(queue_ints) / sizeof(*queue_ints); i++) {
+		json_int_t x;
+
+		if (!(v = json_object_get(b, queue_ints[i])))
+			continue;
+		x = json_integer_value(v);
+		if (x < 0 || x > 86400 ||
+		    (!strcmp(queue_ints[i], "sl_target_pct") && x > 100) ||
+		    (!strcmp(queue_ints[i], "min_level") && (x < 1 || x > 10)))
+			return api_reply_error(req, 400, "out_of_range",
+					       queue_ints[i], "%s is out of "
+					       "range", queue_ints[i]);
+	}
+	if ((v = json_object_get(b, "skill")) &&
+	    !name_ok(json_string_value(v), 40))
+		return api_reply_error(req, 400, "invalid", "skill",
+				       "skill must be 1 to 40 of a-z 0-9 _ -");
+	if ((v = json_object_get(b, "overflow_queue")) &&
+	    !name_ok(json_string_value(v), 40))
+		return api_reply_error(req, 400, "invalid", "overflow_queue",
+				       "overflow_queue must name a queue");
+	json_array_foreach(json_object_get(b, "members"), i, m)
+	{
+		json_int_t a = json_integer_value(json_object_get(m,
+								  "agent_id"));
+		json_t *lv = json_object_get(m, "level");
+
+		if (!exists("SELECT 1 FROM agents WHERE id = ?", a))
+			return api_reply_error(req, 400, "invalid", "members",
+					       "members[%zu]: no agent %lld", i,
+					       (long long)a);
+		if (lv && (json_integer_value(lv) < 1 ||
+			   json_integer_value(lv) > 10))
+			return api_reply_error(req, 400, "invalid", "members",
+					       "members[%zu]: level must be 1 "
+					       "to 10", i);
+	}
+	return 0;
+}
+
+int api_route_queues_add(struct api_req *req)
+{
+	struct queue_job job = {req->json, 0, true};
+	const char *name = json_string_value(json_object_get(req->json,
+							     "name"));
+	char obj[64];
+	int err;
+
+	if (!name_ok(name, 40))
+		return api_reply_error(req, 400, "invalid", "name",
+				       "name must be 1 to 40 of a-z 0-9 _ -");
+	err = queue_fields_check(req, req->json);
+	if (err)
+		return err;
+	err = api_db_txn(queue_save, &job);
+	if (err == EEXIST)
+		return api_reply_error(req, 409, "conflict", "name",
+				       "queue %s exists already", name);
+	if (err)
+		return err;
+	snprintf(obj, sizeof(obj), "queue/%lld", (long long)job.id);
+	api_audit(req, "queue.create", obj, json_incref(req->json));
+	return api_reply_json(req, 201, queue_json(job.id));
+}
+
+int api_route_queues_update(struct api_req *req)
+{
+	struct queue_job job = {req->json, 0, false};
+	char obj[64];
+	int err;
+
+	err = api_req_param_id(&job.id, req, "id");
+	if (err)
+		return err;
+	if (!exists("SELECT 1 FROM queues WHERE id = ?", job.id))
+		return api_reply_error(req, 404, "not_found", "id",
+				       "no queue %lld", (long long)job.id);
+	err = queue_fields_check(req, req->json);
+	if (err)
+		return err;
+	err = api_db_txn(queue_save, &job);
+	if (err)
+		return err;
+	snprintf(obj, sizeof(obj), "queue/%lld", (long long)job.id);
+	api_audit(req, "queue.update", obj, json_incref(req->json));
+	return api_reply_json(req, 200, queue_json(job.id));
+}
+
+int api_route_queues_delete(struct api_req *req)
+{
+	char obj[64];
+	int64_t id;
+	int changes = 0, err;
+
+	err = api_req_param_id(&id, req, "id");
+	if (err)
+		return err;
+	err = api_db_write(NULL, &changes, "DELETE FROM queues WHERE id = ?",
+			   "i", id);
+	if (err)
+		return err;
+	if (!changes)
+		return api_reply_error(req, 404, "not_found", "id",
+				       "no queue %lld", (long long)id);
+	snprintf(obj, sizeof(obj), "queue/%lld", (long long)id);
+	api_audit(req, "queue.delete", obj, NULL);
+	return api_reply_json(req, 200, json_pack("{s:I}", "deleted",
+						  (json_int_t)id));
+}
