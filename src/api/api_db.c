@@ -4,8 +4,9 @@
  * main loop). Everything else in the api module goes through these
  * functions so the store underneath can change without touching routes.
  *
- * Until the store module's writer thread is on main this opens the
- * database itself (WAL, one writer mutex, migrations applied here).
+ * Underneath is the server's store (src/store): its per-thread readers,
+ * and its writer thread (group commit) for writes, which return once the
+ * write is durable. Migrations are the store's.
  */
 #include <errno.h>
 #include <pthread.h>
