@@ -5,6 +5,7 @@
  */
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -298,6 +299,485 @@ out:
 	return err;
 }
 
+
+/* The writer is held by a first unit while 1,000 writes queue up behind
+ * it: they must then commit together, in ONE transaction. */
+struct gate {
+	pthread_mutex_t mtx;
+	pthread_cond_t cond;
+	bool entered, open;
+};
+
+static int gate_wait(sqlite3 *db, void *arg)
+{
+	struct gate *g = arg;
+
+	(void)db;
+	pthread_mutex_lock(&g->mtx);
+	g->entered = true;
+	pthread_cond_broadcast(&g->cond);
+	while (!g->open)
+		pthread_cond_wait(&g->cond, &g->mtx);
+	pthread_mutex_unlock(&g->mtx);
+	return 0;
+}
+
+static int group_commit_one_transaction(void)
+{
+	struct gate g = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
+			 false, false};
+	struct done_count dc = {PTHREAD_MUTEX_INITIALIZER, 0, 0};
+	struct store *st = NULL;
+	struct store_stats s0, s;
+	char path[512];
+	long long n = 0;
+	int i, err = 0;
+
+	dbpath(path, sizeof(path));
+	TEST_ERR(store_open(&st, path, false));
+	store_stats_get(st, &s0);
+	TEST_ERR(store_txn(st, gate_wait, &g, NULL, NULL));
+	pthread_mutex_lock(&g.mtx);
+	while (!g.entered)
+		pthread_cond_wait(&g.cond, &g.mtx);
+	pthread_mutex_unlock(&g.mtx);
+	for (i = 0; i < 1000; i++) {
+		TEST_ERR(store_write(st, on_done, &dc, "INSERT INTO "
+				     "agent_state_history(agent_id, state,"
+				     " started_at) VALUES (?, ?, ?)", "isi",
+				     (int64_t)(i % 4 + 1), "available",
+				     (int64_t)i));
+	}
+	store_stats_get(st, &s);
+	TEST_EQ(s.queued, 1000);
+	pthread_mutex_lock(&g.mtx);
+	g.open = true;
+	pthread_cond_broadcast(&g.cond);
+	pthread_mutex_unlock(&g.mtx);
+	TEST_ERR(store_flush(st));
+	TEST_EQ(dc.ok, 1000);
+	TEST_EQ(dc.failed, 0);
+	store_stats_get(st, &s);
+	/* the gate's group, then 1,000 writes and the flush in one */
+	TEST_EQ(s.commits - s0.commits, 2);
+	TEST_EQ(s.units - s0.units, 1002);
+	TEST_ERR(count(store_reader(st), "SELECT count(*) FROM "
+		       "agent_state_history", &n));
+	TEST_EQ(n, 1000);
+out:
+	if (err) {
+		pthread_mutex_lock(&g.mtx);
+		g.open = true;
+		pthread_cond_broadcast(&g.cond);
+		pthread_mutex_unlock(&g.mtx);
+	}
+	mem_deref(st);
+	return err;
+}
+
+/* Done handlers run on the thread that runs the libre loop, never on the
+ * writer, and they run from a real re_main. */
+struct loop_done {
+	pthread_t main;
+	int calls, wrong_thread, failed, want;
+};
+
+static void on_loop_done(int err, void *arg)
+{
+	struct loop_done *ld = arg;
+
+	if (!pthread_equal(pthread_self(), ld->main))
+		ld->wrong_thread++;
+	if (err)
+		ld->failed++;
+	if (++ld->calls == ld->want)
+		re_cancel();
+}
+
+static void loop_timeout(void *arg)
+{
+	(void)arg;
+	re_cancel();
+}
+
+static int done_handlers_on_main_loop(void)
+{
+	struct loop_done ld = {pthread_self(), 0, 0, 0, 600};
+	struct store *st = NULL;
+	struct tmr tmr;
+	char path[512];
+	bool inited = false;
+	int i, err = 0;
+
+	tmr_init(&tmr);
+	TEST_ERR(libre_init());
+	inited = true;
+	dbpath(path, sizeof(path));
+	TEST_ERR(store_open(&st, path, true));
+	for (i = 0; i < 500; i++)
+		TEST_ERR(store_write(st, on_loop_done, &ld, "INSERT INTO "
+				     "skills(name) VALUES (printf('k%d', ?))",
+				     "i", (int64_t)i));
+	/* store_flush waits for the commit, not for the handlers */
+	TEST_ERR(store_flush(st));
+	for (i = 500; i < 600; i++)
+		TEST_ERR(store_write(st, on_loop_done, &ld, "INSERT INTO "
+				     "skills(name) VALUES (printf('k%d', ?))",
+				     "i", (int64_t)(i % 550)));
+	tmr_start(&tmr, 10000, loop_timeout, NULL);
+	TEST_ERR(re_main(NULL));
+	TEST_EQ(ld.calls, 600);
+	TEST_EQ(ld.wrong_thread, 0);
+	TEST_EQ(ld.failed, 50); /* k500..k549 existed */
+out:
+	tmr_cancel(&tmr);
+	mem_deref(st);
+	if (inited)
+		libre_close();
+	return err;
+}
+
+/* Without running the loop, store_dispatch delivers; closing delivers
+ * what is left, and everything queued before close is committed. */
+static int close_drains_and_delivers(void)
+{
+	struct loop_done ld = {pthread_self(), 0, 0, 0, -1};
+	struct store *st = NULL;
+	char path[512];
+	long long n = 0;
+	bool inited = false;
+	int i, err = 0;
+
+	TEST_ERR(libre_init());
+	inited = true;
+	dbpath(path, sizeof(path));
+	TEST_ERR(store_open(&st, path, true));
+	TEST_ERR(store_write(st, on_loop_done, &ld, "INSERT INTO skills(name)"
+			     " VALUES ('first')", NULL));
+	TEST_ERR(store_flush(st));
+	TEST_EQ(ld.calls, 0);
+	store_dispatch(st);
+	TEST_EQ(ld.calls, 1);
+	for (i = 0; i < 300; i++)
+		TEST_ERR(store_write(st, on_loop_done, &ld, "INSERT INTO "
+				     "skills(name) VALUES (printf('c%d', ?))",
+				     "i", (int64_t)i));
+	st = mem_deref(st);
+	TEST_EQ(ld.calls, 301);
+	TEST_EQ(ld.wrong_thread, 0);
+	TEST_ERR(store_open(&st, path, false));
+	TEST_ERR(count(store_reader(st), "SELECT count(*) FROM skills", &n));
+	TEST_EQ(n, 301);
+	TEST_EQ(store_write(NULL, NULL, NULL, "SELECT 1", NULL), EINVAL);
+out:
+	mem_deref(st);
+	if (inited)
+		libre_close();
+	return err;
+}
+
+static int second_open_refused(void)
+{
+	struct store *st = NULL, *st2 = NULL;
+	char path[512];
+	int err = 0;
+
+	dbpath(path, sizeof(path));
+	TEST_ERR(store_open(&st, path, false));
+	TEST_EQ(store_open(&st2, path, false), EBUSY);
+	TEST_ASSERT(st2 == NULL);
+	st = mem_deref(st);
+	TEST_ERR(store_open(&st2, path, false));
+out:
+	mem_deref(st);
+	mem_deref(st2);
+	return err;
+}
+
+/* Migrations with gaps apply in order, each alone: a failing one leaves
+ * the version at the one before and nothing of itself. */
+static int migrations_gaps_and_failure(void)
+{
+	static const struct store_mig migv[] = {
+		{1, "001_a", "CREATE TABLE a (x); INSERT INTO a VALUES (1);"},
+		{5, "005_b", "CREATE TABLE b (x);"},
+		{7, "007_bad", "CREATE TABLE c (x); INSERT INTO nowhere "
+			       "VALUES (1);"},
+	};
+	static const struct store_mig disorder[] = {
+		{5, "005_b", "SELECT 1;"},
+		{3, "003_a", "SELECT 1;"},
+	};
+	sqlite3 *db = NULL;
+	char path[512];
+	long long n = 0;
+	int v = -1, err = 0;
+
+	dbpath(path, sizeof(path));
+	TEST_EQ(sqlite3_open(path, &db), SQLITE_OK);
+	TEST_ERR(store_migrate(db, path, migv, 2, &v));
+	TEST_EQ(v, 5);
+	TEST_ERR(store_migrate(db, path, migv, 2, &v)); /* nothing again */
+	TEST_EQ(v, 5);
+	TEST_EQ(store_migrate(db, path, migv, 3, &v), EIO);
+	TEST_ERR(count(db, "PRAGMA user_version", &n));
+	TEST_EQ(n, 5);
+	TEST_ERR(count(db, "SELECT count(*) FROM sqlite_master WHERE "
+		       "name = 'c'", &n));
+	TEST_EQ(n, 0);
+	TEST_ERR(count(db, "SELECT count(*) FROM a", &n));
+	TEST_EQ(n, 1);
+	TEST_EQ(store_migrate(db, path, migv, 1, &v), ENOTSUP);
+	TEST_EQ(store_migrate(db, path, disorder, 2, &v), EINVAL);
+out:
+	sqlite3_close(db);
+	return err;
+}
+
+struct names {
+	char buf[256];
+	int n;
+};
+
+static int agent_name(const struct store_agent *a, void *arg)
+{
+	struct names *nm = arg;
+
+	nm->n++;
+	strncat(nm->buf, a->extension, sizeof(nm->buf) - strlen(nm->buf) - 1);
+	strncat(nm->buf, a->sip_password, sizeof(nm->buf) -
+		strlen(nm->buf) - 1);
+	strncat(nm->buf, ",", sizeof(nm->buf) - strlen(nm->buf) - 1);
+	return 0;
+}
+
+static int queue_check(const struct store_queue *q, void *arg)
+{
+	struct names *nm = arg;
+
+	nm->n++;
+	if (q->ring_timeout_s != 15 || q->wrapup_s != 5)
+		return EPROTO;
+	strncat(nm->buf, q->name, sizeof(nm->buf) - strlen(nm->buf) - 1);
+	strncat(nm->buf, ",", sizeof(nm->buf) - strlen(nm->buf) - 1);
+	return 0;
+}
+
+static int member_name(const struct store_queue_member *m, void *arg)
+{
+	struct names *nm = arg;
+	char line[64];
+
+	nm->n++;
+	snprintf(line, sizeof(line), "%s:%s:%d,", m->queue, m->extension,
+		 m->level);
+	strncat(nm->buf, line, sizeof(nm->buf) - strlen(nm->buf) - 1);
+	return 0;
+}
+
+static int number_name(const struct store_number *n, void *arg)
+{
+	struct names *nm = arg;
+	char line[64];
+
+	nm->n++;
+	snprintf(line, sizeof(line), "%s>%s,", n->number,
+		 n->flow ? n->flow : n->queue);
+	strncat(nm->buf, line, sizeof(nm->buf) - strlen(nm->buf) - 1);
+	return 0;
+}
+
+static int stop_at_first(const struct store_agent *a, void *arg)
+{
+	(void)a;
+	(void)arg;
+	return ECANCELED;
+}
+
+static int demo_center_loaders(void)
+{
+	struct names nm;
+	struct store *st = NULL;
+	char path[512], *flow = NULL;
+	int err = 0;
+
+	dbpath(path, sizeof(path));
+	TEST_ERR(store_open(&st, path, false));
+	TEST_ERR(store_demo_seed(st));
+	memset(&nm, 0, sizeof(nm));
+	TEST_ERR(store_agents_load(st, agent_name, &nm));
+	TEST_STREQ(nm.buf, "1001pw1001,1002pw1002,1003pw1003,1004pw1004,");
+	memset(&nm, 0, sizeof(nm));
+	TEST_ERR(store_queues_load(st, queue_check, &nm));
+	TEST_STREQ(nm.buf, "sales,support,");
+	memset(&nm, 0, sizeof(nm));
+	TEST_ERR(store_queue_members_load(st, member_name, &nm));
+	TEST_STREQ(nm.buf, "sales:1001:8,sales:1002:6,support:1003:8,"
+			   "support:1004:6,support:1001:3,");
+	memset(&nm, 0, sizeof(nm));
+	TEST_ERR(store_numbers_load(st, number_name, &nm));
+	TEST_STREQ(nm.buf, "5000>demo-5000,5001>support,5002>sales,");
+	TEST_ERR(store_flow_get(st, &flow, STORE_DEMO_FLOW));
+	TEST_ASSERT(strstr(flow, STORE_DEMO_GREETING) != NULL);
+	TEST_ASSERT(strstr(flow, "\"no_input\": {\"queue\": \"support\"}"));
+	TEST_EQ(store_flow_get(st, &flow, "nope"), ENOENT);
+	TEST_EQ(store_agents_load(st, stop_at_first, NULL), ECANCELED);
+out:
+	mem_deref(flow);
+	mem_deref(st);
+	return err;
+}
+
+static int open_row(const struct store_open_interaction *ix, void *arg)
+{
+	int64_t *idp = arg;
+
+	*idp = ix->id;
+	return 0;
+}
+
+struct row_vals {
+	char s[64];
+	long long a, b, c;
+};
+
+static int interaction_row(sqlite3_stmt *stmt, void *arg)
+{
+	struct row_vals *rv = arg;
+	const char *s = (const char *)sqlite3_column_text(stmt, 0);
+
+	snprintf(rv->s, sizeof(rv->s), "%s", s ? s : "(null)");
+	rv->a = sqlite3_column_int64(stmt, 1);
+	rv->b = sqlite3_column_int64(stmt, 2);
+	rv->c = sqlite3_column_int64(stmt, 3);
+	return 0;
+}
+
+static int interaction_helpers(void)
+{
+	struct store_interval iv = {"sales", 4 * STORE_INTERVAL_MS, 2, 1, 1,
+				    0, 1, 30000, 200000, 150000, 10000,
+				    40000};
+	struct done_count dc = {PTHREAD_MUTEX_INITIALIZER, 0, 0};
+	struct row_vals rv;
+	struct store *st = NULL;
+	char path[512];
+	int64_t id = 0, id2 = 0, open_id = 0;
+	long long n = 0;
+	int err = 0;
+
+	dbpath(path, sizeof(path));
+	TEST_ERR(store_open(&st, path, false));
+	TEST_ERR(store_demo_seed(st));
+	TEST_ERR(store_interaction_add(&id, st, "voice", NULL, "sip:c@x",
+				       "5001", 1000, on_done, &dc));
+	TEST_ERR(store_interaction_add(&id2, st, "chat", "inbound", NULL,
+				       NULL, 1100, on_done, &dc));
+	TEST_ASSERT(id > 0 && id2 == id + 1);
+	TEST_ERR(store_interaction_event_add(st, id, 1001, "entered_queue", 0,
+					     "support", NULL, on_done, &dc));
+	TEST_ERR(store_interaction_event_add(st, id, 1500, "answered", 1003,
+					     "support", "{\"leg\": 2}",
+					     on_done, &dc));
+	TEST_ERR(store_interaction_update(st, id, on_done, &dc,
+					  "state = ?, queue = ?, agent_id = ?,"
+					  " answered_at = ?", "ssii", "ended",
+					  "support", (int64_t)1003,
+					  (int64_t)1500));
+	/* an unknown channel is refused by the schema, alone */
+	TEST_ERR(store_interaction_add(&open_id, st, "pigeon", NULL, NULL,
+				       NULL, 1, on_done, &dc));
+	TEST_ERR(store_agent_state_add(st, 1003, "busy", NULL, 1500, 4500,
+				       on_done, &dc));
+	TEST_ERR(store_agent_state_add(st, 1003, "wrapup", NULL, 4500, 0,
+				       on_done, &dc));
+	TEST_EQ(store_agent_state_add(st, 1003, "x", NULL, 10, 5, NULL, NULL),
+		EINVAL);
+	TEST_ERR(store_interval_add(st, &iv, on_done, &dc));
+	TEST_ERR(store_interval_add(st, &iv, on_done, &dc));
+	iv.interval_start += 1;
+	TEST_EQ(store_interval_add(st, &iv, NULL, NULL), EINVAL);
+	TEST_EQ(store_interaction_update(st, id, NULL, NULL, "", NULL),
+		EINVAL);
+	TEST_ERR(store_flush(st));
+	TEST_EQ(dc.failed, 1);
+	TEST_EQ(dc.ok, 9);
+
+	memset(&rv, 0, sizeof(rv));
+	TEST_ERR(store_query(store_reader(st), interaction_row, &rv,
+			     "SELECT state || '/' || direction || '/' || queue,"
+			     " agent_id, answered_at, created_at FROM "
+			     "interactions WHERE id = ?", "i", id));
+	TEST_STREQ(rv.s, "ended/inbound/support");
+	TEST_EQ(rv.a, 1003);
+	TEST_EQ(rv.b, 1500);
+	TEST_EQ(rv.c, 1000);
+	TEST_ERR(store_query(store_reader(st), interaction_row, &rv,
+			     "SELECT group_concat(type, ','), count(*),"
+			     " sum(agent_id IS NULL), max(at) FROM (SELECT *"
+			     " FROM interaction_events WHERE"
+			     " interaction_id = ? ORDER BY id)", "i", id));
+	TEST_STREQ(rv.s, "entered_queue,answered");
+	TEST_EQ(rv.a, 2);
+	TEST_EQ(rv.b, 1);
+	TEST_ERR(store_query(store_reader(st), interaction_row, &rv,
+			     "SELECT state, duration_ms, ended_at IS NULL, 0"
+			     " FROM agent_state_history WHERE agent_id = 1003"
+			     " ORDER BY started_at LIMIT 1", NULL));
+	TEST_STREQ(rv.s, "busy");
+	TEST_EQ(rv.a, 3000);
+	TEST_EQ(rv.b, 0);
+	TEST_ERR(store_query(store_reader(st), interaction_row, &rv,
+			     "SELECT queue, offered, wait_ms_sum,"
+			     " wrapup_ms_sum FROM interval_stats", NULL));
+	TEST_STREQ(rv.s, "sales");
+	TEST_EQ(rv.a, 4);
+	TEST_EQ(rv.b, 60000);
+	TEST_EQ(rv.c, 80000);
+	/* the chat never ended: it is what recovery finds */
+	TEST_ERR(store_interactions_open_load(st, open_row, &open_id));
+	TEST_EQ(open_id, id2);
+	/* ids continue after a restart */
+	st = mem_deref(st);
+	TEST_ERR(store_open(&st, path, false));
+	TEST_ERR(store_interaction_add(&id, st, "email", NULL, NULL, NULL, 5,
+				       NULL, NULL));
+	/* the refused "pigeon" id was never stored, so it is free again */
+	TEST_EQ(id, id2 + 1);
+	TEST_ERR(store_flush(st));
+	TEST_ERR(count(store_reader(st), "SELECT count(*) FROM interactions",
+		       &n));
+	TEST_EQ(n, 3);
+out:
+	mem_deref(st);
+	return err;
+}
+
+static int param_count_checked(void)
+{
+	struct store *st = NULL;
+	char path[512];
+	int err = 0;
+
+	dbpath(path, sizeof(path));
+	TEST_ERR(store_open(&st, path, false));
+	TEST_EQ(store_write_wait(st, "INSERT INTO skills(name, description)"
+				 " VALUES (?, ?)", "s", "only-one"), EINVAL);
+	TEST_EQ(store_write_wait(st, "INSERT INTO skills(name) VALUES (?)",
+				 "ss", "a", "b"), EINVAL);
+	TEST_EQ(store_write_wait(st, "INSERT INTO skills(name) VALUES ('x');"
+				 " DELETE FROM skills", NULL), EINVAL);
+	TEST_EQ(store_write_wait(st, "INSERT INTO skills(name) VALUES (?)",
+				 "s", "ok"), 0);
+	TEST_EQ(store_write_wait(st, "INSERT INTO skills(name) VALUES (?)",
+				 "s", "ok"), EEXIST);
+	TEST_EQ(store_exec(store_reader(st), "DELETE FROM skills", NULL),
+		EROFS);
+out:
+	mem_deref(st);
+	return err;
+}
+
 const struct test_case test_cases[] = {
 	TEST_CASE(migrations_applied_once),
 	TEST_CASE(newer_database_refused),
@@ -307,5 +787,13 @@ const struct test_case test_cases[] = {
 	TEST_CASE(demo_seed_idempotent),
 	TEST_CASE(acknowledged_survives_kill9),
 	TEST_CASE(write_after_bad_params_refused),
+	TEST_CASE(group_commit_one_transaction),
+	TEST_CASE(done_handlers_on_main_loop),
+	TEST_CASE(close_drains_and_delivers),
+	TEST_CASE(second_open_refused),
+	TEST_CASE(migrations_gaps_and_failure),
+	TEST_CASE(demo_center_loaders),
+	TEST_CASE(interaction_helpers),
+	TEST_CASE(param_count_checked),
 };
 TEST_TABLE_END;

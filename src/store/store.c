@@ -4,23 +4,38 @@
  *
  * The writer's loop:
  *
- *   wait for units -> take all waiting -> BEGIN IMMEDIATE
+ *   wait for units -> take all waiting (at most GROUP_MAX) -> BEGIN IMMEDIATE
  *     for each unit: SAVEPOINT u; run; ok ? RELEASE u : ROLLBACK TO u
- *   COMMIT (durable: synchronous=FULL) -> report each unit done
+ *   COMMIT (durable: synchronous=FULL, one fsync of the WAL) -> report
  *
  * A unit is reported only after COMMIT returned, so "done" means durable.
- * When COMMIT itself fails every unit of the group is reported failed.
+ * When BEGIN or COMMIT fails every unit of the group is reported failed.
+ *
+ * Reporting: a blocking caller (store_*_wait, store_flush) is woken through
+ * donecond. An asynchronous unit with a done handler goes to the done list;
+ * with a main loop the writer pushes ONE mqueue message when the list turns
+ * non-empty, and the main loop runs every handler of the list (so a group
+ * of 4,000 units costs one pipe write, and a busy main loop can never fill
+ * the pipe and stall the writer). Without a main loop the handlers run on
+ * the writer thread.
+ *
+ * Concurrency: st->mtx guards the queue, the done list, the reader list
+ * and the counters. The writer connection and the statement cache belong
+ * to the writer thread once it started (before that, to store_open).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <re.h>
 #include "core/cc.h"
 #include "store.h"
 #include "store_mig.h"
 
-enum { GROUP_MAX = 4096 };
+enum { GROUP_MAX = 4096, STMT_CACHE = 64 };
 
 enum unit_kind { UNIT_SQL, UNIT_FN, UNIT_FLUSH };
 
@@ -52,6 +67,14 @@ struct reader {
 	struct store *st;
 };
 
+/* The writer keeps the statements of store_write prepared: the same few
+ * INSERTs and UPDATEs recur, and preparing costs about as much as running
+ * them. */
+struct stmt_slot {
+	char *sql;
+	sqlite3_stmt *stmt;
+};
+
 struct store {
 	char *path;
 	sqlite3 *wdb;
@@ -61,14 +84,64 @@ struct store {
 	pthread_cond_t cond;      /* writer waits for units */
 	pthread_cond_t donecond;  /* blocking callers wait for results */
 	struct unit *head, *tail;
+	struct unit *dhead, *dtail; /* done, handlers not yet run */
+	bool wake_pending;          /* an mqueue message is in flight */
 	struct mqueue *mq;
+	int lockfd;                 /* flock on <path>.lock: one owner */
 	pthread_key_t rkey;
+	bool rkey_ok;
 	struct list readers;
 	int version;
+	int64_t next_id;            /* store_id_alloc */
 	struct store_stats stats;
+	struct stmt_slot cache[STMT_CACHE];
 };
 
 static struct store *main_store;
+
+int store_err(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return 0;
+	case SQLITE_CONSTRAINT:
+		switch (rc) {
+		case SQLITE_CONSTRAINT_PRIMARYKEY:
+		case SQLITE_CONSTRAINT_UNIQUE:
+			return EEXIST;
+		case SQLITE_CONSTRAINT_FOREIGNKEY:
+			return ENOENT;
+		default:
+			return EINVAL;
+		}
+	case SQLITE_ERROR:
+	case SQLITE_MISMATCH:
+	case SQLITE_RANGE:
+	case SQLITE_TOOBIG:
+		return EINVAL;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return EBUSY;
+	case SQLITE_NOMEM:
+		return ENOMEM;
+	case SQLITE_READONLY:
+		return EROFS;
+	case SQLITE_FULL:
+		return ENOSPC;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return EBADMSG;
+	case SQLITE_CANTOPEN:
+		return EACCES;
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		return EPERM;
+	default:
+		return EIO;
+	}
+}
 
 static void unit_free(struct unit *u)
 {
@@ -110,18 +183,137 @@ int store_bindv(sqlite3_stmt *stmt, const char *types, va_list ap)
 			return EINVAL;
 		}
 	}
-	return rc == SQLITE_OK ? 0 : EINVAL;
+	if (rc != SQLITE_OK)
+		return EINVAL;
+	if (sqlite3_bind_parameter_count(stmt) != i)
+		return EINVAL;
+	return 0;
 }
 
-static int unit_run_sql(sqlite3 *db, struct unit *u)
+int store_exec(sqlite3 *db, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *stmt = NULL;
+	const char *tail = NULL;
+	va_list ap;
+	int rc, err;
+
+	if (!db || !sql)
+		return EINVAL;
+	rc = sqlite3_prepare_v2(db, sql, -1, &stmt, &tail);
+	if (rc != SQLITE_OK) {
+		cc_warn("store", "'%s': %s", sql, sqlite3_errmsg(db));
+		return store_err(rc);
+	}
+	if (!stmt || (tail && *tail)) {
+		cc_warn("store", "'%s': not exactly one statement", sql);
+		sqlite3_finalize(stmt);
+		return EINVAL;
+	}
+	va_start(ap, types);
+	err = store_bindv(stmt, types, ap);
+	va_end(ap);
+	if (err) {
+		cc_warn("store", "'%s': parameters do not match '%s'", sql,
+			types ? types : "");
+		goto out;
+	}
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		;
+	err = store_err(sqlite3_extended_errcode(db));
+	if (rc != SQLITE_DONE && !err)
+		err = EIO;
+out:
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+int store_query(sqlite3 *db, store_row_h *rowh, void *arg, const char *sql,
+		const char *types, ...)
+{
+	sqlite3_stmt *stmt = NULL;
+	va_list ap;
+	int rc, err;
+
+	if (!db || !sql || !rowh)
+		return EINVAL;
+	rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		cc_warn("store", "'%s': %s", sql, sqlite3_errmsg(db));
+		return store_err(rc);
+	}
+	va_start(ap, types);
+	err = store_bindv(stmt, types, ap);
+	va_end(ap);
+	if (err) {
+		cc_warn("store", "'%s': parameters do not match '%s'", sql,
+			types ? types : "");
+		goto out;
+	}
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		err = rowh(stmt, arg);
+		if (err)
+			goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		cc_warn("store", "'%s': %s", sql, sqlite3_errmsg(db));
+		err = store_err(sqlite3_extended_errcode(db));
+		if (!err)
+			err = EIO;
+	}
+out:
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+/* Writer thread: the cached statement for sql, prepared on first use. */
+static int stmt_get(struct store *st, sqlite3_stmt **stmtp, const char *sql)
+{
+	struct stmt_slot *slot;
+	sqlite3_stmt *stmt = NULL;
+	const char *tail = NULL;
+	uint32_t h = hash_joaat_str(sql);
+	int rc;
+
+	slot = &st->cache[h % STMT_CACHE];
+	if (slot->sql && !strcmp(slot->sql, sql)) {
+		*stmtp = slot->stmt;
+		return 0;
+	}
+	rc = sqlite3_prepare_v2(st->wdb, sql, -1, &stmt, &tail);
+	if (rc != SQLITE_OK) {
+		cc_warn("store", "'%s': %s", sql, sqlite3_errmsg(st->wdb));
+		return store_err(rc);
+	}
+	if (!stmt || (tail && *tail)) {
+		cc_warn("store", "'%s': not exactly one statement", sql);
+		sqlite3_finalize(stmt);
+		return EINVAL;
+	}
+	sqlite3_finalize(slot->stmt);
+	free(slot->sql);
+	slot->stmt = stmt;
+	slot->sql = strdup(sql);
+	if (!slot->sql) {
+		sqlite3_finalize(stmt);
+		slot->stmt = NULL;
+		return ENOMEM;
+	}
+	*stmtp = stmt;
+	return 0;
+}
+
+static int unit_run_sql(struct store *st, struct unit *u)
 {
 	sqlite3_stmt *stmt = NULL;
 	size_t i;
-	int rc, err = 0;
+	int rc, err;
 
-	if (sqlite3_prepare_v2(db, u->sql, -1, &stmt, NULL) != SQLITE_OK) {
-		cc_error("store", "prepare '%s': %s", u->sql,
-			 sqlite3_errmsg(db));
+	err = stmt_get(st, &stmt, u->sql);
+	if (err)
+		return err;
+	if ((size_t)sqlite3_bind_parameter_count(stmt) != u->paramc) {
+		cc_warn("store", "'%s': %d parameters, %zu given", u->sql,
+			sqlite3_bind_parameter_count(stmt), u->paramc);
 		return EINVAL;
 	}
 	for (i = 0; i < u->paramc; i++) {
@@ -145,53 +337,123 @@ static int unit_run_sql(sqlite3 *db, struct unit *u)
 	}
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 		;
-	if (rc == SQLITE_CONSTRAINT)
-		err = EEXIST;
-	else if (rc != SQLITE_DONE)
-		err = EIO;
-	if (err)
-		cc_warn("store", "'%s': %s", u->sql, sqlite3_errmsg(db));
+	if (rc != SQLITE_DONE) {
+		err = store_err(sqlite3_extended_errcode(st->wdb));
+		if (!err)
+			err = EIO;
+		cc_warn("store", "'%s': %s", u->sql,
+			sqlite3_errmsg(st->wdb));
+	}
 out:
-	sqlite3_finalize(stmt);
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
 	return err;
 }
 
-static void unit_run(sqlite3 *db, struct unit *u)
+static void unit_run(struct store *st, struct unit *u)
 {
+	sqlite3 *db = st->wdb;
+
 	if (u->kind == UNIT_FLUSH)
 		return;
-	sqlite3_exec(db, "SAVEPOINT unit", NULL, NULL, NULL);
-	u->err = u->kind == UNIT_SQL ? unit_run_sql(db, u) : u->fn(db, u->arg);
+	if (sqlite3_exec(db, "SAVEPOINT unit", NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		u->err = store_err(sqlite3_extended_errcode(db));
+		if (!u->err)
+			u->err = EIO;
+		return;
+	}
+	u->err = u->kind == UNIT_SQL ? unit_run_sql(st, u) : u->fn(db, u->arg);
 	if (u->err)
 		sqlite3_exec(db, "ROLLBACK TO unit", NULL, NULL, NULL);
 	sqlite3_exec(db, "RELEASE unit", NULL, NULL, NULL);
 }
 
-/* Reports one unit done; the unit is freed here or by the main loop. */
-static void unit_finish(struct store *st, struct unit *u)
+/* Runs the handlers of every done unit; on the main loop (or at close). */
+static void done_dispatch(struct store *st)
 {
-	if (u->waiting) {
-		pthread_mutex_lock(&st->mtx);
-		u->finished = true;
-		pthread_cond_broadcast(&st->donecond);
-		pthread_mutex_unlock(&st->mtx);
-		return;
-	}
-	if (u->doneh && st->mq && !mqueue_push(st->mq, 0, u))
-		return;
-	if (u->doneh)
+	struct unit *u, *next;
+
+	pthread_mutex_lock(&st->mtx);
+	u = st->dhead;
+	st->dhead = st->dtail = NULL;
+	st->wake_pending = false;
+	pthread_mutex_unlock(&st->mtx);
+	for (; u; u = next) {
+		next = u->next;
 		u->doneh(u->err, u->darg);
-	unit_free(u);
+		unit_free(u);
+	}
 }
 
 static void mq_handler(int id, void *data, void *arg)
 {
-	struct unit *u = data;
-
 	(void)id;
 	(void)arg;
-	u->doneh(u->err, u->darg);
-	unit_free(u);
+	done_dispatch(data);
+}
+
+/* Reports a finished group: hands handlers to the main loop (or runs them
+ * here without one), frees the units nobody waits for, then wakes the
+ * blocking callers, so that store_flush returns after the handlers of
+ * everything before it ran (without a main loop). */
+static void group_finish(struct store *st, struct unit *group, int err)
+{
+	struct unit *u, *next, *local = NULL, **ltail = &local;
+	struct unit *waited = NULL, **wtail = &waited;
+	bool wake = false;
+
+	pthread_mutex_lock(&st->mtx);
+	if (!err)
+		st->stats.commits++;
+	for (u = group; u; u = next) {
+		next = u->next;
+		u->next = NULL;
+		st->stats.units++;
+		if (err)
+			u->err = err;
+		if (u->err && u->kind != UNIT_FLUSH)
+			st->stats.failed++;
+		if (u->waiting) {
+			*wtail = u;
+			wtail = &u->next;
+		}
+		else if (u->doneh && st->mq) {
+			if (st->dtail)
+				st->dtail->next = u;
+			else
+				st->dhead = u;
+			st->dtail = u;
+			if (!st->wake_pending)
+				wake = st->wake_pending = true;
+		}
+		else {
+			*ltail = u;
+			ltail = &u->next;
+		}
+	}
+	pthread_mutex_unlock(&st->mtx);
+
+	if (wake && mqueue_push(st->mq, 0, st)) {
+		/* Only with a closed pipe; the handlers then run at close
+		 * rather than on the wrong thread. */
+		cc_error("store", "cannot wake the main loop");
+	}
+	for (u = local; u; u = next) {
+		next = u->next;
+		if (u->doneh)
+			u->doneh(u->err, u->darg);
+		unit_free(u);
+	}
+	if (!waited)
+		return;
+	pthread_mutex_lock(&st->mtx);
+	for (u = waited; u; u = next) {
+		next = u->next; /* the waiter frees u once finished */
+		u->finished = true;
+	}
+	pthread_cond_broadcast(&st->donecond);
+	pthread_mutex_unlock(&st->mtx);
 }
 
 static void *writer_main(void *arg)
@@ -199,8 +461,8 @@ static void *writer_main(void *arg)
 	struct store *st = arg;
 
 	for (;;) {
-		struct unit *group, *u, *next;
-		size_t n = 0;
+		struct unit *group, *u;
+		size_t n = 1;
 		int err = 0;
 
 		pthread_mutex_lock(&st->mtx);
@@ -217,31 +479,29 @@ static void *writer_main(void *arg)
 		if (!st->head)
 			st->tail = NULL;
 		u->next = NULL;
+		st->stats.queued -= n;
 		pthread_mutex_unlock(&st->mtx);
 
 		if (sqlite3_exec(st->wdb, "BEGIN IMMEDIATE", NULL, NULL,
-				 NULL) != SQLITE_OK)
-			err = EIO;
+				 NULL) != SQLITE_OK) {
+			cc_error("store", "begin: %s",
+				 sqlite3_errmsg(st->wdb));
+			err = store_err(sqlite3_extended_errcode(st->wdb));
+			if (!err)
+				err = EIO;
+		}
 		for (u = group; u && !err; u = u->next)
-			unit_run(st->wdb, u);
+			unit_run(st, u);
 		if (!err && sqlite3_exec(st->wdb, "COMMIT", NULL, NULL,
 					 NULL) != SQLITE_OK) {
-			cc_error("store", "commit: %s",
+			cc_error("store", "commit of %zu units: %s", n,
 				 sqlite3_errmsg(st->wdb));
+			err = store_err(sqlite3_extended_errcode(st->wdb));
+			if (!err)
+				err = EIO;
 			sqlite3_exec(st->wdb, "ROLLBACK", NULL, NULL, NULL);
-			err = EIO;
 		}
-		pthread_mutex_lock(&st->mtx);
-		st->stats.commits += err ? 0 : 1;
-		for (u = group; u; u = u->next)
-			st->stats.units++;
-		pthread_mutex_unlock(&st->mtx);
-		for (u = group; u; u = next) {
-			next = u->next;
-			if (err)
-				u->err = err;
-			unit_finish(st, u);
-		}
+		group_finish(st, group, err);
 	}
 	return NULL;
 }
@@ -258,6 +518,7 @@ static int enqueue(struct store *st, struct unit *u)
 	else
 		st->head = u;
 	st->tail = u;
+	st->stats.queued++;
 	pthread_cond_signal(&st->cond);
 	pthread_mutex_unlock(&st->mtx);
 	return 0;
@@ -282,16 +543,18 @@ static int wait_unit(struct store *st, struct unit *u)
 	return err;
 }
 
-static struct unit *sql_unit(const char *sql, const char *types, va_list ap)
+static int sql_unit(struct unit **up, const char *sql, const char *types,
+		    va_list ap)
 {
 	struct unit *u = calloc(1, sizeof(*u));
 	size_t i, n = types ? strlen(types) : 0;
+	int err = ENOMEM;
 
 	if (!u)
-		return NULL;
+		return ENOMEM;
 	u->kind = UNIT_SQL;
 	u->sql = strdup(sql);
-	u->paramv = calloc(n ? n : 1, sizeof(*u->paramv));
+	u->paramv = calloc(n + 1, sizeof(*u->paramv)); /* +1: writev_id */
 	if (!u->sql || !u->paramv)
 		goto fail;
 	for (i = 0; i < n; i++) {
@@ -310,29 +573,57 @@ static struct unit *sql_unit(const char *sql, const char *types, va_list ap)
 			break;
 		}
 		case 'n': break;
-		default: goto fail;
+		default:
+			cc_warn("store", "'%s': unknown parameter type '%c'",
+				sql, types[i]);
+			err = EINVAL;
+			goto fail;
 		}
 	}
-	return u;
+	*up = u;
+	return 0;
 fail:
 	unit_free(u);
-	return NULL;
+	return err;
 }
 
 int store_write(struct store *st, store_done_h *doneh, void *arg,
 		const char *sql, const char *types, ...)
 {
-	struct unit *u;
+	struct unit *u = NULL;
 	va_list ap;
 	int err;
 
 	if (!st || !sql)
 		return EINVAL;
 	va_start(ap, types);
-	u = sql_unit(sql, types, ap);
+	err = sql_unit(&u, sql, types, ap);
 	va_end(ap);
-	if (!u)
+	if (err)
+		return err;
+	u->doneh = doneh;
+	u->darg = arg;
+	err = enqueue(st, u);
+	if (err)
+		unit_free(u);
+	return err;
+}
+
+int store_writev_id(struct store *st, store_done_h *doneh, void *arg,
+		    const char *sql, const char *types, va_list ap,
+		    int64_t id)
+{
+	struct unit *u = NULL;
+	int err;
+
+	if (!st || !sql)
 		return EINVAL;
+	err = sql_unit(&u, sql, types, ap);
+	if (err)
+		return err;
+	u->paramv[u->paramc].type = 'i';
+	u->paramv[u->paramc].i = id;
+	u->paramc++;
 	u->doneh = doneh;
 	u->darg = arg;
 	err = enqueue(st, u);
@@ -366,16 +657,17 @@ int store_txn(struct store *st, store_txn_h *fn, void *arg,
 int store_write_wait(struct store *st, const char *sql, const char *types,
 		     ...)
 {
-	struct unit *u;
+	struct unit *u = NULL;
 	va_list ap;
+	int err;
 
 	if (!st || !sql)
 		return EINVAL;
 	va_start(ap, types);
-	u = sql_unit(sql, types, ap);
+	err = sql_unit(&u, sql, types, ap);
 	va_end(ap);
-	if (!u)
-		return EINVAL;
+	if (err)
+		return err;
 	return wait_unit(st, u);
 }
 
@@ -407,13 +699,26 @@ int store_flush(struct store *st)
 	return wait_unit(st, u);
 }
 
+void store_dispatch(struct store *st)
+{
+	if (st)
+		done_dispatch(st);
+}
+
+int64_t store_id_alloc(struct store *st)
+{
+	return st ? __atomic_add_fetch(&st->next_id, 1, __ATOMIC_RELAXED) : 0;
+}
+
+/* Runs at thread exit for a thread that opened a reader. */
 static void reader_destroy(void *p)
 {
 	struct reader *r = p;
+	struct store *st = r->st;
 
-	pthread_mutex_lock(&r->st->mtx);
+	pthread_mutex_lock(&st->mtx);
 	list_unlink(&r->le);
-	pthread_mutex_unlock(&r->st->mtx);
+	pthread_mutex_unlock(&st->mtx);
 	sqlite3_close(r->db);
 	free(r);
 }
@@ -459,59 +764,93 @@ int store_version(struct store *st)
 	return st ? st->version : 0;
 }
 
-static int user_version(sqlite3 *db)
+const char *store_path(const struct store *st)
 {
-	sqlite3_stmt *stmt = NULL;
-	int v = -1;
-
-	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, NULL) ==
-		    SQLITE_OK &&
-	    sqlite3_step(stmt) == SQLITE_ROW)
-		v = sqlite3_column_int(stmt, 0);
-	sqlite3_finalize(stmt);
-	return v;
+	return st ? st->path : NULL;
 }
 
-static int migrate(struct store *st)
+static int pragma_int(sqlite3 *db, const char *sql, int64_t *vp)
 {
-	int v = user_version(st->wdb), newest = 0;
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*vp = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? 0 : EIO;
+}
+
+/* Reads the schema version and refuses a database newer than migv. */
+static int version_check(sqlite3 *db, const char *path,
+			 const struct store_mig *migv, size_t migc, int *vp)
+{
+	int64_t v64 = -1;
+	int newest = 0, err;
 	size_t i;
 
-	if (v < 0)
-		return EIO;
-	for (i = 0; i < store_migc; i++) {
-		if (store_migv[i].version > newest)
-			newest = store_migv[i].version;
+	if (pragma_int(db, "PRAGMA user_version", &v64)) {
+		cc_error("store", "%s: cannot read the schema version: %s",
+			 path, sqlite3_errmsg(db));
+		err = store_err(sqlite3_extended_errcode(db));
+		return err ? err : EIO;
 	}
-	if (v > newest) {
+	for (i = 0; i < migc; i++) {
+		if (migv[i].version > newest)
+			newest = migv[i].version;
+		if (i && migv[i].version <= migv[i - 1].version) {
+			cc_error("store", "migration %s is out of order",
+				 migv[i].name);
+			return EINVAL;
+		}
+	}
+	if (v64 > newest) {
 		cc_error("store", "%s has schema version %d, newer than this "
-			 "switchboard knows (%d): refusing to open it",
-			 st->path, v, newest);
+			 "switchboard knows (%d): refusing to open it; run "
+			 "the newer switchboard or restore a backup",
+			 path, (int)v64, newest);
 		return ENOTSUP;
 	}
-	for (i = 0; i < store_migc; i++) {
-		const struct store_mig *m = &store_migv[i];
+	*vp = (int)v64;
+	return 0;
+}
+
+int store_migrate(sqlite3 *db, const char *path,
+		  const struct store_mig *migv, size_t migc, int *versionp)
+{
+	size_t i;
+	int v, err;
+
+	err = version_check(db, path, migv, migc, &v);
+	if (err)
+		return err;
+	for (i = 0; i < migc; i++) {
+		const struct store_mig *m = &migv[i];
 		char *errmsg = NULL, setv[64];
 
 		if (m->version <= v)
 			continue;
 		snprintf(setv, sizeof(setv), "PRAGMA user_version = %d",
 			 m->version);
-		if (sqlite3_exec(st->wdb, "BEGIN IMMEDIATE", NULL, NULL,
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL,
 				 &errmsg) ||
-		    sqlite3_exec(st->wdb, m->sql, NULL, NULL, &errmsg) ||
-		    sqlite3_exec(st->wdb, setv, NULL, NULL, &errmsg) ||
-		    sqlite3_exec(st->wdb, "COMMIT", NULL, NULL, &errmsg)) {
-			cc_error("store", "migration %s: %s", m->name,
+		    sqlite3_exec(db, m->sql, NULL, NULL, &errmsg) ||
+		    sqlite3_exec(db, setv, NULL, NULL, &errmsg) ||
+		    sqlite3_exec(db, "COMMIT", NULL, NULL, &errmsg)) {
+			cc_error("store", "%s: migration %s failed, nothing "
+				 "of it applied: %s", path, m->name,
 				 errmsg ? errmsg : "?");
 			sqlite3_free(errmsg);
-			sqlite3_exec(st->wdb, "ROLLBACK", NULL, NULL, NULL);
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 			return EIO;
 		}
 		cc_info("store", "applied migration %s", m->name);
 		v = m->version;
 	}
-	st->version = v;
+	if (versionp)
+		*versionp = v;
 	return 0;
 }
 
@@ -519,6 +858,7 @@ static void store_destructor(void *arg)
 {
 	struct store *st = arg;
 	struct le *le;
+	size_t i;
 
 	if (st->running) {
 		pthread_mutex_lock(&st->mtx);
@@ -527,9 +867,14 @@ static void store_destructor(void *arg)
 		pthread_mutex_unlock(&st->mtx);
 		pthread_join(st->thread, NULL);
 	}
-	/* Undelivered done handlers (main loop gone) are dropped with it. */
+	/* Everything queued is committed now: report what the main loop
+	 * did not get to, here (the closing thread is the main thread). */
+	done_dispatch(st);
 	st->mq = mem_deref(st->mq);
-	pthread_setspecific(st->rkey, NULL);
+	if (st->rkey_ok) {
+		pthread_setspecific(st->rkey, NULL);
+		pthread_key_delete(st->rkey);
+	}
 	while ((le = list_head(&st->readers))) {
 		struct reader *r = le->data;
 
@@ -537,8 +882,14 @@ static void store_destructor(void *arg)
 		sqlite3_close(r->db);
 		free(r);
 	}
-	pthread_key_delete(st->rkey);
+	for (i = 0; i < STMT_CACHE; i++) {
+		sqlite3_finalize(st->cache[i].stmt);
+		free(st->cache[i].sql);
+	}
+	/* The last connection checkpoints the WAL into the database. */
 	sqlite3_close(st->wdb);
+	if (st->lockfd >= 0)
+		close(st->lockfd);
 	pthread_cond_destroy(&st->donecond);
 	pthread_cond_destroy(&st->cond);
 	pthread_mutex_destroy(&st->mtx);
@@ -547,24 +898,61 @@ static void store_destructor(void *arg)
 		main_store = NULL;
 }
 
+/* One process owns a database: a second server on the same data
+ * directory would interleave ids and defeat the single writer. */
+static int lock_take(struct store *st)
+{
+	char lpath[1024];
+
+	if (snprintf(lpath, sizeof(lpath), "%s.lock", st->path) >=
+	    (int)sizeof(lpath))
+		return ENAMETOOLONG;
+	st->lockfd = open(lpath, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+	if (st->lockfd < 0) {
+		cc_error("store", "%s: %m", lpath);
+		return errno == ENOENT ? EIO : errno;
+	}
+	if (flock(st->lockfd, LOCK_EX | LOCK_NB)) {
+		int err = errno == EWOULDBLOCK ? EBUSY : errno;
+
+		cc_error("store", "%s is in use by another process (%s is "
+			 "locked)", st->path, lpath);
+		return err;
+	}
+	return 0;
+}
+
 int store_open(struct store **stp, const char *path, bool main_loop)
 {
 	struct store *st;
+	int64_t maxid = 0;
+	char *mode = NULL;
+	sqlite3_stmt *stmt = NULL;
 	int err;
 
-	if (!stp || !path)
+	if (!stp || !path || !*path)
 		return EINVAL;
 	st = mem_zalloc(sizeof(*st), store_destructor);
 	if (!st)
 		return ENOMEM;
+	st->lockfd = -1;
 	pthread_mutex_init(&st->mtx, NULL);
 	pthread_cond_init(&st->cond, NULL);
 	pthread_cond_init(&st->donecond, NULL);
-	pthread_key_create(&st->rkey, reader_destroy);
 	list_init(&st->readers);
+	err = pthread_key_create(&st->rkey, reader_destroy);
+	if (err)
+		goto out;
+	st->rkey_ok = true;
 	err = str_dup(&st->path, path);
 	if (err)
 		goto out;
+	err = lock_take(st);
+	if (err) {
+		if (err != EBUSY)
+			err = EIO;
+		goto out;
+	}
 	if (sqlite3_open_v2(path, &st->wdb, SQLITE_OPEN_READWRITE |
 			    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK) {
@@ -574,16 +962,39 @@ int store_open(struct store **stp, const char *path, bool main_loop)
 		goto out;
 	}
 	sqlite3_busy_timeout(st->wdb, 5000);
-	if (sqlite3_exec(st->wdb, "PRAGMA journal_mode=WAL;"
-			 "PRAGMA synchronous=FULL;PRAGMA foreign_keys=ON",
-			 NULL, NULL, NULL) != SQLITE_OK) {
+	sqlite3_extended_result_codes(st->wdb, 1);
+	/* A newer database is refused before anything touches it. */
+	err = version_check(st->wdb, path, store_migv, store_migc,
+			    &st->version);
+	if (err)
+		goto out;
+	if (sqlite3_prepare_v2(st->wdb, "PRAGMA journal_mode=WAL", -1, &stmt,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_step(stmt) != SQLITE_ROW ||
+	    str_dup(&mode, (const char *)sqlite3_column_text(stmt, 0)) ||
+	    str_casecmp(mode, "wal")) {
+		cc_error("store", "%s: cannot use WAL mode (%s)", path,
+			 mode ? mode : sqlite3_errmsg(st->wdb));
+		err = EIO;
+		goto out;
+	}
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	if (sqlite3_exec(st->wdb, "PRAGMA synchronous=FULL;"
+			 "PRAGMA foreign_keys=ON", NULL, NULL,
+			 NULL) != SQLITE_OK) {
 		cc_error("store", "%s: %s", path, sqlite3_errmsg(st->wdb));
 		err = EIO;
 		goto out;
 	}
-	err = migrate(st);
+	err = store_migrate(st->wdb, path, store_migv, store_migc,
+			    &st->version);
 	if (err)
 		goto out;
+	if (pragma_int(st->wdb, "SELECT coalesce(max(id), 0) FROM "
+		       "interactions", &maxid))
+		maxid = 0;
+	st->next_id = maxid;
 	if (main_loop) {
 		err = mqueue_alloc(&st->mq, mq_handler, st);
 		if (err)
@@ -594,6 +1005,8 @@ int store_open(struct store **stp, const char *path, bool main_loop)
 		goto out;
 	st->running = true;
 out:
+	sqlite3_finalize(stmt);
+	mem_deref(mode);
 	if (err)
 		mem_deref(st);
 	else
@@ -676,15 +1089,35 @@ static int has_agents(sqlite3 *db, bool *yes)
 	return err;
 }
 
+/* The demo's menu, in the flow table. The IVR module owns the format of
+ * flow definitions; this one is the minimal menu of the voice issue. */
+static const char demo_flow[] =
+	"{\"name\": \"" STORE_DEMO_FLOW "\", \"start\": \"menu\","
+	" \"nodes\": {\"menu\": {\"type\": \"menu\","
+	" \"prompt\": \"" STORE_DEMO_GREETING "\","
+	" \"timeout_s\": 5, \"tries\": 2,"
+	" \"choices\": {\"1\": {\"queue\": \"sales\"},"
+	" \"2\": {\"queue\": \"support\"}},"
+	" \"no_input\": {\"queue\": \"support\"}}}}";
+
 static int demo_seed_if_empty(sqlite3 *db, void *arg)
 {
 	bool yes = false;
 	int err = has_agents(db, &yes);
 
-	if (err || yes)
+	if (err)
 		return err;
-	*(bool *)arg = true;
-	return demo_seed(db, NULL);
+	if (!yes) {
+		*(bool *)arg = true;
+		err = demo_seed(db, NULL);
+		if (err)
+			return err;
+	}
+	/* Also for demo databases seeded before the flows table existed. */
+	return store_exec(db, "INSERT OR IGNORE INTO flows(name, definition,"
+			  " updated_at) SELECT ?1, ?2, ?3 WHERE EXISTS"
+			  " (SELECT 1 FROM numbers WHERE flow = ?1)", "ssi",
+			  STORE_DEMO_FLOW, demo_flow, (int64_t)cc_wall_ms());
 }
 
 int store_demo_seed(struct store *st)
