@@ -962,7 +962,6 @@ int store_open(struct store **stp, const char *path, bool main_loop)
 		goto out;
 	}
 	sqlite3_busy_timeout(st->wdb, 5000);
-	sqlite3_extended_result_codes(st->wdb, 1);
 	/* A newer database is refused before anything touches it. */
 	err = version_check(st->wdb, path, store_migv, store_migc,
 			    &st->version);
