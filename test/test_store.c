@@ -437,8 +437,8 @@ out:
 	return err;
 }
 
-/* Without running the loop, store_dispatch delivers; closing delivers
- * what is left, and everything queued before close is committed. */
+/* Without running the loop, store_dispatch delivers; everything queued
+ * before close is committed, and handlers left at close are dropped. */
 static int close_drains_and_delivers(void)
 {
 	struct loop_done ld = {pthread_self(), 0, 0, 0, -1};
@@ -462,12 +462,22 @@ static int close_drains_and_delivers(void)
 		TEST_ERR(store_write(st, on_loop_done, &ld, "INSERT INTO "
 				     "skills(name) VALUES (printf('c%d', ?))",
 				     "i", (int64_t)i));
-	st = mem_deref(st);
+	/* flush then dispatch: what a module's close does */
+	TEST_ERR(store_flush(st));
+	store_dispatch(st);
 	TEST_EQ(ld.calls, 301);
 	TEST_EQ(ld.wrong_thread, 0);
+	/* queued at close: committed, handlers dropped (their owners are
+	 * closed by then) */
+	for (i = 300; i < 400; i++)
+		TEST_ERR(store_write(st, on_loop_done, &ld, "INSERT INTO "
+				     "skills(name) VALUES (printf('c%d', ?))",
+				     "i", (int64_t)i));
+	st = mem_deref(st);
+	TEST_EQ(ld.calls, 301);
 	TEST_ERR(store_open(&st, path, false));
 	TEST_ERR(count(store_reader(st), "SELECT count(*) FROM skills", &n));
-	TEST_EQ(n, 301);
+	TEST_EQ(n, 401);
 	TEST_EQ(store_write(NULL, NULL, NULL, "SELECT 1", NULL), EINVAL);
 out:
 	mem_deref(st);

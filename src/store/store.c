@@ -386,6 +386,21 @@ static void done_dispatch(struct store *st)
 	}
 }
 
+static void done_drop(struct store *st)
+{
+	struct unit *u, *next;
+	size_t n = 0;
+
+	for (u = st->dhead; u; u = next) {
+		next = u->next;
+		unit_free(u);
+		n++;
+	}
+	st->dhead = st->dtail = NULL;
+	if (n)
+		cc_debug("store", "closed with %zu done handlers not run", n);
+}
+
 static void mq_handler(int id, void *data, void *arg)
 {
 	(void)id;
@@ -867,9 +882,12 @@ static void store_destructor(void *arg)
 		pthread_mutex_unlock(&st->mtx);
 		pthread_join(st->thread, NULL);
 	}
-	/* Everything queued is committed now: report what the main loop
-	 * did not get to, here (the closing thread is the main thread). */
-	done_dispatch(st);
+	/* Everything queued is committed now. Handlers the main loop did
+	 * not get to are dropped, not run: the modules they belong to closed
+	 * before the store (it is the first module), so their arguments may
+	 * be gone. A module that needs them calls store_flush() and
+	 * store_dispatch() in its own close. */
+	done_drop(st);
 	st->mq = mem_deref(st->mq);
 	if (st->rkey_ok) {
 		pthread_setspecific(st->rkey, NULL);

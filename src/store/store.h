@@ -79,7 +79,10 @@ int store_flush(struct store *st);
 sqlite3 *store_reader(struct store *st);
 
 /* Runs the done handlers waiting for the main loop now, on the calling
- * thread. For tests that open the store with main_loop but run no loop. */
+ * thread (the main thread). For tests that open the store with main_loop
+ * but run no loop, and for a module's close: after store_flush() and
+ * store_dispatch() no handler of its writes is pending. Handlers still
+ * pending when the store closes are dropped, not run. */
 void store_dispatch(struct store *st);
 
 /* Binds parameters by a type string as store_write does; EINVAL when a
