@@ -23,6 +23,7 @@
 #include "api/api.h"
 #include "wfm/wfm.h"
 #include "sig/sig.h"
+#include "core/center.h"
 
 #define SB_VERSION "0.1.0"
 
@@ -38,6 +39,7 @@ struct module {
 /* In dependency order: a module may use those above it. */
 static const struct module modulev[] = {
 	{"store", store_init, NULL, store_module_close},
+	{"center", cc_center_init, cc_center_stop, cc_center_close},
 	{"api", api_init, api_stop, api_close},
 	{"sig", sig_init, sig_stop, sig_close},
 	{NULL, NULL, NULL, NULL},

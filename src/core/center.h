@@ -1,0 +1,185 @@
+/*
+ * center: the live contact center, on the main loop (libre's re_main) only.
+ *
+ * It owns the ACD engine (src/acd, pure) loaded from the store, drives it
+ * with real events and the clock, and turns its decisions into calls on
+ * the channel that owns each task (voice today: src/sig). It keeps the
+ * durable record of everything the queue does to an interaction (events
+ * entered_queue, offered, rejected, timeout, answered, abandoned, requeued,
+ * transferred, ended, wrapup_ended, and the interaction row's queue, agent,
+ * timestamps, wait/talk/hold/wrap-up times and outcome), writes agent state
+ * periods and per-queue 15-minute interval counts, and publishes events to
+ * subscribers (the API's WebSocket channel, logs, tests).
+ *
+ * Ids: a task's id is its interaction id; an agent's id is agents.id (the
+ * demo's are 1001-1004, equal to their extensions); queues by name.
+ *
+ * Time: the ACD runs on wall-clock milliseconds (cc_wall_ms()), so that its
+ * 15-minute intervals and days are the calendar's.
+ */
+#ifndef CORE_CENTER_H
+#define CORE_CENTER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "acd/acd.h"
+
+struct cc_config;
+
+/* --- Module ------------------------------------------------------------ */
+
+/* Loads agents, skills, queues and members from the store. After store. */
+int cc_center_init(const struct cc_config *cfg);
+/* Writes the current interval's counts and open agent state periods. */
+void cc_center_stop(void);
+void cc_center_close(void);
+/* The engine, for read-only statistics (acd_queue_live, acd_agent_live). */
+const struct acd *cc_center_acd(void);
+
+/* --- Queues ------------------------------------------------------------- */
+
+/* ENOENT when there is no such queue. */
+int cc_queue_id(const char *name, uint32_t *idp);
+/* The queue's name or NULL. */
+const char *cc_queue_name(uint32_t id);
+/* Calls h for every queue (id order). */
+typedef void(cc_queue_h)(uint32_t id, const char *name, void *arg);
+void cc_queue_foreach(cc_queue_h *h, void *arg);
+/* The queue's announcement period in ms (0: none). */
+uint32_t cc_queue_announce_ms(uint32_t id);
+
+/* --- Agents ------------------------------------------------------------- */
+
+struct cc_agent_info {
+	uint32_t id;
+	const char *extension;
+	const char *name;
+	const char *sip_password;
+};
+/* Borrowed, valid until the next reload; NULL when unknown or disabled. */
+const struct cc_agent_info *cc_agent_by_ext(const char *ext);
+const struct cc_agent_info *cc_agent_by_id(uint32_t id);
+typedef void(cc_agent_h)(const struct cc_agent_info *a, void *arg);
+void cc_agent_foreach(cc_agent_h *h, void *arg);
+
+/*
+ * Presence: ACD_AVAILABLE (log in / back), ACD_AWAY with a reason, or
+ * ACD_LOGGED_OUT; by says who asked ("phone", "api", "system"). A reserved
+ * agent's offer is withdrawn and the task keeps its place. Recorded in
+ * agent_state_history and published. ENOENT: no such agent; EINVAL: not
+ * one of those three states.
+ */
+int cc_agent_presence(uint32_t agent, enum acd_agent_state state,
+		      const char *reason, const char *by);
+/* Ends wrap-up now (the agent gave a disposition). EALREADY when the
+ * agent is not in wrap-up. */
+int cc_agent_wrapup_done(uint32_t agent);
+/* The agent's device count changed (registrar): the first device logs a
+ * logged-out agent in when auto-login is on (the demo), losing the last
+ * one logs them out. */
+void cc_agent_devices(uint32_t agent, unsigned count);
+
+/* --- Tasks (interactions waiting for or handled by an agent) ----------- */
+
+enum cc_ctl {
+	CC_CTL_HANGUP,
+	CC_CTL_HOLD,
+	CC_CTL_RESUME,
+	CC_CTL_TRANSFER, /* target: an agent extension or a queue name */
+};
+
+/* What the channel owning a task does for the center (main loop). */
+struct cc_task_ops {
+	/* Ring agent with the task for ring_ms (0: until cancelled). */
+	void (*offer)(void *owner, uint32_t agent, uint32_t ring_ms);
+	/* The offer to agent is withdrawn (ring timeout, agent away). */
+	void (*cancel)(void *owner, uint32_t agent);
+	/* The queue gave up (max wait or length, no overflow queue): the
+	 * task is no longer the center's; the owner ends the contact. */
+	void (*give_up)(void *owner);
+	/* A command from the API (may be NULL: ENOTSUP). */
+	int (*control)(void *owner, enum cc_ctl ctl, const char *target);
+};
+
+struct cc_task_req {
+	int64_t interaction;   /* the task id */
+	enum acd_channel channel;
+	const char *queue;     /* name */
+	int priority;
+	uint32_t preferred_agent;
+	uint64_t entered;      /* monotonic ms of first entry; 0: now */
+	const char *from;      /* caller's address (for screen pops) */
+	const char *to;        /* dialled number */
+	const char *attrs;     /* JSON object for the pop (IVR path, customer)
+				* or NULL; copied */
+};
+
+/*
+ * Puts a task in its queue. ENOENT: no such queue; EEXIST: the task is
+ * already queued. The owner stays valid until the task ends (cc_task_end,
+ * cc_task_abandon, give_up).
+ */
+int cc_task_add(const struct cc_task_req *req, const struct cc_task_ops *ops,
+		void *owner);
+/* agent's device answered the offer: the agent is busy with the task. */
+int cc_task_accept(uint64_t task, uint32_t agent);
+/* agent's devices declined, were busy or failed (why: "declined",
+ * "busy", "failed", "no_answer"): the next agent is tried. */
+int cc_task_reject(uint64_t task, uint32_t agent, const char *why);
+/* The customer left while waiting or ringing. The task is gone. */
+int cc_task_abandon(uint64_t task);
+/* The handled contact ended (hung_up_by: caller, agent, system); the
+ * agent enters wrap-up. The task is gone. */
+int cc_task_end(uint64_t task, uint32_t hold_ms, const char *hung_up_by);
+/* The agent's leg dropped: the task goes back to the head of its queue
+ * and the agent is set away with reason. */
+int cc_task_requeue(uint64_t task, const char *reason);
+/* Moves the task to queue (blind transfer), keeping its entry time. */
+int cc_task_transfer(uint64_t task, const char *queue);
+/* Where a waiting task is: position (1 = next) and expected wait. */
+int cc_task_position(uint64_t task, uint32_t *posp, uint64_t *ewt_msp);
+/* Hold / resume as seen by the channel (counted into hold time and
+ * published). */
+void cc_task_held(uint64_t task, bool held);
+/* An API command for the task (through the owner's control op). */
+int cc_task_control(uint64_t task, enum cc_ctl ctl, const char *target);
+/* The agent handling or being offered task, 0 when none. */
+uint32_t cc_task_agent(uint64_t task);
+
+/* --- Events ------------------------------------------------------------- */
+
+enum cc_event_type {
+	CC_EV_AGENT_STATE,   /* agent, state, reason */
+	CC_EV_TASK_QUEUED,   /* task, queue, from, to, attrs */
+	CC_EV_TASK_OFFERED,  /* task, agent, queue, from, to, wait_ms, attrs */
+	CC_EV_TASK_ANSWERED, /* task, agent, queue, wait_ms */
+	CC_EV_TASK_MISSED,   /* task, agent, reason (declined, no_answer...) */
+	CC_EV_TASK_ABANDONED,/* task, queue, wait_ms */
+	CC_EV_TASK_HELD,     /* task, agent */
+	CC_EV_TASK_RESUMED,  /* task, agent */
+	CC_EV_TASK_TRANSFERRED, /* task, agent (from), queue (to) */
+	CC_EV_TASK_REQUEUED, /* task, agent, reason */
+	CC_EV_TASK_ENDED,    /* task, agent, queue, reason = hung_up_by */
+	CC_EV_WRAPUP_STARTED,/* task, agent, queue, wait_ms = wrap-up length */
+	CC_EV_WRAPUP_ENDED,  /* agent */
+	CC_EV_TICK,          /* once a second: figures may have changed */
+};
+
+struct cc_event {
+	enum cc_event_type type;
+	uint64_t task;      /* interaction id, 0 when none */
+	uint32_t agent;     /* 0 when none */
+	const char *queue;  /* NULL when none */
+	const char *state;  /* agent state name (acd_state_name) */
+	const char *reason; /* away reason, miss reason, hung up by */
+	const char *from, *to, *attrs;
+	uint64_t wait_ms;
+};
+
+const char *cc_event_name(enum cc_event_type type);
+typedef void(cc_event_h)(const struct cc_event *ev, void *arg);
+/* Subscribers are called in order of subscription, on the main loop. */
+int cc_event_subscribe(cc_event_h *h, void *arg);
+void cc_event_unsubscribe(cc_event_h *h, void *arg);
+
+#endif
