@@ -1178,12 +1178,20 @@ int acd_task_requeue(struct acd *acd, uint64_t task, const char *reason,
 int acd_task_transfer(struct acd *acd, uint64_t task, uint32_t queue,
 		      uint64_t now)
 {
+	return acd_task_transfer_to(acd, task, queue, 0, 0, now);
+}
+
+int acd_task_transfer_to(struct acd *acd, uint64_t task, uint32_t queue,
+			 uint32_t agent, uint64_t until, uint64_t now)
+{
 	struct task *t = task_get(acd, task);
 	struct queue *q = acd ? idmap_get(&acd->queues, queue) : NULL;
 
 	if (!t || !q)
 		return ENOENT;
 	acd->now = now;
+	t->cfg.preferred_agent = agent;
+	t->cfg.preferred_until = agent ? until : 0;
 	if (t->state == T_HANDLING) {
 		struct agent *a = t->agent;
 

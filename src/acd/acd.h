@@ -195,6 +195,10 @@ int acd_task_requeue(struct acd *acd, uint64_t task, const char *reason,
  * keeping its entry time. */
 int acd_task_transfer(struct acd *acd, uint64_t task, uint32_t queue,
 		      uint64_t now);
+/* The same, offered to agent only until `until` (then to anyone): a
+ * transfer to an agent's extension. agent 0: no preference. */
+int acd_task_transfer_to(struct acd *acd, uint64_t task, uint32_t queue,
+			 uint32_t agent, uint64_t until, uint64_t now);
 /* Time passes: ring timeouts, wrap-up ends, escalations, maximum waits. */
 void acd_tick(struct acd *acd, uint64_t now);
 /* The earliest time acd_tick has work, or UINT64_MAX. */

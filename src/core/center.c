@@ -39,6 +39,8 @@ struct cagent {
 	char reason[ACD_REASON_MAX];
 	int64_t since;              /* wall ms */
 	uint64_t wrap_task;         /* interaction in wrap-up, 0 none */
+	uint32_t queuev[16];        /* queues it is a member of */
+	size_t queuec;
 	int64_t wrap_started;
 };
 
@@ -240,6 +242,9 @@ static void agent_record(struct cagent *a, enum acd_agent_state state,
 	struct store *st = store_main();
 	struct cc_event ev = {.type = CC_EV_AGENT_STATE};
 
+	cc_info("center", "agent %s %s%s%s (was %s)", a->info.extension,
+		acd_state_name(state), reason && *reason ? ": " : "",
+		reason ? reason : "", acd_state_name(a->state));
 	if (st && a->since)
 		(void)store_agent_state_add(st, a->info.id,
 					    acd_state_name(a->state),
@@ -560,6 +565,12 @@ static int member_load_h(const struct store_queue_member *m, void *arg)
 	err = acd_member_add(cen.acd, (uint32_t)m->agent_id,
 			     (uint32_t)m->queue_id, (uint8_t)m->level,
 			     m->weight, m->position);
+	{
+		struct cagent *a = agent_get((uint32_t)m->agent_id);
+
+		if (!err && a->queuec < ARRAY_SIZE(a->queuev))
+			a->queuev[a->queuec++] = (uint32_t)m->queue_id;
+	}
 	if (err)
 		cc_error("center", "member %s of %s: %s", m->extension,
 			 m->queue, strerror(err));
@@ -582,6 +593,26 @@ static int overflow_h(const struct store_queue *sq, void *arg)
 	}
 	q->cfg.overflow_queue = o->id;
 	return acd_queue_update(cen.acd, &q->cfg);
+}
+
+/* Interactions live when the server last stopped (killed) are marked
+ * interrupted: the record keeps all it had (notes included). */
+static int recover_h(const struct store_open_interaction *ix, void *arg)
+{
+	int64_t now = cc_wall_ms();
+
+	(void)arg;
+	cc_warn("center", "interaction %lld (%s, %s) was live when the server"
+		" stopped: marked interrupted", (long long)ix->id,
+		ix->channel, ix->state);
+	(void)store_interaction_event_add(store_main(), ix->id, now,
+					  "interrupted", ix->agent_id,
+					  ix->queue, NULL, NULL, NULL);
+	return store_interaction_update(
+		store_main(), ix->id, NULL, NULL,
+		"state = 'ended', outcome = coalesce(outcome, 'interrupted'),"
+		" hung_up_by = coalesce(hung_up_by, 'system'),"
+		" ended_at = coalesce(ended_at, ?)", "i", now);
 }
 
 static void center_destructor(void)
@@ -650,6 +681,9 @@ int cc_center_init(const struct cc_config *cfg)
 	if (err)
 		goto out;
 	err = store_queues_load(st, overflow_h, NULL);
+	if (err)
+		goto out;
+	err = store_interactions_open_load(st, recover_h, NULL);
 	if (err)
 		goto out;
 	cc_info("center", "%zu agents, %zu queues", cen.ac, cen.qc);
@@ -1004,19 +1038,36 @@ int cc_task_requeue(uint64_t task, const char *reason)
 	return 0;
 }
 
-int cc_task_transfer(uint64_t task, const char *queue)
+/* A queue agent is a member of (the task's own when it is one). */
+static struct cqueue *queue_of_agent(uint32_t agent, uint32_t prefer)
+{
+	struct cagent *a = agent_get(agent);
+
+	if (!a || !a->queuec)
+		return NULL;
+	for (size_t i = 0; i < a->queuec; i++)
+		if (a->queuev[i] == prefer)
+			return queue_get(prefer);
+	return queue_get(a->queuev[0]);
+}
+
+int cc_task_transfer(uint64_t task, const char *queue, uint32_t agent)
 {
 	struct task *t = task_get(task);
-	struct cqueue *q = queue_by_name(queue);
+	struct cqueue *q;
 	uint32_t from;
 	int err;
 
 	if (!t)
 		return ENOENT;
+	if (agent && !agent_get(agent))
+		return ENOENT;
+	q = queue ? queue_by_name(queue) : queue_of_agent(agent, t->queue);
 	if (!q)
 		return ENOENT;
 	from = t->agent;
-	err = acd_task_transfer(cen.acd, task, q->id, now_ms());
+	err = acd_task_transfer_to(cen.acd, task, q->id, agent,
+				   now_ms() + 30000, now_ms());
 	if (err)
 		return err;
 	record_event(task, "transferred", from, q->id, NULL);

@@ -134,8 +134,10 @@ int cc_task_end(uint64_t task, uint32_t hold_ms, const char *hung_up_by);
 /* The agent's leg dropped: the task goes back to the head of its queue
  * and the agent is set away with reason. */
 int cc_task_requeue(uint64_t task, const char *reason);
-/* Moves the task to queue (blind transfer), keeping its entry time. */
-int cc_task_transfer(uint64_t task, const char *queue);
+/* Moves the task to queue (blind transfer), keeping its entry time;
+ * agent (0: none) is offered it first, for up to 30 s (a transfer to an
+ * extension: queue is then one of the agent's queues, NULL: any). */
+int cc_task_transfer(uint64_t task, const char *queue, uint32_t agent);
 /* Where a waiting task is: position (1 = next) and expected wait. */
 int cc_task_position(uint64_t task, uint32_t *posp, uint64_t *ewt_msp);
 /* Hold / resume as seen by the channel (counted into hold time and

@@ -24,6 +24,7 @@
 #include "wfm/wfm.h"
 #include "sig/sig.h"
 #include "core/center.h"
+#include "med/med.h"
 
 #define SB_VERSION "0.1.0"
 
@@ -40,6 +41,7 @@ struct module {
 static const struct module modulev[] = {
 	{"store", store_init, NULL, store_module_close},
 	{"center", cc_center_init, cc_center_stop, cc_center_close},
+	{"med", med_init, NULL, med_close},
 	{"api", api_init, api_stop, api_close},
 	{"sig", sig_init, sig_stop, sig_close},
 	{NULL, NULL, NULL, NULL},

@@ -1,23 +1,57 @@
 /*
  * sig.c: the SIP stack of the server. Owns one libre `struct sip` with a
- * UDP and a TCP transport on the --sip address and one request listener
- * for out-of-dialog requests. libre's sipsess handles only
- * INVITE/ACK/BYE/INFO/REFER, so OPTIONS (keep-alive pings from phones and
- * trunks) is answered here. Malformed messages never reach us: libre's
- * parser drops them.
+ * UDP and a TCP transport on the --sip address, libre's session socket
+ * (sipsess: INVITE, ACK, BYE, INFO, REFER, CANCEL of calls) and one
+ * request listener for what sipsess does not take: OPTIONS (keep-alive
+ * pings from phones and trunks) is answered 200, REGISTER goes to the
+ * registrar, anything else outside a dialog gets 405 with Allow.
+ * Malformed messages never reach us: libre's parser drops them.
  */
 #include <errno.h>
 #include <string.h>
 #include <re.h>
+#include "core/cc.h"
 #include "sig/sig.h"
+#include "sig/sig_int.h"
 
-#define SIG_ALLOW "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, REFER, REGISTER"
+const char sig_allow[] =
+	"INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, REFER, REGISTER";
 
 static struct {
 	struct sip *sip;
 	struct sip_lsnr *lsnr;
+	struct sipsess_sock *sock;
+	char laddr[64];
 	bool stopping;
 } sig;
+
+struct sip *sig_sip(void)
+{
+	return sig.sip;
+}
+
+struct sipsess_sock *sig_sess_sock(void)
+{
+	return sig.sock;
+}
+
+const char *sig_laddr_str(void)
+{
+	return sig.laddr;
+}
+
+const char *sig_sa_str(const struct sa *sa)
+{
+	static char buf[64];
+
+	(void)re_snprintf(buf, sizeof(buf), "%J", sa);
+	return buf;
+}
+
+bool sig_stopping(void)
+{
+	return sig.stopping;
+}
 
 static bool request_handler(const struct sip_msg *msg, void *arg)
 {
@@ -25,9 +59,9 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 
 	if (!pl_strcmp(&msg->met, "OPTIONS")) {
 		(void)sip_replyf(sig.sip, msg, 200, "OK",
-				 "Allow: " SIG_ALLOW "\r\n"
+				 "Allow: %s\r\n"
 				 "Accept: application/sdp\r\n"
-				 "Content-Length: 0\r\n\r\n");
+				 "Content-Length: 0\r\n\r\n", sig_allow);
 		return true;
 	}
 	if (!pl_strcmp(&msg->met, "ACK"))
@@ -36,16 +70,26 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 		(void)sip_reply(sig.sip, msg, 503, "Service Unavailable");
 		return true;
 	}
-	(void)sip_replyf(sig.sip, msg, 501, "Not Implemented",
-			 "Allow: " SIG_ALLOW "\r\n"
-			 "Content-Length: 0\r\n\r\n");
+	if (!pl_strcmp(&msg->met, "REGISTER")) {
+		sig_reg_handle(msg);
+		return true;
+	}
+	if (!pl_strcmp(&msg->met, "BYE") || !pl_strcmp(&msg->met, "INFO") ||
+	    !pl_strcmp(&msg->met, "REFER") ||
+	    !pl_strcmp(&msg->met, "NOTIFY")) {
+		/* In-dialog methods that no dialog of ours matched. */
+		(void)sip_reply(sig.sip, msg, 481,
+				"Call/Transaction Does Not Exist");
+		return true;
+	}
+	(void)sip_replyf(sig.sip, msg, 405, "Method Not Allowed",
+			 "Allow: %s\r\nContent-Length: 0\r\n\r\n", sig_allow);
 	return true;
 }
 
 int sig_init(const struct cc_config *cfg)
 {
 	struct sa laddr, bound;
-	char buf[128];
 	int err;
 
 	err = sa_decode(&laddr, cfg->sip, strlen(cfg->sip));
@@ -53,8 +97,11 @@ int sig_init(const struct cc_config *cfg)
 		cc_error("sig", "bad --sip address '%s'", cfg->sip);
 		return EINVAL;
 	}
-	err = sip_alloc(&sig.sip, NULL, 32, 32, 32, "switchboard", NULL,
-			NULL);
+	err = sig_auth_init();
+	if (err)
+		return err;
+	err = sip_alloc(&sig.sip, NULL, 4096, 4096, 4096, "switchboard",
+			NULL, NULL);
 	if (err)
 		goto out;
 	err = sip_transp_add(sig.sip, SIP_TRANSP_UDP, &laddr);
@@ -71,11 +118,21 @@ int sig_init(const struct cc_config *cfg)
 		cc_error("sig", "cannot bind TCP on the UDP port of %s: %s", cfg->sip, strerror(err));
 		goto out;
 	}
+	err = sipsess_listen(&sig.sock, sig.sip, 4096, sig_call_incoming,
+			     NULL);
+	if (err)
+		goto out;
 	err = sip_listen(&sig.lsnr, sig.sip, true, request_handler, NULL);
 	if (err)
 		goto out;
-	re_snprintf(buf, sizeof(buf), "%J", &laddr);
-	cc_listen_report("sip", buf);
+	err = sig_reg_init();
+	if (err)
+		goto out;
+	err = sig_call_init();
+	if (err)
+		goto out;
+	re_snprintf(sig.laddr, sizeof(sig.laddr), "%J", &laddr);
+	cc_listen_report("sip", sig.laddr);
 out:
 	if (err)
 		sig_close();
@@ -85,10 +142,14 @@ out:
 void sig_stop(void)
 {
 	sig.stopping = true;
+	sig_call_stop();
 }
 
 void sig_close(void)
 {
+	sig_call_close();
+	sig_reg_close();
+	sig.sock = mem_deref(sig.sock);
 	sig.lsnr = mem_deref(sig.lsnr);
 	if (sig.sip)
 		sip_close(sig.sip, true);

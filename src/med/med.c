@@ -1,0 +1,733 @@
+/*
+ * med.c: legs, the tick, SDP, RTP relay and DTMF (see med.h).
+ *
+ * A leg owns one libre RTP socket (RTP port even, RTCP the next one) from
+ * --rtp-ports and one SDP session with a single audio stream offering
+ * PCMU, PCMA and telephone-event. Received packets are handled at once:
+ * RFC 4733 events become digits (and are relayed when the bridged peer
+ * negotiated telephone-event); audio is relayed to the bridged peer as it
+ * arrives, with a byte-table PCMU<->PCMA conversion when the two legs
+ * differ, unless the peer is playing a prompt (music for a caller on hold);
+ * legs that are not bridged run librem's in-band DTMF decoder.
+ *
+ * One periodic 20 ms tick (not a timer per leg) sends the next frame of
+ * every playing leg, catching up on frames it is late for, and once a
+ * second checks every leg for RTP timeouts. Events raised during the tick
+ * are delivered after it, so a handler may release any leg.
+ *
+ * Leg states (by fields): raddr unset until the remote SDP is known;
+ * peer set while bridged; play set while a prompt plays (or waits to be
+ * loaded); timed_out once the RTP timeout was reported.
+ */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <re.h>
+#include <rem.h>
+#include "core/cc.h"
+#include "med/med.h"
+#include "med/med_int.h"
+
+enum {
+	TICK_MS = MED_PTIME,
+	TIMEOUT_CHECK_TICKS = 50,
+	CATCH_UP_MAX = 5, /* frames sent at most per leg per tick */
+};
+
+struct med_leg {
+	struct le le; /* med.legs */
+	struct rtp_sock *rtp;
+	struct sdp_session *sdp;
+	struct sdp_media *m;
+	struct sa raddr;
+	enum med_codec codec;
+	int pt;         /* negotiated audio payload type */
+	int telev_pt;   /* remote telephone-event PT, -1 none */
+	enum med_dir ldir;
+	struct med_leg *peer;
+	med_event_h *eh;
+	void *arg;
+	/* playback */
+	struct med_prompt *play;
+	bool loop;
+	size_t pos;
+	uint32_t play_id;
+	uint64_t next_frame; /* when the next frame is due (ms) */
+	/* tx */
+	uint32_t ts;
+	bool marker;
+	/* rx */
+	uint64_t last_rx;
+	bool timed_out;
+	bool got_rtp;
+	struct med_telev_rx telev;
+	struct dtmf_dec *dtmf;
+	struct med_leg_stats st;
+};
+
+struct pending {
+	struct le le;
+	struct med_leg *leg; /* not a reference: see pending_drop */
+	struct med_event ev;
+};
+
+static struct {
+	bool ready;
+	struct list legs;
+	struct list pending;
+	struct tmr tick;
+	uint64_t tick_next;
+	uint32_t tick_count;
+	struct sa bind_ip;   /* IP legs bind to */
+	struct sa sdp_ip;    /* IP written into SDP */
+	uint16_t port_min, port_max;
+	uint32_t timeout_ms;
+	uint32_t play_seq;
+	struct med_tick_stats ts;
+} med;
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* --- Events -------------------------------------------------------------- */
+
+static void event_now(struct med_leg *leg, const struct med_event *ev)
+{
+	if (leg->eh)
+		leg->eh(leg, ev, leg->arg);
+}
+
+static void pending_destructor(void *arg)
+{
+	struct pending *p = arg;
+
+	list_unlink(&p->le);
+}
+
+/* Queues an event delivered after the current tick (or packet). A leg
+ * released meanwhile takes its pending events with it. */
+static void event_later(struct med_leg *leg, const struct med_event *ev)
+{
+	struct pending *p = mem_zalloc(sizeof(*p), pending_destructor);
+
+	if (!p)
+		return;
+	p->leg = leg;
+	p->ev = *ev;
+	list_append(&med.pending, &p->le, p);
+}
+
+static void pending_drop(const struct med_leg *leg)
+{
+	struct le *le = med.pending.head;
+
+	while (le) {
+		struct pending *p = le->data;
+
+		le = le->next;
+		if (p->leg == leg)
+			mem_deref(p);
+	}
+}
+
+static void events_deliver(void)
+{
+	struct le *le;
+
+	while ((le = med.pending.head)) {
+		struct pending *p = le->data;
+		struct med_leg *leg = p->leg;
+		struct med_event ev = p->ev;
+
+		mem_deref(p);
+		event_now(leg, &ev);
+	}
+}
+
+/* --- Sending ------------------------------------------------------------ */
+
+static int send_payload(struct med_leg *leg, int pt, bool marker,
+			uint32_t ts, const uint8_t *p, size_t n)
+{
+	struct mbuf *mb;
+	int err;
+
+	if (!sa_isset(&leg->raddr, SA_ALL) || leg->ldir == MED_DIR_INACTIVE ||
+	    leg->ldir == MED_DIR_RECVONLY)
+		return 0;
+	mb = mbuf_alloc(RTP_HEADER_SIZE + n);
+	if (!mb)
+		return ENOMEM;
+	mb->pos = RTP_HEADER_SIZE;
+	err = mbuf_write_mem(mb, p, n);
+	mb->pos = RTP_HEADER_SIZE;
+	if (!err)
+		err = rtp_send(leg->rtp, &leg->raddr, false, marker, (uint8_t)pt,
+			       ts, mb);
+	mem_deref(mb);
+	if (!err)
+		leg->st.tx_packets++;
+	return err;
+}
+
+/* Sends the next frame of the leg's prompt; false when it ended. */
+static bool play_frame(struct med_leg *leg)
+{
+	size_t n = 0, len;
+	const uint8_t *payload = med_prompt_payload(leg->play, leg->codec, &n);
+	uint8_t frame[MED_FRAME];
+
+	if (!payload || !n)
+		return true; /* not loaded yet: wait */
+	if (leg->pos >= n) {
+		if (!leg->loop)
+			return false;
+		leg->pos = 0;
+	}
+	len = n - leg->pos;
+	if (len >= MED_FRAME) {
+		memcpy(frame, payload + leg->pos, MED_FRAME);
+	}
+	else {
+		memcpy(frame, payload + leg->pos, len);
+		memset(frame + len, leg->codec == MED_CODEC_PCMA ? 0xd5 : 0xff,
+		       MED_FRAME - len);
+	}
+	leg->pos += MED_FRAME;
+	if (!send_payload(leg, leg->pt, leg->marker, leg->ts, frame,
+			  MED_FRAME)) {
+		med.ts.played++;
+	}
+	leg->marker = false;
+	leg->ts += MED_FRAME;
+	return true;
+}
+
+static void play_end(struct med_leg *leg, bool done, int err)
+{
+	struct med_event ev = {0};
+
+	ev.play_id = leg->play_id;
+	leg->play = mem_deref(leg->play);
+	leg->marker = true;
+	if (!done)
+		return;
+	ev.type = err ? MED_EVENT_PLAY_FAILED : MED_EVENT_PLAY_DONE;
+	ev.err = err;
+	event_later(leg, &ev);
+}
+
+/* --- The tick ------------------------------------------------------------ */
+
+static void tick_leg(struct med_leg *leg, uint64_t now)
+{
+	int err = 0;
+	unsigned k = 0;
+
+	if (!leg->play)
+		return;
+	med.ts.playing++;
+	if (!med_prompt_ready(leg->play, &err)) {
+		if (err)
+			play_end(leg, true, err);
+		leg->next_frame = now;
+		return;
+	}
+	if (!leg->codec)
+		return;
+	if (!leg->next_frame)
+		leg->next_frame = now;
+	while (leg->next_frame <= now && k++ < CATCH_UP_MAX) {
+		leg->next_frame += MED_PTIME;
+		if (!play_frame(leg)) {
+			play_end(leg, true, 0);
+			return;
+		}
+	}
+	if (leg->next_frame <= now) /* hopelessly late: skip ahead */
+		leg->next_frame = now + MED_PTIME;
+}
+
+static void timeouts_check(uint64_t now)
+{
+	for (struct le *le = med.legs.head; le; le = le->next) {
+		struct med_leg *leg = le->data;
+		struct med_event ev = {.type = MED_EVENT_RTP_TIMEOUT};
+
+		if (leg->timed_out || !med.timeout_ms ||
+		    !sa_isset(&leg->raddr, SA_ALL) ||
+		    med_leg_rdir(leg) == MED_DIR_INACTIVE ||
+		    med_leg_rdir(leg) == MED_DIR_RECVONLY)
+			continue;
+		if (!leg->last_rx)
+			leg->last_rx = now;
+		if (now - leg->last_rx < med.timeout_ms)
+			continue;
+		leg->timed_out = true;
+		event_later(leg, &ev);
+	}
+}
+
+static void tick_h(void *arg)
+{
+	uint64_t start = cc_clock_ms(), now = start, t0, late;
+	struct le *le;
+
+	(void)arg;
+	t0 = now_us();
+	late = now > med.tick_next ? now - med.tick_next : 0;
+	med.ts.ticks++;
+	med.ts.frames++;
+	if (late > 5) {
+		med.ts.late_ticks++;
+		med.ts.frames += late / MED_PTIME;
+	}
+	if (late * 1000 > med.ts.max_late_us)
+		med.ts.max_late_us = late * 1000;
+	med.ts.playing = 0;
+	for (le = med.legs.head; le; le = le->next)
+		tick_leg(le->data, now);
+	if (++med.tick_count % TIMEOUT_CHECK_TICKS == 0)
+		timeouts_check(now);
+	med.ts.busy_us += now_us() - t0;
+	/* Next tick on the 20 ms grid, whatever this one cost. */
+	med.tick_next += TICK_MS;
+	if (med.tick_next <= now)
+		med.tick_next = now + TICK_MS - (now - med.tick_next) % TICK_MS;
+	tmr_start(&med.tick, med.tick_next - now, tick_h, NULL);
+	events_deliver();
+}
+
+void med_tick_stats_get(struct med_tick_stats *st)
+{
+	*st = med.ts;
+	st->legs = list_count(&med.legs);
+}
+
+/* --- Receiving ------------------------------------------------------------ */
+
+static void dtmf_h(char digit, void *arg)
+{
+	struct med_leg *leg = arg;
+	struct med_event ev = {.type = MED_EVENT_DTMF, .digit = digit,
+			       .dtmf_source = MED_DTMF_INBAND};
+
+	leg->st.dtmf++;
+	event_later(leg, &ev);
+}
+
+static void relay_audio(struct med_leg *leg, struct med_leg *peer,
+			const struct rtp_header *hdr, struct mbuf *mb)
+{
+	size_t n = mbuf_get_left(mb);
+	uint8_t buf[1024];
+	const uint8_t *p = mbuf_buf(mb);
+
+	if (peer->play || !peer->codec || n > sizeof(buf))
+		return;
+	if (peer->codec != leg->codec) {
+		const uint8_t *tab = leg->codec == MED_CODEC_PCMU ? med_u2a :
+								    med_a2u;
+
+		for (size_t i = 0; i < n; i++)
+			buf[i] = tab[p[i]];
+		p = buf;
+	}
+	if (!send_payload(peer, peer->pt, hdr->m || peer->marker, peer->ts, p,
+			  n)) {
+		peer->st.relayed++;
+	}
+	peer->marker = false;
+	peer->ts += (uint32_t)n;
+}
+
+static void rtp_h(const struct sa *src, const struct rtp_header *hdr,
+		  struct mbuf *mb, void *arg)
+{
+	struct med_leg *leg = arg;
+	struct med_leg *peer = leg->peer;
+
+	(void)src;
+	leg->last_rx = cc_clock_ms();
+	if (leg->telev_pt >= 0 && hdr->pt == leg->telev_pt) {
+		char digit = med_telev_rx_packet(&leg->telev, hdr->ts,
+						 mbuf_buf(mb),
+						 mbuf_get_left(mb));
+
+		leg->st.rx_packets++;
+		if (peer && peer->telev_pt >= 0 && !peer->play)
+			(void)send_payload(peer, peer->telev_pt, hdr->m,
+					   peer->ts, mbuf_buf(mb),
+					   mbuf_get_left(mb));
+		if (digit) {
+			struct med_event ev = {.type = MED_EVENT_DTMF,
+					       .digit = digit,
+					       .dtmf_source = MED_DTMF_RFC4733};
+
+			leg->st.dtmf++;
+			mem_ref(leg);
+			event_now(leg, &ev);
+			mem_deref(leg);
+		}
+		return;
+	}
+	if (!leg->codec || hdr->pt != leg->pt) {
+		leg->st.rx_dropped++;
+		return;
+	}
+	leg->st.rx_packets++;
+	if (!leg->got_rtp) {
+		struct med_event ev = {.type = MED_EVENT_RTP_FIRST};
+
+		leg->got_rtp = true;
+		event_later(leg, &ev);
+	}
+	if (peer) {
+		relay_audio(leg, peer, hdr, mb);
+		return;
+	}
+	if (leg->dtmf) {
+		int16_t pcm[512];
+		size_t n = mbuf_get_left(mb);
+
+		if (n > ARRAY_SIZE(pcm))
+			n = ARRAY_SIZE(pcm);
+		med_g711_decode(leg->codec, pcm, mbuf_buf(mb), n);
+		dtmf_dec_probe(leg->dtmf, pcm, n);
+		if (med.pending.head) {
+			mem_ref(leg);
+			events_deliver();
+			mem_deref(leg);
+		}
+	}
+}
+
+static void rtcp_h(const struct sa *src, struct rtcp_msg *msg, void *arg)
+{
+	struct med_leg *leg = arg;
+
+	(void)src;
+	(void)msg;
+	leg->last_rx = cc_clock_ms(); /* RTCP keeps a held leg alive */
+}
+
+/* --- Legs ----------------------------------------------------------------- */
+
+static void leg_destructor(void *arg)
+{
+	struct med_leg *leg = arg;
+
+	if (leg->peer) {
+		leg->peer->peer = NULL;
+		leg->peer->marker = true;
+		leg->peer = NULL;
+	}
+	list_unlink(&leg->le);
+	pending_drop(leg);
+	mem_deref(leg->play);
+	mem_deref(leg->dtmf);
+	mem_deref(leg->m);
+	mem_deref(leg->sdp);
+	mem_deref(leg->rtp);
+}
+
+int med_leg_alloc(struct med_leg **legp, const struct sa *laddr,
+		  med_event_h *eh, void *arg)
+{
+	struct med_leg *leg;
+	struct sa ip, sdpaddr;
+	int err;
+
+	if (!legp || !med.ready)
+		return EINVAL;
+	leg = mem_zalloc(sizeof(*leg), leg_destructor);
+	if (!leg)
+		return ENOMEM;
+	list_append(&med.legs, &leg->le, leg);
+	leg->eh = eh;
+	leg->arg = arg;
+	leg->telev_pt = -1;
+	leg->ldir = MED_DIR_SENDRECV;
+	leg->marker = true;
+	leg->ts = (uint32_t)rand_u32();
+	ip = laddr && sa_isset(laddr, SA_ADDR) ? *laddr : med.bind_ip;
+	sa_set_port(&ip, 0);
+	err = rtp_listen(&leg->rtp, IPPROTO_UDP, &ip, med.port_min,
+			 med.port_max, true, rtp_h, rtcp_h, leg);
+	if (err)
+		goto out;
+	sdpaddr = sa_isset(&med.sdp_ip, SA_ADDR) ? med.sdp_ip :
+		  sa_is_any(&ip)		  ? med.sdp_ip :
+						    ip;
+	if (!sa_isset(&sdpaddr, SA_ADDR))
+		sdpaddr = *rtp_local(leg->rtp);
+	sa_set_port(&sdpaddr, sa_port(rtp_local(leg->rtp)));
+	err = sdp_session_alloc(&leg->sdp, &sdpaddr);
+	if (!err)
+		err = sdp_media_add(&leg->m, leg->sdp, "audio",
+				    sa_port(rtp_local(leg->rtp)), "RTP/AVP");
+	if (!err)
+		err = sdp_format_add(NULL, leg->m, false, "0", "PCMU", 8000, 1,
+				     NULL, NULL, NULL, false, NULL);
+	if (!err)
+		err = sdp_format_add(NULL, leg->m, false, "8", "PCMA", 8000, 1,
+				     NULL, NULL, NULL, false, NULL);
+	if (!err)
+		err = sdp_format_add(NULL, leg->m, false, "101",
+				     "telephone-event", 8000, 1, NULL, NULL,
+				     NULL, false, "0-15");
+	if (!err)
+		err = sdp_media_set_lattr(leg->m, true, "ptime", "%u",
+					  MED_PTIME);
+	if (!err)
+		err = dtmf_dec_alloc(&leg->dtmf, MED_SRATE, 1, dtmf_h, leg);
+out:
+	if (err)
+		mem_deref(leg);
+	else
+		*legp = leg;
+	return err;
+}
+
+/* Takes what the remote SDP says: address, codec, telephone-event. */
+static int leg_update(struct med_leg *leg)
+{
+	const struct sdp_format *fmt = NULL, *te;
+	const struct list *lst = sdp_media_format_lst(leg->m, false);
+
+	for (struct le *le = lst ? lst->head : NULL; le; le = le->next) {
+		const struct sdp_format *f = le->data;
+
+		if (!f->sup)
+			continue;
+		if (!str_casecmp(f->name, "PCMU") ||
+		    !str_casecmp(f->name, "PCMA")) {
+			fmt = f;
+			break;
+		}
+	}
+	if (!fmt)
+		return ENOTSUP;
+	leg->codec = !str_casecmp(fmt->name, "PCMA") ? MED_CODEC_PCMA :
+						      MED_CODEC_PCMU;
+	leg->pt = fmt->pt;
+	te = sdp_media_rformat(leg->m, "telephone-event");
+	leg->telev_pt = te ? te->pt : -1;
+	if (sa_isset(sdp_media_raddr(leg->m), SA_ALL))
+		leg->raddr = *sdp_media_raddr(leg->m);
+	leg->timed_out = false;
+	leg->last_rx = cc_clock_ms();
+	return 0;
+}
+
+int med_leg_offer(struct med_leg *leg, struct mbuf **sdpp)
+{
+	if (!leg || !sdpp)
+		return EINVAL;
+	sdp_media_set_ldir(leg->m, (enum sdp_dir)leg->ldir);
+	return sdp_encode(sdpp, leg->sdp, true);
+}
+
+int med_leg_answer(struct med_leg *leg, struct mbuf *offer,
+		   struct mbuf **answerp)
+{
+	size_t pos;
+	int err;
+
+	if (!leg || !offer || !answerp)
+		return EINVAL;
+	pos = offer->pos;
+	sdp_media_set_ldir(leg->m, (enum sdp_dir)leg->ldir);
+	err = sdp_decode(leg->sdp, offer, true);
+	offer->pos = pos;
+	if (err)
+		return EBADMSG;
+	err = leg_update(leg);
+	if (err)
+		return err;
+	return sdp_encode(answerp, leg->sdp, false);
+}
+
+int med_leg_apply_answer(struct med_leg *leg, struct mbuf *answer)
+{
+	size_t pos;
+	int err;
+
+	if (!leg || !answer)
+		return EINVAL;
+	pos = answer->pos;
+	err = sdp_decode(leg->sdp, answer, false);
+	answer->pos = pos;
+	if (err)
+		return EBADMSG;
+	return leg_update(leg);
+}
+
+void med_leg_set_dir(struct med_leg *leg, enum med_dir dir)
+{
+	if (leg)
+		leg->ldir = dir;
+}
+
+enum med_dir med_leg_rdir(const struct med_leg *leg)
+{
+	if (!leg || !leg->codec)
+		return MED_DIR_SENDRECV;
+	return (enum med_dir)sdp_media_rdir(leg->m);
+}
+
+const char *med_leg_codec(const struct med_leg *leg)
+{
+	if (!leg)
+		return NULL;
+	return leg->codec == MED_CODEC_PCMU ? "PCMU" :
+	       leg->codec == MED_CODEC_PCMA ? "PCMA" :
+					      NULL;
+}
+
+const struct sa *med_leg_laddr(const struct med_leg *leg)
+{
+	return leg ? rtp_local(leg->rtp) : NULL;
+}
+
+void med_leg_stats_get(const struct med_leg *leg, struct med_leg_stats *st)
+{
+	if (leg && st)
+		*st = leg->st;
+}
+
+/* --- Playback ------------------------------------------------------------- */
+
+int med_leg_play(struct med_leg *leg, struct med_prompt *p, bool loop,
+		 uint32_t *idp)
+{
+	if (!leg || !p)
+		return EINVAL;
+	mem_deref(leg->play);
+	leg->play = mem_ref(p);
+	leg->loop = loop;
+	leg->pos = 0;
+	leg->play_id = ++med.play_seq;
+	leg->next_frame = 0;
+	leg->marker = true;
+	if (idp)
+		*idp = leg->play_id;
+	return 0;
+}
+
+void med_leg_stop(struct med_leg *leg)
+{
+	if (!leg || !leg->play)
+		return;
+	leg->play = mem_deref(leg->play);
+	leg->marker = true;
+}
+
+bool med_leg_playing(const struct med_leg *leg)
+{
+	return leg && leg->play;
+}
+
+/* --- Bridge ------------------------------------------------------------- */
+
+int med_leg_bridge(struct med_leg *a, struct med_leg *b)
+{
+	if (!a || !b)
+		return EINVAL;
+	if (a == b)
+		return EINVAL;
+	med_leg_unbridge(a);
+	med_leg_unbridge(b);
+	med_leg_stop(a);
+	med_leg_stop(b);
+	a->peer = b;
+	b->peer = a;
+	return 0;
+}
+
+void med_leg_unbridge(struct med_leg *leg)
+{
+	if (!leg || !leg->peer)
+		return;
+	leg->peer->peer = NULL;
+	leg->peer->marker = true;
+	leg->peer = NULL;
+	leg->marker = true;
+}
+
+struct med_leg *med_leg_peer(const struct med_leg *leg)
+{
+	return leg ? leg->peer : NULL;
+}
+
+int med_leg_dtmf_inject(struct med_leg *leg, char digit)
+{
+	struct med_event ev = {.type = MED_EVENT_DTMF,
+			       .dtmf_source = MED_DTMF_INFO};
+
+	if (!leg || med_telev_code(digit) < 0)
+		return EINVAL;
+	ev.digit = digit;
+	leg->st.dtmf++;
+	event_now(leg, &ev);
+	return 0;
+}
+
+/* --- Module ------------------------------------------------------------- */
+
+int med_init(const struct cc_config *cfg)
+{
+	int err;
+
+	if (med.ready)
+		return EALREADY;
+	memset(&med, 0, sizeof(med));
+	med_dsp_init();
+	list_init(&med.legs);
+	list_init(&med.pending);
+	tmr_init(&med.tick);
+	med.port_min = cfg->rtp_min;
+	med.port_max = cfg->rtp_max;
+	med.timeout_ms = cfg->rtp_timeout * 1000;
+	if (sa_decode(&med.bind_ip, cfg->sip, strlen(cfg->sip)))
+		sa_set_str(&med.bind_ip, "0.0.0.0", 0);
+	sa_set_port(&med.bind_ip, 0);
+	if (cfg->public_addr[0] &&
+	    sa_set_str(&med.sdp_ip, cfg->public_addr, 0)) {
+		cc_error("med", "--public-addr %s is not an IP address",
+			 cfg->public_addr);
+		return EINVAL;
+	}
+	if (!sa_isset(&med.sdp_ip, SA_ADDR) && !sa_is_any(&med.bind_ip))
+		med.sdp_ip = med.bind_ip;
+	if (!sa_isset(&med.sdp_ip, SA_ADDR))
+		(void)net_default_source_addr_get(AF_INET, &med.sdp_ip);
+	err = med_prompt_init(cfg->data);
+	if (!err)
+		err = med_worker_start();
+	if (err)
+		return err;
+	med.ready = true;
+	med.tick_next = cc_clock_ms() + TICK_MS;
+	tmr_start(&med.tick, TICK_MS, tick_h, NULL);
+	return 0;
+}
+
+void med_close(void)
+{
+	if (!med.ready)
+		return;
+	tmr_cancel(&med.tick);
+	list_flush(&med.pending);
+	if (med.legs.head)
+		cc_warn("med", "%u legs still open at close",
+			list_count(&med.legs));
+	med_worker_stop();
+	med_prompt_close();
+	med.ready = false;
+}

@@ -1,0 +1,123 @@
+/*
+ * med private interface: shared between med.c (legs, tick, SDP, RTP),
+ * med_prompt.c (prompt cache, worker thread), med_dsp.c (pure signal
+ * helpers, tested directly by test/test_med.c) and med_rec.c (recording).
+ */
+#ifndef MED_MED_INT_H
+#define MED_MED_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+	MED_SRATE = 8000,
+	MED_PTIME = 20,
+	MED_FRAME = MED_SRATE * MED_PTIME / 1000, /* 160 samples */
+	MED_PT_PCMU = 0,
+	MED_PT_PCMA = 8,
+	MED_PT_TELEV = 101, /* our telephone-event payload type */
+};
+
+/* --- med_dsp.c: pure helpers ------------------------------------------ */
+
+enum med_codec {
+	MED_CODEC_NONE = 0,
+	MED_CODEC_PCMU,
+	MED_CODEC_PCMA,
+};
+
+/* Tables filled by med_dsp_init (idempotent, not thread-safe on first
+ * call: med_init calls it). */
+extern uint8_t med_u2a[256];
+extern uint8_t med_a2u[256];
+void med_dsp_init(void);
+
+void med_g711_encode(enum med_codec codec, uint8_t *out, const int16_t *in,
+		     size_t n);
+void med_g711_decode(enum med_codec codec, int16_t *out, const uint8_t *in,
+		     size_t n);
+
+/*
+ * Converts interleaved float frames (any rate, any channels) to 8 kHz mono
+ * int16 with libsamplerate. *outp: malloc'd, *outnp samples.
+ */
+int med_dsp_to8k(int16_t **outp, size_t *outnp, const float *in,
+		 size_t frames, unsigned channels, double srate);
+
+/* An RFC 4733 telephone-event payload. */
+struct med_telev {
+	uint8_t event;	   /* 0-15 digits, others ignored */
+	bool end;	   /* E bit */
+	uint8_t volume;	   /* -dBm0 */
+	uint16_t duration; /* timestamp units */
+};
+int med_telev_decode(struct med_telev *ev, const uint8_t *p, size_t n);
+/* '0'..'9','*','#','A'..'D' for events 0-15, else 0. */
+char med_telev_digit(uint8_t event);
+int med_telev_code(char digit);
+
+/*
+ * Receiver state for RFC 4733: one digit per event (identified by its RTP
+ * timestamp), reported on its first packet; repeats and the three end-bit
+ * retransmissions are swallowed. Returns the digit or 0.
+ */
+struct med_telev_rx {
+	bool active;
+	uint32_t ts;
+	bool ended;
+};
+char med_telev_rx_packet(struct med_telev_rx *rx, uint32_t rtp_ts,
+			 const uint8_t *p, size_t n);
+
+/* Prompt cache key: lowercase hex SHA-1 of "voice\0text", 40 chars + NUL */
+void med_prompt_key(char key[41], const char *voice, const char *text);
+
+/*
+ * Music on hold: a soft chord progression, 8 kHz int16 mono, seconds long.
+ * *outp malloc'd.
+ */
+int med_dsp_moh(int16_t **outp, size_t *outnp, unsigned seconds);
+
+/* --- med_prompt.c -------------------------------------------------------- */
+
+struct med_prompt;
+
+int med_prompt_init(const char *datadir);
+void med_prompt_close(void);
+/* Samples encoded for codec; n = number of bytes (= samples). NULL if not
+ * ready. */
+const uint8_t *med_prompt_payload(const struct med_prompt *p,
+				  enum med_codec codec, size_t *np);
+
+/* Worker thread: run() there, done() back on the main loop. */
+struct med_job;
+typedef void(med_job_h)(struct med_job *job);
+struct med_job {
+	struct med_job *next;
+	med_job_h *run;
+	med_job_h *done;
+	void *arg;
+	int err;
+};
+int med_worker_start(void);
+void med_worker_stop(void);
+/* Takes the job (it must live until done() has run; done frees it). */
+void med_worker_push(struct med_job *job);
+
+/* --- med.c --------------------------------------------------------------- */
+
+/* What the tick measured since med_init (for bench/med and logs). */
+struct med_tick_stats {
+	uint64_t ticks;	      /* tick handler runs */
+	uint64_t frames;      /* 20 ms frames due (>= ticks when late) */
+	uint64_t late_ticks;  /* ran > 5 ms after the frame was due */
+	uint64_t max_late_us; /* worst lateness */
+	uint64_t busy_us;     /* time spent inside the tick */
+	uint64_t played;      /* packets sent by playback */
+	uint32_t legs;	      /* live legs */
+	uint32_t playing;     /* legs with a prompt */
+};
+void med_tick_stats_get(struct med_tick_stats *st);
+
+#endif

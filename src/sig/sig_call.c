@@ -1,0 +1,1116 @@
+/*
+ * sig_call.c: calls. A back-to-back user agent with anchored media: the
+ * caller's session (libre sipsess, answered by us) has a media leg; each
+ * device of an agent we ring gets its own session and leg; the first
+ * device to answer is bridged to the caller and the others are cancelled.
+ *
+ * A caller's call:
+ *
+ *   INVITE to a public number ──> answered ──> MENU (flow) ──┐
+ *                    └──────────── straight to a queue ──────┴─> QUEUED
+ *   QUEUED: music on hold, an announcement of position and expected wait
+ *           every announce period; the center offers it to agents: their
+ *           devices ring (the caller hears nothing of it) ──> BRIDGED
+ *   BRIDGED: hold/resume (re-INVITE from the agent: music to the caller),
+ *           blind transfer (REFER: back to QUEUED for an agent or queue);
+ *           caller or agent hangs up ──> gone (the agent wraps up);
+ *           the agent's leg dies (BYE within SIG_DROPOUT_MS of answering,
+ *           RTP timeout, transport failure) ──> apology, QUEUED at the head
+ *
+ * Feature calls from an agent's phone (*50 available, *51 away, *52 log
+ * out) need the agent's digest credentials (407); they are answered, a
+ * confirmation is spoken and the call ends.
+ *
+ * Timers: one sweep every SIG_SWEEP_MS serves menu timeouts and queue
+ * announcements of every call (libre's timers are one sorted list; a
+ * timer per call would make each insertion slow under load).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <re.h>
+#include "core/cc.h"
+#include "core/center.h"
+#include "med/med.h"
+#include "sig/sig_int.h"
+#include "store/store.h"
+
+enum {
+	SIG_SWEEP_MS = 200,
+	SIG_DROPOUT_MS = 5000,   /* agent BYE this soon after answer: dropout */
+	SIG_DEVICES_MAX = 8,
+	SIG_NUMBERS_MAX = 256,
+};
+
+enum call_state {
+	CS_MENU,
+	CS_QUEUED,
+	CS_BRIDGED,
+	CS_FEATURE,
+};
+
+struct call;
+
+/* One device of an agent being rung, or the agent's bridged leg. */
+struct aleg {
+	struct le le;
+	struct call *call;
+	struct sipsess *sess;
+	struct med_leg *leg;
+	uint32_t agent;
+	bool up;
+	bool held;
+};
+
+struct call {
+	struct le le;
+	struct sipsess *sess;
+	struct med_leg *leg;
+	enum call_state state;
+	int64_t ix;              /* interaction id */
+	char from[64], to[64];
+	bool answered;           /* our 200 went out */
+	bool task;               /* the center has it */
+	/* menu */
+	struct sig_menu menu;
+	unsigned tries;
+	uint64_t deadline;       /* waiting for a digit until; 0: prompt */
+	/* queue */
+	char queue[SIG_NAME_MAX];
+	uint64_t next_announce;
+	bool announcing;
+	uint32_t play_id;
+	/* agents */
+	struct list ringing;     /* struct aleg */
+	uint32_t offered;        /* agent being rung, 0 none */
+	struct aleg *agent;      /* bridged */
+	uint64_t bridged_at;
+	struct med_leg_stats ast; /* agent legs' media, summed */
+	char path[512];          /* IVR path, JSON array */
+};
+
+struct number {
+	char number[32];
+	char queue[SIG_NAME_MAX]; /* or */
+	struct sig_menu menu;
+	bool has_menu;
+};
+
+static struct {
+	struct list calls;
+	struct tmr sweep;
+	struct number numberv[SIG_NUMBERS_MAX];
+	size_t numberc;
+	struct med_prompt *moh;
+} sc;
+
+static void call_destroy(struct call *c);
+static void call_queue(struct call *c, const char *queue,
+		       uint32_t prefer_agent);
+
+/* --- Helpers ------------------------------------------------------------- */
+
+static void ix_event(const struct call *c, const char *type,
+		     uint32_t agent, const char *detail)
+{
+	if (c->ix && store_main())
+		(void)store_interaction_event_add(store_main(), c->ix,
+						  cc_wall_ms(), type, agent,
+						  c->queue[0] ? c->queue : NULL,
+						  detail, NULL, NULL);
+}
+
+static void path_add(struct call *c, const char *fmt, const char *a,
+		     const char *b)
+{
+	size_t n = strlen(c->path);
+	char item[160];
+
+	(void)snprintf(item, sizeof(item), fmt, a, b);
+	if (n + strlen(item) + 3 >= sizeof(c->path))
+		return;
+	(void)snprintf(c->path + n, sizeof(c->path) - n, "%s%s",
+		       n > 1 ? "," : "", item);
+}
+
+static void play_text(struct call *c, const char *text, uint32_t *idp)
+{
+	struct med_prompt *p = NULL;
+	int err;
+
+	err = med_prompt_text(&p, NULL, text);
+	if (!err)
+		err = med_leg_play(c->leg, p, false, idp);
+	mem_deref(p);
+	if (err)
+		cc_warn("sig", "call %lld: cannot play '%s': %s",
+			(long long)c->ix, text, strerror(err));
+}
+
+static void play_moh(struct call *c)
+{
+	if (sc.moh)
+		(void)med_leg_play(c->leg, sc.moh, true, NULL);
+}
+
+static const struct number *number_find(const struct pl *user)
+{
+	for (size_t i = 0; i < sc.numberc; i++)
+		if (!pl_strcmp(user, sc.numberv[i].number))
+			return &sc.numberv[i];
+	return NULL;
+}
+
+/* --- Agent legs ---------------------------------------------------------- */
+
+static void aleg_destructor(void *arg)
+{
+	struct aleg *a = arg;
+
+	list_unlink(&a->le);
+	if (a->up && a->leg) {
+		struct med_leg_stats st;
+
+		med_leg_stats_get(a->leg, &st);
+		a->call->ast.rx_packets += st.rx_packets;
+		a->call->ast.tx_packets += st.tx_packets;
+		a->call->ast.relayed += st.relayed;
+	}
+	mem_deref(a->sess); /* CANCEL when ringing, BYE when up */
+	mem_deref(a->leg);
+}
+
+/* Cancels the devices of agent still ringing (all when agent is 0). */
+static void ringing_cancel(struct call *c, uint32_t agent)
+{
+	struct le *le = c->ringing.head;
+
+	while (le) {
+		struct aleg *a = le->data;
+
+		le = le->next;
+		if (!agent || a->agent == agent)
+			mem_deref(a);
+	}
+}
+
+static bool ringing_has(const struct call *c, uint32_t agent)
+{
+	for (struct le *le = c->ringing.head; le; le = le->next)
+		if (((struct aleg *)le->data)->agent == agent)
+			return true;
+	return false;
+}
+
+static const char *miss_reason(int err, const struct sip_msg *msg)
+{
+	if (err || !msg)
+		return "failed";
+	switch (msg->scode) {
+	case 486:
+	case 600:
+		return "busy";
+	case 603:
+	case 403:
+		return "declined";
+	case 408:
+	case 480:
+	case 487:
+		return "no_answer";
+	default:
+		return "failed";
+	}
+}
+
+/* The agent's bridged leg died: the caller goes back to the head of the
+ * queue after a short apology; the agent is set away by the center. */
+static void dropout(struct call *c, const char *why)
+{
+	struct aleg *a = c->agent;
+	char detail[96];
+
+	cc_warn("sig", "call %lld: agent %u dropped out (%s): requeued",
+		(long long)c->ix, a->agent, why);
+	(void)snprintf(detail, sizeof(detail), "{\"reason\": \"%s\"}", why);
+	ix_event(c, "dropout", a->agent, detail);
+	c->agent = NULL;
+	mem_deref(a);
+	c->state = CS_QUEUED;
+	c->announcing = true; /* the apology, then music */
+	play_text(c, "We are sorry, the connection to your agent was lost."
+		     " Please hold, we are connecting you again.",
+		  &c->play_id);
+	(void)cc_task_requeue((uint64_t)c->ix, "connection lost");
+}
+
+/* Ends the caller's side after the agent left (normal hang-up). */
+static void agent_hangup(struct call *c)
+{
+	struct aleg *a = c->agent;
+
+	c->agent = NULL;
+	mem_deref(a);
+	if (c->task) {
+		c->task = false;
+		(void)cc_task_end((uint64_t)c->ix, 0, "agent");
+	}
+	call_destroy(c);
+}
+
+static void aleg_close_h(int err, const struct sip_msg *msg, void *arg)
+{
+	struct aleg *a = arg;
+	struct call *c = a->call;
+
+	if (err == ECONNRESET) /* libre's word for the peer's BYE */
+		err = 0;
+	if (a->up && c->agent == a) {
+		if (err)
+			dropout(c, err == ETIMEDOUT ? "no response" :
+				"transport failure");
+		else if (cc_clock_ms() - c->bridged_at < SIG_DROPOUT_MS)
+			dropout(c, "hung up at once");
+		else
+			agent_hangup(c);
+		return;
+	}
+	/* A ringing device failed or refused. */
+	{
+		uint32_t agent = a->agent;
+		const char *why = miss_reason(err, msg);
+
+		mem_deref(a);
+		if (c->offered == agent && !ringing_has(c, agent)) {
+			c->offered = 0;
+			(void)cc_task_reject((uint64_t)c->ix, agent, why);
+		}
+	}
+}
+
+static void aleg_estab_h(const struct sip_msg *msg, void *arg)
+{
+	struct aleg *a = arg;
+	struct call *c = a->call;
+	uint32_t agent = a->agent;
+	int err;
+
+	(void)msg;
+	if (c->agent || c->offered != agent) {
+		mem_deref(a); /* late answer: BYE */
+		return;
+	}
+	list_unlink(&a->le);
+	ringing_cancel(c, 0); /* the other devices */
+	a->up = true;
+	c->agent = a;
+	c->offered = 0;
+	err = cc_task_accept((uint64_t)c->ix, agent);
+	if (err) {
+		cc_warn("sig", "call %lld: agent %u answered a withdrawn"
+			" offer: %s", (long long)c->ix, agent, strerror(err));
+		c->agent = NULL;
+		mem_deref(a);
+		return;
+	}
+	err = med_leg_bridge(c->leg, a->leg);
+	if (err)
+		cc_error("sig", "call %lld: bridge: %s", (long long)c->ix,
+			 strerror(err));
+	c->state = CS_BRIDGED;
+	c->announcing = false;
+	c->bridged_at = cc_clock_ms();
+	cc_info("sig", "call %lld: bridged to agent %u", (long long)c->ix,
+		agent);
+}
+
+static int aleg_answer_h(const struct sip_msg *msg, void *arg)
+{
+	struct aleg *a = arg;
+
+	return med_leg_apply_answer(a->leg, msg->mb);
+}
+
+static void aleg_progr_h(const struct sip_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+}
+
+/* Hold and resume by re-INVITE from the agent's phone. */
+static int aleg_offer_h(struct mbuf **descp, const struct sip_msg *msg,
+			void *arg)
+{
+	struct aleg *a = arg;
+	struct call *c = a->call;
+	bool held;
+	int err;
+
+	if (mbuf_get_left(msg->mb))
+		err = med_leg_answer(a->leg, msg->mb, descp);
+	else
+		err = med_leg_offer(a->leg, descp);
+	if (err || c->agent != a)
+		return err;
+	held = med_leg_rdir(a->leg) != MED_DIR_SENDRECV;
+	if (held == a->held)
+		return 0;
+	a->held = held;
+	if (held)
+		play_moh(c);
+	else
+		med_leg_stop(c->leg);
+	cc_task_held((uint64_t)c->ix, held);
+	return 0;
+}
+
+static void aleg_info_h(struct sip *sip, const struct sip_msg *msg,
+			void *arg)
+{
+	(void)arg;
+	(void)sip_reply(sip, msg, 200, "OK");
+}
+
+/* Blind transfer: Refer-To names an agent's extension, a queue or a
+ * public number that leads to a queue. */
+static void aleg_refer_h(struct sip *sip, const struct sip_msg *msg,
+			 void *arg)
+{
+	struct aleg *a = arg;
+	struct call *c = a->call;
+	const struct sip_hdr *hdr = sip_msg_hdr(msg, SIP_HDR_REFER_TO);
+	const struct cc_agent_info *target = NULL;
+	const struct number *num;
+	struct sip_addr addr;
+	char user[64] = "", queue[SIG_NAME_MAX] = "";
+	uint32_t qid;
+
+	if (!hdr || sip_addr_decode(&addr, &hdr->val) ||
+	    pl_strcpy(&addr.uri.user, user, sizeof(user))) {
+		(void)sip_replyf(sip, msg, 400, "Bad Request",
+				 "Warning: 399 switchboard \"Refer-To missing"
+				 " or malformed\"\r\nContent-Length: 0\r\n\r\n");
+		return;
+	}
+	num = number_find(&addr.uri.user);
+	if (num && !num->has_menu)
+		str_ncpy(queue, num->queue, sizeof(queue));
+	else if (!cc_queue_id(user, &qid))
+		str_ncpy(queue, user, sizeof(queue));
+	else
+		target = cc_agent_by_ext(user);
+	if ((!queue[0] && !target) || c->agent != a ||
+	    (target && target->id == a->agent)) {
+		(void)sip_replyf(sip, msg, 404, "Not Found",
+				 "Warning: 399 switchboard \"no agent or queue"
+				 " '%s'\"\r\nContent-Length: 0\r\n\r\n", user);
+		return;
+	}
+	(void)sip_reply(sip, msg, 202, "Accepted");
+	cc_info("sig", "call %lld: agent %u transfers to %s",
+		(long long)c->ix, a->agent, user);
+	{
+		char detail[128];
+
+		(void)snprintf(detail, sizeof(detail), "{\"to\": \"%s\"}",
+			       user);
+		ix_event(c, "transfer_requested", a->agent, detail);
+	}
+	c->agent = NULL;
+	mem_deref(a); /* BYE to the transferring agent */
+	c->state = CS_QUEUED;
+	play_moh(c);
+	if (cc_task_transfer((uint64_t)c->ix, queue[0] ? queue : NULL,
+			     target ? target->id : 0))
+		cc_warn("sig", "call %lld: transfer to %s failed",
+			(long long)c->ix, user);
+}
+
+static void aleg_med_h(struct med_leg *leg, const struct med_event *ev,
+		       void *arg)
+{
+	struct aleg *a = arg;
+
+	(void)leg;
+	if (ev->type == MED_EVENT_RTP_TIMEOUT && a->up && a->call->agent == a)
+		dropout(a->call, "no media");
+}
+
+/* Rings every registered device of agent. */
+static int ring_agent(struct call *c, uint32_t agent)
+{
+	const struct cc_agent_info *info = cc_agent_by_id(agent);
+	struct sig_binding bv[SIG_DEVICES_MAX];
+	unsigned n = sig_reg_bindings(agent, bv, SIG_DEVICES_MAX);
+	char from_uri[160];
+	int started = 0;
+
+	if (!info || !n)
+		return ENOENT;
+	(void)re_snprintf(from_uri, sizeof(from_uri), "sip:%s@%s",
+			  c->from[0] ? c->from : "anonymous",
+			  sig_laddr_str());
+	for (unsigned i = 0; i < n; i++) {
+		struct mbuf *sdp = NULL;
+		struct aleg *a = mem_zalloc(sizeof(*a), aleg_destructor);
+		int err;
+
+		if (!a)
+			continue;
+		a->call = c;
+		a->agent = agent;
+		list_append(&c->ringing, &a->le, a);
+		err = med_leg_alloc(&a->leg, NULL, aleg_med_h, a);
+		if (!err)
+			err = med_leg_offer(a->leg, &sdp);
+		if (!err)
+			err = sipsess_connect(
+				&a->sess, sig_sess_sock(), bv[i].uri,
+				c->from, from_uri, "switchboard", NULL, 0,
+				"application/sdp", sdp, NULL, NULL, false,
+				aleg_offer_h, aleg_answer_h, aleg_progr_h,
+				aleg_estab_h, aleg_info_h, aleg_refer_h,
+				aleg_close_h, a,
+				"X-Switchboard-Interaction: %lld\r\n"
+				"X-Switchboard-Queue: %s\r\n",
+				(long long)c->ix, c->queue);
+		mem_deref(sdp);
+		if (err) {
+			cc_warn("sig", "call %lld: cannot ring %s: %s",
+				(long long)c->ix, bv[i].uri, strerror(err));
+			mem_deref(a);
+			continue;
+		}
+		started++;
+	}
+	return started ? 0 : EIO;
+}
+
+/* --- The center's side of a voice task ------------------------------------ */
+
+static void task_offer(void *owner, uint32_t agent, uint32_t ring_ms)
+{
+	struct call *c = owner;
+
+	(void)ring_ms; /* the center enforces the ring timeout */
+	c->offered = agent;
+	if (ring_agent(c, agent)) {
+		c->offered = 0;
+		(void)cc_task_reject((uint64_t)c->ix, agent, "no_device");
+	}
+}
+
+static void task_cancel(void *owner, uint32_t agent)
+{
+	struct call *c = owner;
+
+	if (c->offered == agent)
+		c->offered = 0;
+	ringing_cancel(c, agent);
+}
+
+static void task_give_up(void *owner)
+{
+	struct call *c = owner;
+
+	c->task = false;
+	cc_info("sig", "call %lld: the queue gave up", (long long)c->ix);
+	call_destroy(c);
+}
+
+static int task_control(void *owner, enum cc_ctl ctl, const char *target)
+{
+	struct call *c = owner;
+	struct mbuf *sdp = NULL;
+	int err;
+
+	switch (ctl) {
+	case CC_CTL_HANGUP:
+		if (c->agent) {
+			agent_hangup(c);
+			return 0;
+		}
+		c->task = false;
+		(void)cc_task_abandon((uint64_t)c->ix);
+		call_destroy(c);
+		return 0;
+	case CC_CTL_HOLD:
+	case CC_CTL_RESUME:
+		if (!c->agent)
+			return EINVAL;
+		med_leg_set_dir(c->agent->leg, ctl == CC_CTL_HOLD ?
+					       MED_DIR_SENDONLY :
+					       MED_DIR_SENDRECV);
+		err = med_leg_offer(c->agent->leg, &sdp);
+		if (!err)
+			err = sipsess_modify(c->agent->sess, sdp);
+		mem_deref(sdp);
+		if (err)
+			return err;
+		c->agent->held = ctl == CC_CTL_HOLD;
+		if (c->agent->held)
+			play_moh(c);
+		else
+			med_leg_stop(c->leg);
+		cc_task_held((uint64_t)c->ix, c->agent->held);
+		return 0;
+	case CC_CTL_TRANSFER: {
+		const struct cc_agent_info *a = cc_agent_by_ext(target);
+		uint32_t qid;
+
+		if (!target || (!a && cc_queue_id(target, &qid)))
+			return ENOENT;
+		if (c->agent) {
+			struct aleg *al = c->agent;
+
+			c->agent = NULL;
+			mem_deref(al);
+		}
+		c->state = CS_QUEUED;
+		play_moh(c);
+		return cc_task_transfer((uint64_t)c->ix, a ? NULL : target,
+					a ? a->id : 0);
+	}
+	}
+	return EINVAL;
+}
+
+static const struct cc_task_ops task_ops = {
+	.offer = task_offer,
+	.cancel = task_cancel,
+	.give_up = task_give_up,
+	.control = task_control,
+};
+
+/* --- The caller's leg --------------------------------------------------- */
+
+static void call_destructor(void *arg)
+{
+	struct call *c = arg;
+	struct med_leg_stats st = {0};
+
+	list_unlink(&c->le);
+	list_flush(&c->ringing);
+	c->agent = mem_deref(c->agent); /* adds its media to c->ast */
+	med_leg_stats_get(c->leg, &st);
+	if (c->ix)
+		cc_info("sig", "call %lld: media caller rx %llu tx %llu"
+			" relayed %llu, agent rx %llu tx %llu relayed %llu",
+			(long long)c->ix, (unsigned long long)st.rx_packets,
+			(unsigned long long)st.tx_packets,
+			(unsigned long long)st.relayed,
+			(unsigned long long)c->ast.rx_packets,
+			(unsigned long long)c->ast.tx_packets,
+			(unsigned long long)c->ast.relayed);
+	mem_deref(c->sess);
+	mem_deref(c->leg);
+}
+
+/* Releases the call: BYE (or a final response) to the caller. Records an
+ * end when the center did not (menu, feature calls). */
+static void call_destroy(struct call *c)
+{
+	if (c->task) {
+		c->task = false;
+		if (c->agent)
+			(void)cc_task_end((uint64_t)c->ix, 0, "system");
+		else
+			(void)cc_task_abandon((uint64_t)c->ix);
+	}
+	mem_deref(c);
+}
+
+/* The next announcement is one period from now (none when the queue's
+ * period is 0). */
+static void announce_schedule(struct call *c)
+{
+	uint32_t qid = 0, ms;
+
+	ms = cc_queue_id(c->queue, &qid) ? 0 : cc_queue_announce_ms(qid);
+	c->next_announce = ms ? cc_clock_ms() + ms : 0;
+}
+
+static void call_menu_prompt(struct call *c)
+{
+	c->deadline = 0;
+	play_text(c, c->menu.prompt, &c->play_id);
+}
+
+static void call_digit(struct call *c, char digit, const char *how)
+{
+	char d[2] = {digit, 0};
+	int i;
+
+	if (c->state == CS_FEATURE)
+		return;
+	{
+		char detail[64];
+
+		(void)snprintf(detail, sizeof(detail),
+			       "{\"digit\": \"%c\", \"via\": \"%s\"}", digit,
+			       how);
+		ix_event(c, "digit", c->agent ? c->agent->agent : 0, detail);
+	}
+	if (c->state != CS_MENU)
+		return;
+	i = sig_menu_digit_index(digit);
+	if (i >= 0 && c->menu.queue[i][0]) {
+		med_leg_stop(c->leg);
+		path_add(c, "{\"node\": \"menu\", \"digit\": \"%s\","
+			    " \"queue\": \"%s\"}", d, c->menu.queue[i]);
+		call_queue(c, c->menu.queue[i], 0);
+		return;
+	}
+	path_add(c, "{\"node\": \"menu\", \"digit\": \"%s\"%s}", d,
+		 ", \"invalid\": true");
+	med_leg_stop(c->leg);
+	if (++c->tries >= c->menu.tries) {
+		call_queue(c, c->menu.no_input, 0);
+		return;
+	}
+	call_menu_prompt(c);
+}
+
+static void call_med_h(struct med_leg *leg, const struct med_event *ev,
+		       void *arg)
+{
+	struct call *c = arg;
+
+	(void)leg;
+	switch (ev->type) {
+	case MED_EVENT_DTMF:
+		call_digit(c, ev->digit,
+			   ev->dtmf_source == MED_DTMF_RFC4733 ? "rfc4733" :
+			   ev->dtmf_source == MED_DTMF_INBAND  ? "inband" :
+								  "info");
+		break;
+	case MED_EVENT_PLAY_DONE:
+	case MED_EVENT_PLAY_FAILED:
+		if (ev->play_id != c->play_id)
+			break;
+		if (c->state == CS_MENU)
+			c->deadline = cc_clock_ms() + c->menu.timeout_s * 1000;
+		else if (c->state == CS_FEATURE)
+			call_destroy(c);
+		else if (c->state == CS_QUEUED && c->announcing) {
+			c->announcing = false;
+			announce_schedule(c);
+			play_moh(c);
+		}
+		break;
+	case MED_EVENT_RTP_TIMEOUT:
+		cc_warn("sig", "call %lld: no media from the caller: ending",
+			(long long)c->ix);
+		ix_event(c, "media_timeout", 0, NULL);
+		if (c->agent) {
+			agent_hangup(c);
+			return;
+		}
+		if (!c->task && c->ix)
+			(void)store_interaction_update(
+				store_main(), c->ix, NULL, NULL,
+				"state = 'ended', outcome = 'abandoned',"
+				" hung_up_by = 'system', ended_at = ?",
+				"i", cc_wall_ms());
+		call_destroy(c);
+		break;
+	default:
+		break;
+	}
+}
+
+static void call_queue(struct call *c, const char *queue,
+		       uint32_t prefer_agent)
+{
+	struct cc_task_req req = {0};
+	char attrs[640];
+	int err;
+
+	str_ncpy(c->queue, queue, sizeof(c->queue));
+	(void)snprintf(attrs, sizeof(attrs), "[%s]", c->path);
+	(void)store_interaction_update(store_main(), c->ix, NULL, NULL,
+				       "ivr_path = ?", "s", attrs);
+	(void)snprintf(attrs, sizeof(attrs), "{\"ivr_path\": [%s]}", c->path);
+	req.interaction = c->ix;
+	req.channel = ACD_VOICE;
+	req.queue = queue;
+	req.preferred_agent = prefer_agent;
+	req.from = c->from;
+	req.to = c->to;
+	req.attrs = attrs;
+	c->state = CS_QUEUED;
+	c->announcing = false;
+	announce_schedule(c);
+	play_moh(c);
+	err = cc_task_add(&req, &task_ops, c);
+	if (err) {
+		cc_error("sig", "call %lld: queue %s: %s", (long long)c->ix,
+			 queue, strerror(err));
+		c->state = CS_FEATURE; /* say sorry, then hang up */
+		play_text(c, "We are sorry, this service is not available.",
+			  &c->play_id);
+		return;
+	}
+	c->task = true;
+}
+
+/* Position and expected wait, said without false precision. */
+static void call_announce(struct call *c)
+{
+	uint32_t pos = 0;
+	uint64_t ewt = 0;
+	char text[200];
+
+	if (cc_task_position((uint64_t)c->ix, &pos, &ewt))
+		return;
+	if (ewt < 60000)
+		(void)snprintf(text, sizeof(text), "You are number %u in line."
+			       " Your expected wait is less than a minute.",
+			       pos);
+	else
+		(void)snprintf(text, sizeof(text), "You are number %u in line."
+			       " Your expected wait is about %u minutes.",
+			       pos, (unsigned)((ewt + 59999) / 60000));
+	c->announcing = true;
+	play_text(c, text, &c->play_id);
+}
+
+static void sweep_h(void *arg)
+{
+	uint64_t now = cc_clock_ms();
+	struct le *le = sc.calls.head;
+
+	(void)arg;
+	while (le) {
+		struct call *c = le->data;
+
+		le = le->next;
+		if (c->state == CS_MENU && c->deadline && now >= c->deadline) {
+			path_add(c, "{\"node\": \"menu\", \"%s\": %s}",
+				 "no_input", "true");
+			ix_event(c, "no_input", 0, NULL);
+			if (++c->tries >= c->menu.tries)
+				call_queue(c, c->menu.no_input, 0);
+			else
+				call_menu_prompt(c);
+		}
+		else if (c->state == CS_QUEUED && !c->announcing &&
+			 !c->offered && c->next_announce &&
+			 now >= c->next_announce) {
+			call_announce(c);
+		}
+	}
+	tmr_start(&sc.sweep, SIG_SWEEP_MS, sweep_h, NULL);
+}
+
+static void call_close_h(int err, const struct sip_msg *msg, void *arg)
+{
+	struct call *c = arg;
+
+	(void)msg;
+	if (err == ECONNRESET) /* libre's word for the peer's BYE */
+		err = 0;
+	cc_info("sig", "call %lld: caller %s%s", (long long)c->ix,
+		err ? "lost: " : "hung up", err ? strerror(err) : "");
+	if (c->agent) {
+		struct aleg *a = c->agent;
+
+		c->agent = NULL;
+		mem_deref(a);
+		c->task = false;
+		(void)cc_task_end((uint64_t)c->ix, 0, "caller");
+	}
+	else if (c->task) {
+		c->task = false;
+		ringing_cancel(c, 0);
+		(void)cc_task_abandon((uint64_t)c->ix);
+	}
+	else if (c->ix) {
+		(void)store_interaction_update(
+			store_main(), c->ix, NULL, NULL,
+			"state = 'ended', outcome = 'abandoned',"
+			" hung_up_by = 'caller', ended_at = ?, ivr_path = ?",
+			"is", cc_wall_ms(), "[]");
+	}
+	mem_deref(c);
+}
+
+static void call_info_h(struct sip *sip, const struct sip_msg *msg,
+			void *arg)
+{
+	struct call *c = arg;
+	struct pl sig;
+	char digit = 0;
+
+	if (!msg_ctype_cmp(&msg->ctyp, "application", "dtmf-relay") &&
+	    !re_regex((char *)mbuf_buf(msg->mb), mbuf_get_left(msg->mb),
+		      "Signal[ \t]*=[ \t]*[0-9*#A-Da-d]1", NULL, NULL, &sig))
+		digit = sig.p[0];
+	else if (!msg_ctype_cmp(&msg->ctyp, "application", "dtmf") &&
+		 !re_regex((char *)mbuf_buf(msg->mb), mbuf_get_left(msg->mb),
+			   "[0-9*#A-Da-d]1", &sig))
+		digit = sig.p[0];
+	if (!digit) {
+		(void)sip_replyf(sip, msg, 415, "Unsupported Media Type",
+				 "Accept: application/dtmf-relay,"
+				 " application/dtmf\r\nContent-Length: 0\r\n\r\n");
+		return;
+	}
+	(void)sip_reply(sip, msg, 200, "OK");
+	(void)med_leg_dtmf_inject(c->leg, digit);
+}
+
+static int call_offer_h(struct mbuf **descp, const struct sip_msg *msg,
+			void *arg)
+{
+	struct call *c = arg;
+
+	if (mbuf_get_left(msg->mb))
+		return med_leg_answer(c->leg, msg->mb, descp);
+	return med_leg_offer(c->leg, descp);
+}
+
+static int call_answer_h(const struct sip_msg *msg, void *arg)
+{
+	struct call *c = arg;
+
+	return med_leg_apply_answer(c->leg, msg->mb);
+}
+
+static void call_estab_h(const struct sip_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+}
+
+static void call_refer_h(struct sip *sip, const struct sip_msg *msg,
+			 void *arg)
+{
+	(void)arg;
+	(void)sip_replyf(sip, msg, 403, "Forbidden",
+			 "Warning: 399 switchboard \"callers cannot"
+			 " transfer\"\r\nContent-Length: 0\r\n\r\n");
+}
+
+/* Answers the INVITE and starts the call; *cp is the new call. */
+static int call_answer(struct call **cp, const struct sip_msg *msg)
+{
+	struct call *c;
+	struct mbuf *sdp = NULL;
+	int err;
+
+	c = mem_zalloc(sizeof(*c), call_destructor);
+	if (!c)
+		return ENOMEM;
+	list_init(&c->ringing);
+	(void)pl_strcpy(&msg->from.uri.user, c->from, sizeof(c->from));
+	(void)pl_strcpy(&msg->uri.user, c->to, sizeof(c->to));
+	err = med_leg_alloc(&c->leg, NULL, call_med_h, c);
+	if (err)
+		goto out;
+	if (mbuf_get_left(msg->mb))
+		err = med_leg_answer(c->leg, msg->mb, &sdp);
+	else
+		err = med_leg_offer(c->leg, &sdp);
+	if (err) {
+		(void)sip_replyf(sig_sip(), msg, err == ENOTSUP ? 488 : 400,
+				 err == ENOTSUP ? "Not Acceptable Here" :
+						  "Bad Request",
+				 "Warning: 399 switchboard \"%s\"\r\n"
+				 "Content-Length: 0\r\n\r\n",
+				 err == ENOTSUP ? "no PCMU or PCMA audio" :
+						  "malformed SDP");
+		goto out;
+	}
+	err = sipsess_accept(&c->sess, sig_sess_sock(), msg, 200, "OK",
+			     "switchboard", "application/sdp", sdp, NULL,
+			     NULL, false, call_offer_h, call_answer_h,
+			     call_estab_h, call_info_h, call_refer_h,
+			     call_close_h, c, "Allow: %s\r\n", sig_allow);
+	if (err) {
+		(void)sip_reply(sig_sip(), msg, 500, "Server Internal Error");
+		goto out;
+	}
+	c->answered = true;
+	list_append(&sc.calls, &c->le, c);
+out:
+	mem_deref(sdp);
+	if (err)
+		mem_deref(c);
+	else
+		*cp = c;
+	return err;
+}
+
+static void record_start(struct call *c, const struct sip_msg *msg)
+{
+	char callid[128];
+
+	if (store_interaction_add(&c->ix, store_main(), "voice", "inbound",
+				  c->from, c->to, cc_wall_ms(), NULL, NULL))
+		return;
+	(void)pl_strcpy(&msg->callid, callid, sizeof(callid));
+	(void)store_interaction_update(store_main(), c->ix, NULL, NULL,
+				       "call_id = ?, state = 'ivr'", "s",
+				       callid);
+	ix_event(c, "call_started", 0, NULL);
+}
+
+/* *50 / *51 / *52 from an agent's phone (digest-authenticated). */
+static void feature_call(const struct sip_msg *msg, const char *ext)
+{
+	const struct cc_agent_info *a = cc_agent_by_ext(ext);
+	enum acd_agent_state st;
+	const char *say, *reason = NULL;
+	struct call *c = NULL;
+	char code[8];
+
+	(void)pl_strcpy(&msg->uri.user, code, sizeof(code));
+	if (!strcmp(code, "*50")) {
+		st = ACD_AVAILABLE;
+		say = "You are logged in and available.";
+	}
+	else if (!strcmp(code, "*51")) {
+		st = ACD_AWAY;
+		reason = "break";
+		say = "You are on a break.";
+	}
+	else {
+		st = ACD_LOGGED_OUT;
+		say = "You are logged out. Goodbye.";
+	}
+	if (!a || cc_agent_presence(a->id, st, reason, "phone")) {
+		(void)sip_reply(sig_sip(), msg, 480, "Temporarily Unavailable");
+		return;
+	}
+	if (call_answer(&c, msg))
+		return;
+	c->state = CS_FEATURE;
+	play_text(c, say, &c->play_id);
+}
+
+void sig_call_incoming(const struct sip_msg *msg, void *arg)
+{
+	const struct number *num;
+	struct call *c = NULL;
+	char user[64];
+	int err;
+
+	(void)arg;
+	if (sig_stopping()) {
+		(void)sip_reply(sig_sip(), msg, 503, "Service Unavailable");
+		return;
+	}
+	num = number_find(&msg->uri.user);
+	if (!num) {
+		/* Not a public number: only agents, with credentials. */
+		err = sig_auth_check(msg, true, user, sizeof(user),
+				     sig_reg_password);
+		if (err == ENOENT || err == ETIMEDOUT) {
+			sig_auth_challenge(msg, true, err == ETIMEDOUT);
+			return;
+		}
+		if (err) {
+			(void)sip_replyf(sig_sip(), msg, 403, "Forbidden",
+					 "Warning: 399 switchboard \"wrong"
+					 " username or password\"\r\n"
+					 "Content-Length: 0\r\n\r\n");
+			return;
+		}
+		if (!pl_strcmp(&msg->uri.user, "*50") ||
+		    !pl_strcmp(&msg->uri.user, "*51") ||
+		    !pl_strcmp(&msg->uri.user, "*52")) {
+			feature_call(msg, user);
+			return;
+		}
+		(void)sip_replyf(sig_sip(), msg, 404, "Not Found",
+				 "Warning: 399 switchboard \"%r is not a"
+				 " number of this center\"\r\n"
+				 "Content-Length: 0\r\n\r\n", &msg->uri.user);
+		return;
+	}
+	if (call_answer(&c, msg))
+		return;
+	record_start(c, msg);
+	cc_info("sig", "call %lld: %s -> %s", (long long)c->ix, c->from,
+		c->to);
+	c->path[0] = '\0';
+	if (num->has_menu) {
+		c->state = CS_MENU;
+		c->menu = num->menu;
+		call_menu_prompt(c);
+	}
+	else {
+		call_queue(c, num->queue, 0);
+	}
+}
+
+/* --- Module ------------------------------------------------------------- */
+
+static int number_h(const struct store_number *n, void *arg)
+{
+	struct number *num;
+	char *def = NULL;
+	int err;
+
+	(void)arg;
+	if (sc.numberc == SIG_NUMBERS_MAX)
+		return 0;
+	num = &sc.numberv[sc.numberc];
+	memset(num, 0, sizeof(*num));
+	str_ncpy(num->number, n->number, sizeof(num->number));
+	if (n->queue) {
+		str_ncpy(num->queue, n->queue, sizeof(num->queue));
+		sc.numberc++;
+		return 0;
+	}
+	err = store_flow_get(store_main(), &def, n->flow);
+	if (!err)
+		err = sig_menu_parse(&num->menu, def);
+	mem_deref(def);
+	if (err) {
+		cc_error("sig", "number %s: flow %s cannot be used (%s):"
+			 " calls to it are refused", n->number, n->flow,
+			 strerror(err));
+		return 0;
+	}
+	num->has_menu = true;
+	sc.numberc++;
+	return 0;
+}
+
+int sig_call_init(void)
+{
+	int err;
+
+	list_init(&sc.calls);
+	tmr_init(&sc.sweep);
+	sc.numberc = 0;
+	err = store_numbers_load(store_main(), number_h, NULL);
+	if (err)
+		return err;
+	err = med_prompt_moh(&sc.moh);
+	if (err)
+		cc_warn("sig", "no music on hold: %s", strerror(err));
+	tmr_start(&sc.sweep, SIG_SWEEP_MS, sweep_h, NULL);
+	return 0;
+}
+
+void sig_call_stop(void)
+{
+	struct le *le = sc.calls.head;
+
+	while (le) {
+		struct call *c = le->data;
+
+		le = le->next;
+		call_destroy(c);
+	}
+}
+
+void sig_call_close(void)
+{
+	sig_call_stop();
+	tmr_cancel(&sc.sweep);
+	sc.moh = mem_deref(sc.moh);
+}
