@@ -29,6 +29,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <ctype.h>
 #include <re.h>
 #include "core/cc.h"
 #include "core/center.h"
@@ -835,21 +837,41 @@ static void call_close_h(int err, const struct sip_msg *msg, void *arg)
 	mem_deref(c);
 }
 
+/* The digit of a SIP INFO body: "Signal=5" (application/dtmf-relay) or
+ * just "5" (application/dtmf); 0 when there is none. */
+static char info_digit(const struct sip_msg *msg)
+{
+	const char *p = (const char *)mbuf_buf(msg->mb);
+	size_t n = mbuf_get_left(msg->mb), i = 0;
+
+	if (msg_ctype_cmp(&msg->ctyp, "application", "dtmf-relay")) {
+		for (; i + 7 <= n; i++)
+			if (!strncasecmp(p + i, "signal", 6))
+				break;
+		if (i + 7 > n)
+			return 0;
+		for (i += 6; i < n && (p[i] == ' ' || p[i] == '\t'); i++)
+			;
+		if (i >= n || p[i] != '=')
+			return 0;
+		i++;
+	}
+	else if (!msg_ctype_cmp(&msg->ctyp, "application", "dtmf")) {
+		return 0;
+	}
+	for (; i < n && (p[i] == ' ' || p[i] == '\t'); i++)
+		;
+	if (i < n && strchr("0123456789*#ABCDabcd", p[i]))
+		return (char)toupper((unsigned char)p[i]);
+	return 0;
+}
+
 static void call_info_h(struct sip *sip, const struct sip_msg *msg,
 			void *arg)
 {
 	struct call *c = arg;
-	struct pl sig;
-	char digit = 0;
+	char digit = info_digit(msg);
 
-	if (!msg_ctype_cmp(&msg->ctyp, "application", "dtmf-relay") &&
-	    !re_regex((char *)mbuf_buf(msg->mb), mbuf_get_left(msg->mb),
-		      "Signal[ \t]*=[ \t]*[0-9*#A-Da-d]1", NULL, NULL, &sig))
-		digit = sig.p[0];
-	else if (!msg_ctype_cmp(&msg->ctyp, "application", "dtmf") &&
-		 !re_regex((char *)mbuf_buf(msg->mb), mbuf_get_left(msg->mb),
-			   "[0-9*#A-Da-d]1", &sig))
-		digit = sig.p[0];
 	if (!digit) {
 		(void)sip_replyf(sip, msg, 415, "Unsupported Media Type",
 				 "Accept: application/dtmf-relay,"

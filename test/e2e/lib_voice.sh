@@ -108,7 +108,7 @@ Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
 From: <sip:caller@[local_ip]:[local_port]>;tag=[pid]caller[call_number]
 To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
 Call-ID: [call_id]
-CSeq: 3 INFO
+CSeq: 2 INFO
 Max-Forwards: 70
 Content-Type: application/dtmf-relay
 Content-Length: [len]
