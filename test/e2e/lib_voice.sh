@@ -197,3 +197,25 @@ step_agent_refer() {
 Referred-By: <sip:agent@[local_ip]:[local_port]>"
 	echo '<recv response="202"/>'
 }
+
+# voice_invite_auth NUMBER EXPECT [EXT PASSWORD]: a call to a number that
+# is not public; without EXT only the 407 challenge is expected, with it
+# the credentials are sent and EXPECT (403, 404, 200) is checked.
+voice_invite_auth() {
+	local number=$1 expect=$2 ext=${3:-} pw=${4:-} step='' after=''
+	voice_port
+	local f=$SB_TMP/invite_$PORT.xml
+	if [ -n "$ext" ]; then
+		[ "$expect" = 200 ] && after=$(cat "$VOICE_DIR/feature_bye.xml")
+		step=$(cat "$VOICE_DIR/invite_auth_step.xml")
+		step=${step//@EXPECT@/$expect}
+		step=${step//@AFTER@/$after}
+	fi
+	voice_tmpl invite_auth.xml "$f" AUTH="$step" FROM="${ext:-stranger}"
+	sed -i "s|@FROM@|${ext:-stranger}|g" "$f"
+	timeout 30 sipp -sf "$f" -s "$number" -t u1 -i 127.0.0.1 -p "$PORT" \
+		-mp $((PORT + 1000)) ${ext:+-au "$ext" -ap "$pw"} -m 1 \
+		-timeout 20s -timeout_error -trace_err -nostdin \
+		-error_file "$SB_TMP/invite_$PORT.err" \
+		127.0.0.1:"$SB_SIP_PORT" >"$SB_TMP/invite_$PORT.out" 2>&1
+}
