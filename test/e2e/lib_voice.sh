@@ -146,9 +146,9 @@ To: [\$from]
 Call-ID: [call_id]
 CSeq: $cseq $method
 Contact: <sip:agent@[local_ip]:[local_port];transport=[transport]>
-Max-Forwards: 70
-$extra
-$ctype
+Max-Forwards: 70${extra:+
+$extra}${ctype:+
+$ctype}
 Content-Length: [len]
 
 $body]]></send>
