@@ -66,7 +66,7 @@ async function setAgent(id, state) {
 async function chart() {
   const day = new Date().toISOString().slice(0, 10);
   let rows = [];
-  try { rows = await SB.api('GET', '/stats/intervals?date=' + day); } catch (e) { return; }
+  try { rows = (await SB.api('GET', '/stats/intervals?date=' + day)).queues; } catch (e) { return; }
   const byStart = new Map();
   for (const r of rows) {
     const k = r.start;

@@ -32,6 +32,10 @@ int api_route_queues_add(struct api_req *req);
 int api_route_queues_update(struct api_req *req);
 int api_route_queues_delete(struct api_req *req);
 
+int api_route_interactions_get(struct api_req *req);
+int api_route_interaction_get(struct api_req *req);
+int api_route_intervals_get(struct api_req *req);
+
 int api_openapi_get(struct api_req *req);
 int api_metrics_get(struct api_req *req);
 

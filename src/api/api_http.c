@@ -651,6 +651,7 @@ static int http_begin(struct lws *wsi, struct pss *pss, const char *uri)
 	copy_hdr(wsi, WSI_TOKEN_HTTP_COOKIE, req->cookie, sizeof(req->cookie));
 	copy_hdr(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE, req->ctype_in,
 		 sizeof(req->ctype_in));
+	copy_hdr(wsi, WSI_TOKEN_HTTP_ACCEPT, req->accept, sizeof(req->accept));
 	copy_hdr(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH, clen, sizeof(clen));
 	copy_hdr(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING, te, sizeof(te));
 	lws_get_peer_simple(wsi, req->peer, sizeof(req->peer));

@@ -44,6 +44,7 @@ struct api_req {
 	char cookie[1024];
 	char peer[64];
 	char ctype_in[128];
+	char accept[128];
 	char *body;
 	size_t body_len;
 	size_t content_length;

@@ -36,6 +36,26 @@ const struct api_route api_routev[] = {
 	 "Live figures per queue and agent (refreshed every second)", NULL,
 	 NULL},
 
+	/* The center's record */
+	{"GET", V1 "/interactions", API_ROLES_ALL, API_CSV,
+	 api_route_interactions_get,
+	 "Interaction history, newest first (an agent sees only their own;"
+	 " CSV with ?format=csv or Accept: text/csv). Times are ms since the"
+	 " epoch, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC); number matches "
+	 "the caller's or dialled number; before pages by id", NULL,
+	 "from, to, queue, agent:integer, channel, outcome, number, "
+	 "limit:integer, before:integer, format"},
+	{"GET", V1 "/interactions/{id}", API_ROLES_ALL, 0,
+	 api_route_interaction_get,
+	 "One interaction with its events timeline, notes, IVR path and the "
+	 "customer's previous contacts (an agent: only their own, else 403)",
+	 NULL, NULL},
+	{"GET", V1 "/stats/intervals", API_ROLES_STAFF, 0,
+	 api_route_intervals_get,
+	 "A day's 15-minute intervals: per queue (counts, service level, "
+	 "ASA, AHT, abandonment) and per agent (time per state, handled, "
+	 "missed, occupancy)", NULL, "date:string!, queue, agent:integer"},
+
 	/* The center's configuration */
 	{"GET", V1 "/agents", API_ROLES_STAFF, 0, api_route_agents_get,
 	 "Agents with their skills and levels", NULL, NULL},
