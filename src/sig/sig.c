@@ -20,6 +20,7 @@ const char sig_allow[] =
 static struct {
 	struct sip *sip;
 	struct sip_lsnr *lsnr;
+	struct sip_lsnr *check;
 	struct sipsess_sock *sock;
 	char laddr[64];
 	bool stopping;
@@ -51,6 +52,12 @@ const char *sig_sa_str(const struct sa *sa)
 bool sig_stopping(void)
 {
 	return sig.stopping;
+}
+
+static bool check_handler(const struct sip_msg *msg, void *arg)
+{
+	(void)arg;
+	return sig_check_request(msg);
 }
 
 static bool request_handler(const struct sip_msg *msg, void *arg)
@@ -118,6 +125,10 @@ int sig_init(const struct cc_config *cfg)
 		cc_error("sig", "cannot bind TCP on the UDP port of %s: %s", cfg->sip, strerror(err));
 		goto out;
 	}
+	/* The check comes first: listeners see requests in order. */
+	err = sip_listen(&sig.check, sig.sip, true, check_handler, NULL);
+	if (err)
+		goto out;
 	err = sipsess_listen(&sig.sock, sig.sip, 4096, sig_call_incoming,
 			     NULL);
 	if (err)
@@ -151,6 +162,7 @@ void sig_close(void)
 	sig_reg_close();
 	sig.sock = mem_deref(sig.sock);
 	sig.lsnr = mem_deref(sig.lsnr);
+	sig.check = mem_deref(sig.check);
 	if (sig.sip)
 		sip_close(sig.sip, true);
 	sig.sip = mem_deref(sig.sip);

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 #include <re.h>
 #include <sodium.h>
 #include "core/cc.h"
@@ -81,8 +82,8 @@ int sig_auth_check(const struct sip_msg *msg, bool proxy, char *user,
 	user[0] = '\0';
 	hdr = sip_msg_hdr(msg, proxy ? SIP_HDR_PROXY_AUTHORIZATION :
 				       SIP_HDR_AUTHORIZATION);
-	if (!hdr)
-		return ENOENT;
+	if (!hdr || hdr->val.l < 7 || strncasecmp(hdr->val.p, "Digest", 6))
+		return ENOENT; /* none, or a scheme we do not know: challenge */
 	if (httpauth_digest_response_decode(&resp, &hdr->val))
 		return EAUTH;
 	if (pl_strcmp(&resp.realm, SIG_REALM))

@@ -25,6 +25,12 @@ bool sig_stopping(void);
 const char *sig_sa_str(const struct sa *sa);
 extern const char sig_allow[];
 
+/* --- sig_check.c: requests libre parses but we must refuse ------------ */
+
+/* Answers a bad request (400, 416, 420, 415, 406 with a Warning) and
+ * returns true; false when the request may go on. */
+bool sig_check_request(const struct sip_msg *msg);
+
 /* --- sig_auth.c: SIP digest (RFC 2617 MD5, qop auth) ------------------ */
 
 #define SIG_REALM "switchboard"
