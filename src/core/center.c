@@ -1107,6 +1107,9 @@ int cc_task_position(uint64_t task, uint32_t *posp, uint64_t *ewt_msp)
 		*ewt_msp = live.waiting ? live.expected_wait_ms * *posp /
 						  (live.waiting + 1) :
 					  live.expected_wait_ms;
+		if (!live.agents[ACD_AVAILABLE] && !live.agents[ACD_RESERVED] &&
+		    !live.agents[ACD_BUSY] && !live.agents[ACD_WRAPUP])
+			*ewt_msp = UINT64_MAX; /* nobody staffed: unknown */
 	}
 	return 0;
 }

@@ -138,7 +138,8 @@ int cc_task_requeue(uint64_t task, const char *reason);
  * agent (0: none) is offered it first, for up to 30 s (a transfer to an
  * extension: queue is then one of the agent's queues, NULL: any). */
 int cc_task_transfer(uint64_t task, const char *queue, uint32_t agent);
-/* Where a waiting task is: position (1 = next) and expected wait. */
+/* Where a waiting task is: position (1 = next) and expected wait
+ * (UINT64_MAX when no agent of the queue is logged in: unknown). */
 int cc_task_position(uint64_t task, uint32_t *posp, uint64_t *ewt_msp);
 /* Hold / resume as seen by the channel (counted into hold time and
  * published). */

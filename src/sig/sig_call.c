@@ -761,18 +761,26 @@ static void call_announce(struct call *c)
 {
 	uint32_t pos = 0;
 	uint64_t ewt = 0;
-	char text[200];
+	char text[200], detail[96];
+	int n;
 
 	if (cc_task_position((uint64_t)c->ix, &pos, &ewt))
 		return;
-	if (ewt < 60000)
-		(void)snprintf(text, sizeof(text), "You are number %u in line."
-			       " Your expected wait is less than a minute.",
-			       pos);
+	n = snprintf(text, sizeof(text), "You are number %u in line.", pos);
+	if (ewt == UINT64_MAX)
+		(void)snprintf(text + n, sizeof(text) - (size_t)n,
+			       " All our agents are busy. Please hold.");
+	else if (ewt < 60000)
+		(void)snprintf(text + n, sizeof(text) - (size_t)n,
+			       " Your expected wait is less than a minute.");
 	else
-		(void)snprintf(text, sizeof(text), "You are number %u in line."
+		(void)snprintf(text + n, sizeof(text) - (size_t)n,
 			       " Your expected wait is about %u minutes.",
-			       pos, (unsigned)((ewt + 59999) / 60000));
+			       (unsigned)((ewt + 59999) / 60000));
+	(void)snprintf(detail, sizeof(detail),
+		       "{\"position\": %u, \"expected_wait_s\": %lld}", pos,
+		       ewt == UINT64_MAX ? -1LL : (long long)(ewt / 1000));
+	ix_event(c, "announced", 0, detail);
 	c->announcing = true;
 	play_text(c, text, &c->play_id);
 }
