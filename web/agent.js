@@ -11,7 +11,7 @@ function setState(s, reason, sinceMs) {
   A.since = sinceMs || Date.now();
   const el = $('state');
   el.className = 'state-' + s;
-  el.textContent = s.replace('_', ' ') + (reason ? ' (' + reason + ')' : '');
+  el.textContent = (s === 'wrapup' ? 'wrap-up' : s.replace('_', ' ')) + (reason ? ' (' + reason + ')' : '');
 }
 
 async function changeState(state) {
@@ -19,7 +19,7 @@ async function changeState(state) {
   const body = { state };
   if (state === 'away') body.reason = $('away-reason').value;
   try {
-    const r = await SB.api('PUT', '/agents/' + A.me.agent_id + '/state', body);
+    const r = await SB.api('POST', '/agents/' + A.me.agent_id + '/state', body);
     setState(r.state, r.reason, r.since);
   } catch (e) { $('state-err').textContent = e.message; }
 }
@@ -124,6 +124,9 @@ function onEvent(ev) {
     if (iid && iid === A.iid) saveNotes();
     if (ev.type !== 'interaction.abandoned' && iid === A.iid) startWrap(d.wrapup_s);
     break;
+  case 'interaction.missed': case 'interaction.requeued':
+    if (iid === A.offered) $('card').classList.add('hidden');
+    break;
   case 'wrapup.started': startWrap(d.seconds || d.wrapup_s); break;
   case 'wrapup.finished':
     $('wrapup').classList.add('hidden'); $('call').classList.add('hidden');
@@ -138,7 +141,7 @@ async function loadState() {
     const s = await SB.api('GET', '/agents/' + A.me.agent_id + '/state');
     setState(s.state, s.reason, s.since);
     if (s.interaction_id) await showInteraction(s.interaction_id);
-    if (s.state === 'wrap_up') startWrap(s.wrapup_left_s);
+    if (s.state === 'wrapup') startWrap(s.wrapup_left_s);
   } catch (e) { $('state-err').textContent = e.message; }
 }
 

@@ -32,7 +32,7 @@ function render(s) {
       '<div>Answered <strong class="answered">' + SB.esc(q.answered || 0) + '</strong> of ' +
       SB.esc(q.offered || 0) + ', ASA ' + SB.esc(SB.dur(q.asa_s || 0)) + ', abandoned ' + pct(q.abandon_rate) + '</div>' +
       '<div class="muted">Agents: ' + SB.esc(a.available || 0) + ' available, ' + SB.esc(a.busy || 0) +
-      ' busy, ' + SB.esc(a.wrap_up || 0) + ' wrap-up, ' + SB.esc(a.away || 0) + ' away</div>';
+      ' busy, ' + SB.esc(a.wrapup || 0) + ' wrap-up, ' + SB.esc(a.away || 0) + ' away</div>';
     tiles.appendChild(d);
   }
   const tb = $('agents');
@@ -60,7 +60,7 @@ async function setAgent(id, state) {
   $('agent-err').textContent = '';
   const body = { state };
   if (state === 'away') body.reason = 'admin';
-  try { await SB.api('PUT', '/agents/' + id + '/state', body); } catch (e) { $('agent-err').textContent = e.message; }
+  try { await SB.api('POST', '/agents/' + id + '/state', body); } catch (e) { $('agent-err').textContent = e.message; }
 }
 
 async function chart() {

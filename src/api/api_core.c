@@ -157,6 +157,9 @@ int api_core_init(void)
 		return err;
 	tmr_init(&core.tick);
 	core.inited = true;
+	err = api_live_init();
+	if (err)
+		return err;
 	tick(NULL);
 	return 0;
 }
@@ -167,5 +170,6 @@ void api_core_close(void)
 		return;
 	core.inited = false;
 	tmr_cancel(&core.tick);
+	api_live_close();
 	core.mq = mem_deref(core.mq);
 }

@@ -35,6 +35,12 @@ int api_route_queues_delete(struct api_req *req);
 int api_route_interactions_get(struct api_req *req);
 int api_route_interaction_get(struct api_req *req);
 int api_route_intervals_get(struct api_req *req);
+int api_route_agent_state_get(struct api_req *req);
+int api_route_agent_state_set(struct api_req *req);
+int api_route_calls_get(struct api_req *req);
+int api_route_call_control(struct api_req *req);
+int api_route_notes_put(struct api_req *req);
+int api_route_wrapup(struct api_req *req);
 
 int api_openapi_get(struct api_req *req);
 int api_metrics_get(struct api_req *req);

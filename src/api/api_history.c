@@ -20,6 +20,7 @@
 #include "api_db.h"
 #include "api_handlers.h"
 #include "api_int.h"
+#include "api_live.h"
 
 enum {
 	LIST_MAX = 1000,      /* JSON page size limit */
@@ -501,42 +502,36 @@ int api_route_interaction_get(struct api_req *req)
 
 /* --- Intervals of a day -------------------------------------------------- */
 
-static json_t *queue_interval_json(sqlite3_stmt *st)
-{
+/* A queue's interval: counts from interval_stats plus, for the running
+ * interval, what the ACD counted so far (written when it ends). */
+struct queue_iv {
+	char queue[48];
+	int64_t start;
 	struct acd_counts c;
+	int64_t handle_ms;
+};
+
+static json_t *queue_iv_json(const struct queue_iv *v)
+{
+	const struct acd_counts *c = &v->c;
 	struct acd_figures f;
 	json_t *o;
 
-	memset(&c, 0, sizeof(c));
-	c.offered = (uint32_t)sqlite3_column_int64(st, 2);
-	c.answered = (uint32_t)sqlite3_column_int64(st, 3);
-	c.abandoned = (uint32_t)sqlite3_column_int64(st, 4);
-	c.short_abandoned = (uint32_t)sqlite3_column_int64(st, 5);
-	c.answered_in_sl = (uint32_t)sqlite3_column_int64(st, 6);
-	c.wait_ms_sum = (uint64_t)sqlite3_column_int64(st, 7);
-	c.talk_ms_sum = (uint64_t)sqlite3_column_int64(st, 9);
-	c.hold_ms_sum = (uint64_t)sqlite3_column_int64(st, 10);
-	c.wrapup_ms_sum = (uint64_t)sqlite3_column_int64(st, 11);
-	c.overflowed = (uint32_t)sqlite3_column_int64(st, 12);
-	/* interval_stats keeps no count of ended contacts: the answered
-	 * ones are the handled ones of the interval. */
-	c.handled = c.answered;
-	acd_figures_compute(&f, &c);
+	acd_figures_compute(&f, c);
 	o = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,"
 		      "s:I}",
-		      "queue", (const char *)sqlite3_column_text(st, 0),
-		      "start", (json_int_t)sqlite3_column_int64(st, 1),
-		      "offered", (json_int_t)c.offered,
-		      "answered", (json_int_t)c.answered,
-		      "abandoned", (json_int_t)c.abandoned,
-		      "short_abandoned", (json_int_t)c.short_abandoned,
-		      "answered_in_sl", (json_int_t)c.answered_in_sl,
-		      "overflowed", (json_int_t)c.overflowed,
-		      "wait_ms_sum", (json_int_t)c.wait_ms_sum,
-		      "handle_ms_sum", (json_int_t)sqlite3_column_int64(st, 8),
-		      "talk_ms_sum", (json_int_t)c.talk_ms_sum,
-		      "hold_ms_sum", (json_int_t)c.hold_ms_sum,
-		      "wrapup_ms_sum", (json_int_t)c.wrapup_ms_sum);
+		      "queue", v->queue, "start", (json_int_t)v->start,
+		      "offered", (json_int_t)c->offered,
+		      "answered", (json_int_t)c->answered,
+		      "abandoned", (json_int_t)c->abandoned,
+		      "short_abandoned", (json_int_t)c->short_abandoned,
+		      "answered_in_sl", (json_int_t)c->answered_in_sl,
+		      "overflowed", (json_int_t)c->overflowed,
+		      "wait_ms_sum", (json_int_t)c->wait_ms_sum,
+		      "handle_ms_sum", (json_int_t)v->handle_ms,
+		      "talk_ms_sum", (json_int_t)c->talk_ms_sum,
+		      "hold_ms_sum", (json_int_t)c->hold_ms_sum,
+		      "wrapup_ms_sum", (json_int_t)c->wrapup_ms_sum);
 	if (!o)
 		return NULL;
 	json_object_set_new(o, "sl_pct", f.sl_pct < 0 ? json_null()
@@ -551,6 +546,57 @@ static json_t *queue_interval_json(sqlite3_stmt *st)
 			    f.abandon_pct < 0 ? json_null()
 					      : json_real(f.abandon_pct));
 	return o;
+}
+
+static void queue_iv_read(struct queue_iv *v, sqlite3_stmt *st)
+{
+	memset(v, 0, sizeof(*v));
+	snprintf(v->queue, sizeof(v->queue), "%s",
+		 (const char *)sqlite3_column_text(st, 0));
+	v->start = sqlite3_column_int64(st, 1);
+	v->c.offered = (uint32_t)sqlite3_column_int64(st, 2);
+	v->c.answered = (uint32_t)sqlite3_column_int64(st, 3);
+	v->c.abandoned = (uint32_t)sqlite3_column_int64(st, 4);
+	v->c.short_abandoned = (uint32_t)sqlite3_column_int64(st, 5);
+	v->c.answered_in_sl = (uint32_t)sqlite3_column_int64(st, 6);
+	v->c.wait_ms_sum = (uint64_t)sqlite3_column_int64(st, 7);
+	v->handle_ms = sqlite3_column_int64(st, 8);
+	v->c.talk_ms_sum = (uint64_t)sqlite3_column_int64(st, 9);
+	v->c.hold_ms_sum = (uint64_t)sqlite3_column_int64(st, 10);
+	v->c.wrapup_ms_sum = (uint64_t)sqlite3_column_int64(st, 11);
+	v->c.overflowed = (uint32_t)sqlite3_column_int64(st, 12);
+	/* interval_stats keeps no count of ended contacts: the answered
+	 * ones stand for the handled ones of the interval. */
+	v->c.handled = v->c.answered;
+}
+
+static uint32_t u32(const json_t *o, const char *k)
+{
+	return (uint32_t)json_integer_value(json_object_get(o, k));
+}
+
+static uint64_t u64(const json_t *o, const char *k)
+{
+	return (uint64_t)json_integer_value(json_object_get(o, k));
+}
+
+/* Adds the live counts of the running interval l to v. */
+static void queue_iv_add(struct queue_iv *v, const json_t *l)
+{
+	v->c.offered += u32(l, "offered");
+	v->c.answered += u32(l, "answered");
+	v->c.abandoned += u32(l, "abandoned");
+	v->c.short_abandoned += u32(l, "short_abandoned");
+	v->c.answered_in_sl += u32(l, "answered_in_sl");
+	v->c.overflowed += u32(l, "overflowed");
+	v->c.handled += u32(l, "handled");
+	v->c.wait_ms_sum += u64(l, "wait_ms_sum");
+	v->c.talk_ms_sum += u64(l, "talk_ms_sum");
+	v->c.hold_ms_sum += u64(l, "hold_ms_sum");
+	v->c.wrapup_ms_sum += u64(l, "wrapup_ms_sum");
+	v->handle_ms += (int64_t)(u64(l, "talk_ms_sum") +
+				  u64(l, "hold_ms_sum") +
+				  u64(l, "wrapup_ms_sum"));
 }
 
 /* Per agent and interval: time in each state and handled/missed offers. */
@@ -750,9 +796,11 @@ int api_route_intervals_get(struct api_req *req)
 	const char *ds = api_req_query(req, "date");
 	const char *qs = api_req_query(req, "queue");
 	const char *as = api_req_query(req, "agent");
-	json_t *queues, *agents;
+	json_t *queues, *agents, *live = NULL, *l;
+	struct queue_iv *vv;
+	size_t n = 0, i;
 	sqlite3_stmt *st;
-	int64_t day, agent = 0;
+	int64_t day, agent = 0, now = cc_wall_ms();
 	int err;
 
 	if (!ds || strlen(ds) != 10 || !time_parse(&day, ds))
@@ -774,14 +822,51 @@ int api_route_intervals_get(struct api_req *req)
 			   "queue", "iitt", day, day + DAY_MS, qs, qs);
 	if (err)
 		return err;
-	queues = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_t *o = queue_interval_json(st);
-
-		if (o)
-			json_array_append_new(queues, o);
+	vv = calloc(IV_PER_DAY * 8, sizeof(*vv));
+	if (!vv) {
+		sqlite3_finalize(st);
+		return ENOMEM;
 	}
+	while (n < IV_PER_DAY * 8 && sqlite3_step(st) == SQLITE_ROW)
+		queue_iv_read(&vv[n++], st);
 	sqlite3_finalize(st);
+	/* Today: the running interval is not written yet; the ACD has it. */
+	if (now >= day && now < day + DAY_MS &&
+	    !api_core_call(&live, api_live_intervals, NULL,
+			   API_CORE_TIMEOUT_MS)) {
+		json_array_foreach(live, i, l)
+		{
+			const char *q = json_string_value(json_object_get(l,
+									  "queue"));
+			int64_t start = json_integer_value(json_object_get(
+				l, "start"));
+			size_t k;
+
+			if (!q || (qs && strcmp(q, qs)) ||
+			    !u32(l, "offered") || start < day ||
+			    start >= day + DAY_MS)
+				continue;
+			for (k = 0; k < n; k++)
+				if (vv[k].start == start &&
+				    !strcmp(vv[k].queue, q))
+					break;
+			if (k == n) {
+				if (n == IV_PER_DAY * 8)
+					continue;
+				memset(&vv[n], 0, sizeof(vv[n]));
+				snprintf(vv[n].queue, sizeof(vv[n].queue),
+					 "%s", q);
+				vv[n].start = start;
+				n++;
+			}
+			queue_iv_add(&vv[k], l);
+		}
+		json_decref(live);
+	}
+	queues = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(queues, queue_iv_json(&vv[i]));
+	free(vv);
 	agents = json_array();
 	err = agent_intervals(agents, day, agent);
 	if (err) {

@@ -1,20 +1,617 @@
 /*
- * The live figures, built once a second on the libre main loop from the
- * modules that own live state, and handed to the HTTP thread as one JSON
- * object: GET /api/v1/stats/live, the wallboard's per-second "stats"
- * message and /metrics all read this one snapshot.
+ * The api module's side of the live center, on the libre main loop only.
+ *
+ * It subscribes to the center's events (src/core/center.h) and
+ *  - republishes them on the event channel as the pages expect them
+ *    (agent.state to everyone; interaction.offered, .answered, .held,
+ *    .resumed, .transferred, .requeued, .missed, .abandoned, .ended,
+ *    wrapup.started and wrapup.finished to the agent concerned);
+ *  - keeps a small table of live interactions (queued, ringing, talking,
+ *    held, in wrap-up) with what the pages show of them: caller, queue,
+ *    agent, since when;
+ *  - builds, once a second, the live figures per queue and agent
+ *    (GET /api/v1/stats/live, the wallboard's "stats" message, /metrics)
+ *    from the ACD's own statistics (acd_queue_live, acd_agent_live);
+ *  - runs the commands of the live routes (agent state, hang up, hold,
+ *    resume, transfer, end of wrap-up) for api_core_call().
+ *
+ * A live interaction's life, as seen from the events:
+ *
+ *   queued --offered--> ringing --answered--> talking <--held/resumed-->
+ *   ringing --missed--> queued; talking --transferred/requeued--> queued
+ *   queued/ringing --abandoned--> (gone)
+ *   talking --ended--> wrapup --wrapup.finished--> (gone)
  */
+#include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+/* Not <re.h>: its JSON names clash with jansson. */
+#include <re_types.h>
+#include <re_list.h>
+#include <re_mem.h>
+#include "acd/acd.h"
 #include "core/cc.h"
+#include "core/center.h"
 #include "api_int.h"
 #include "api_live.h"
+
+struct ltask {
+	struct le le;
+	uint64_t id;
+	char queue[48];
+	uint32_t agent;
+	const char *state; /* queued ringing talking held wrapup */
+	char *from, *to;
+	json_t *attrs;     /* the pop's attributes (IVR path, customer) */
+	int64_t entered;   /* wall ms */
+	int64_t since;     /* wall ms of the last state change */
+	int64_t wrap_until; /* wall ms the wrap-up time ends */
+};
+
+static struct {
+	struct list tasks;
+	bool subscribed;
+} live;
+
+static void ltask_destructor(void *arg)
+{
+	struct ltask *t = arg;
+
+	list_unlink(&t->le);
+	free(t->from);
+	free(t->to);
+	json_decref(t->attrs);
+}
+
+static struct ltask *ltask_find(uint64_t id)
+{
+	for (struct le *le = live.tasks.head; le; le = le->next) {
+		struct ltask *t = le->data;
+
+		if (t->id == id)
+			return t;
+	}
+	return NULL;
+}
+
+/* The interaction an agent is on (ringing, talking, held, wrap-up). */
+static struct ltask *ltask_of_agent(uint32_t agent)
+{
+	for (struct le *le = live.tasks.head; le; le = le->next) {
+		struct ltask *t = le->data;
+
+		if (agent && t->agent == agent)
+			return t;
+	}
+	return NULL;
+}
+
+static void ltask_set(struct ltask *t, const char *state, uint32_t agent)
+{
+	t->state = state;
+	t->agent = agent;
+	t->since = cc_wall_ms();
+}
+
+static struct ltask *ltask_add(const struct cc_event *ev)
+{
+	struct ltask *t = ltask_find(ev->task);
+
+	if (t)
+		return t;
+	t = mem_zalloc(sizeof(*t), ltask_destructor);
+	if (!t)
+		return NULL;
+	t->id = ev->task;
+	t->from = ev->from ? strdup(ev->from) : NULL;
+	t->to = ev->to ? strdup(ev->to) : NULL;
+	t->attrs = ev->attrs ? json_loads(ev->attrs, 0, NULL) : NULL;
+	t->entered = cc_wall_ms() - (int64_t)ev->wait_ms;
+	ltask_set(t, "queued", 0);
+	list_append(&live.tasks, &t->le, t);
+	return t;
+}
+
+static json_t *task_json(const struct ltask *t)
+{
+	int64_t now = cc_wall_ms();
+	json_t *o = json_pack("{s:I,s:s,s:s,s:s?,s:s?,s:I,s:I,s:f}",
+			      "interaction_id", (json_int_t)t->id, "state",
+			      t->state, "queue", t->queue, "caller", t->from,
+			      "dialled", t->to, "entered_at",
+			      (json_int_t)t->entered, "since",
+			      (json_int_t)t->since, "waited_s",
+			      (double)(now - t->entered) / 1000.0);
+
+	if (o && t->agent)
+		json_object_set_new(o, "agent_id", json_integer(t->agent));
+	if (o && t->attrs) {
+		const char *k;
+		json_t *v;
+
+		json_object_foreach(t->attrs, k, v)
+		{
+			if (!json_object_get(o, k))
+				json_object_set(o, k, v);
+		}
+	}
+	return o;
+}
+
+static void pub(const char *type, json_t *data, uint32_t agent)
+{
+	(void)api_event_publish(type, data, agent);
+}
+
+static json_t *ev_data(const struct cc_event *ev)
+{
+	json_t *o = json_pack("{s:I}", "interaction_id", (json_int_t)ev->task);
+
+	if (o && ev->queue)
+		json_object_set_new(o, "queue", json_string(ev->queue));
+	if (o && ev->agent)
+		json_object_set_new(o, "agent", json_integer(ev->agent));
+	return o;
+}
+
+static void event_h(const struct cc_event *ev, void *arg)
+{
+	struct ltask *t = ev->task ? ltask_find(ev->task) : NULL;
+	json_t *d;
+
+	(void)arg;
+	switch (ev->type) {
+	case CC_EV_AGENT_STATE:
+		pub("agent.state",
+		    json_pack("{s:I,s:s,s:s?,s:I}", "agent",
+			      (json_int_t)ev->agent, "state", ev->state,
+			      "reason", ev->reason, "since",
+			      (json_int_t)cc_wall_ms()),
+		    0);
+		break;
+	case CC_EV_TASK_QUEUED:
+		t = ltask_add(ev);
+		if (t) {
+			snprintf(t->queue, sizeof(t->queue), "%s",
+				 ev->queue ? ev->queue : "");
+			ltask_set(t, "queued", 0);
+		}
+		break;
+	case CC_EV_TASK_OFFERED:
+		if (!t)
+			t = ltask_add(ev);
+		if (!t)
+			break;
+		if (ev->queue)
+			snprintf(t->queue, sizeof(t->queue), "%s", ev->queue);
+		t->entered = cc_wall_ms() - (int64_t)ev->wait_ms;
+		ltask_set(t, "ringing", ev->agent);
+		d = task_json(t);
+		if (d)
+			json_object_set_new(d, "can_accept", json_false());
+		pub("interaction.offered", d, ev->agent);
+		break;
+	case CC_EV_TASK_ANSWERED:
+		if (t)
+			ltask_set(t, "talking", ev->agent);
+		d = t ? task_json(t) : ev_data(ev);
+		pub("interaction.answered", d, ev->agent);
+		break;
+	case CC_EV_TASK_MISSED:
+		if (t && t->agent == ev->agent)
+			ltask_set(t, "queued", 0);
+		d = ev_data(ev);
+		if (d && ev->reason)
+			json_object_set_new(d, "reason",
+					    json_string(ev->reason));
+		pub("interaction.missed", d, ev->agent);
+		break;
+	case CC_EV_TASK_ABANDONED:
+		if (ev->agent)
+			pub("interaction.abandoned", ev_data(ev), ev->agent);
+		mem_deref(t);
+		break;
+	case CC_EV_TASK_HELD:
+	case CC_EV_TASK_RESUMED:
+		if (t)
+			ltask_set(t, ev->type == CC_EV_TASK_HELD ? "held"
+								  : "talking",
+				  t->agent);
+		pub(ev->type == CC_EV_TASK_HELD ? "interaction.held"
+						 : "interaction.resumed",
+		    ev_data(ev), ev->agent);
+		break;
+	case CC_EV_TASK_TRANSFERRED:
+	case CC_EV_TASK_REQUEUED:
+		if (t) {
+			if (ev->type == CC_EV_TASK_TRANSFERRED && ev->queue)
+				snprintf(t->queue, sizeof(t->queue), "%s",
+					 ev->queue);
+			ltask_set(t, "queued", 0);
+		}
+		d = ev_data(ev);
+		if (d && ev->reason)
+			json_object_set_new(d, "reason",
+					    json_string(ev->reason));
+		if (ev->agent)
+			pub(ev->type == CC_EV_TASK_TRANSFERRED ?
+				    "interaction.transferred" :
+				    "interaction.requeued",
+			    d, ev->agent);
+		else
+			json_decref(d);
+		break;
+	case CC_EV_TASK_ENDED:
+		d = ev_data(ev);
+		if (d && ev->reason)
+			json_object_set_new(d, "hung_up_by",
+					    json_string(ev->reason));
+		if (t) {
+			if (ev->agent)
+				ltask_set(t, "wrapup", ev->agent);
+			else
+				mem_deref(t);
+		}
+		pub("interaction.ended", d, ev->agent);
+		break;
+	case CC_EV_WRAPUP_STARTED:
+		d = ev_data(ev);
+		if (d)
+			json_object_set_new(d, "seconds",
+					    json_integer((json_int_t)(
+						    ev->wait_ms / 1000)));
+		if (t)
+			t->wrap_until = cc_wall_ms() + (int64_t)ev->wait_ms;
+		pub("wrapup.started", d, ev->agent);
+		break;
+	case CC_EV_WRAPUP_ENDED:
+		if (!t)
+			t = ltask_of_agent(ev->agent);
+		if (t && !strcmp(t->state, "wrapup"))
+			mem_deref(t);
+		pub("wrapup.finished", ev_data(ev), ev->agent);
+		break;
+	case CC_EV_TICK:
+		break;
+	}
+}
+
+int api_live_init(void)
+{
+	int err;
+
+	list_init(&live.tasks);
+	if (!cc_center_acd())
+		return 0; /* no center (tests of the api alone) */
+	err = cc_event_subscribe(event_h, NULL);
+	live.subscribed = !err;
+	return err;
+}
+
+void api_live_close(void)
+{
+	if (live.subscribed)
+		cc_event_unsubscribe(event_h, NULL);
+	live.subscribed = false;
+	list_flush(&live.tasks);
+}
+
+/* --- The figures ---------------------------------------------------------- */
+
+static json_t *ratio(double v, double scale)
+{
+	return v < 0 ? json_null() : json_real(v / scale);
+}
+
+struct build {
+	json_t *queues, *agents;
+	int64_t now;
+};
+
+static void queue_h(uint32_t id, const char *name, void *arg)
+{
+	struct build *b = arg;
+	struct acd_queue_live q;
+	struct acd_figures f, fi;
+	json_t *o, *ag;
+
+	if (acd_queue_live(cc_center_acd(), id, (uint64_t)b->now, &q))
+		return;
+	acd_figures_compute(&f, &q.today);
+	acd_figures_compute(&fi, &q.interval);
+	ag = json_object();
+	for (int s = 0; s < ACD_STATES; s++)
+		json_object_set_new(ag, acd_state_name((enum acd_agent_state)s),
+				    json_integer(q.agents[s]));
+	o = json_pack("{s:s,s:I,s:f,s:f,s:I,s:I,s:I,s:I,s:I,s:I,s:o}",
+		      "name", name, "waiting", (json_int_t)q.waiting,
+		      "longest_wait_s", (double)q.longest_wait_ms / 1000.0,
+		      "expected_wait_s", (double)q.expected_wait_ms / 1000.0,
+		      "offered", (json_int_t)q.today.offered, "answered",
+		      (json_int_t)q.today.answered, "abandoned",
+		      (json_int_t)q.today.abandoned, "answered_in_sl",
+		      (json_int_t)q.today.answered_in_sl, "handled",
+		      (json_int_t)q.today.handled, "interval_start",
+		      (json_int_t)q.interval_start, "agents", ag);
+	if (!o)
+		return;
+	json_object_set_new(o, "service_level", ratio(f.sl_pct, 100));
+	json_object_set_new(o, "service_level_interval",
+			    ratio(fi.sl_pct, 100));
+	json_object_set_new(o, "asa_s", ratio(f.asa_ms, 1000));
+	json_object_set_new(o, "aht_s", ratio(f.aht_ms, 1000));
+	json_object_set_new(o, "abandon_rate", ratio(f.abandon_pct, 100));
+	json_object_set_new(o, "offered_interval",
+			    json_integer(q.interval.offered));
+	json_object_set_new(o, "answered_interval",
+			    json_integer(q.interval.answered));
+	json_array_append_new(b->queues, o);
+}
+
+static void agent_h(const struct cc_agent_info *a, void *arg)
+{
+	struct build *b = arg;
+	struct acd_agent_live l;
+	const struct ltask *t;
+	json_t *o;
+
+	if (acd_agent_live(cc_center_acd(), a->id, (uint64_t)b->now, &l))
+		return;
+	o = json_pack("{s:I,s:s,s:s,s:s,s:I,s:I,s:I}", "id", (json_int_t)a->id,
+		      "extension", a->extension, "name", a->name, "state",
+		      acd_state_name(l.state), "since",
+		      (json_int_t)l.state_since, "handled",
+		      (json_int_t)l.handled, "missed", (json_int_t)l.missed);
+	if (!o)
+		return;
+	json_object_set_new(o, "reason", l.reason[0] ? json_string(l.reason)
+						     : json_null());
+	json_object_set_new(o, "occupancy_pct", ratio(l.occupancy_pct, 1));
+	t = ltask_of_agent(a->id);
+	json_object_set_new(o, "call", t ? task_json(t) : json_null());
+	json_array_append_new(b->agents, o);
+}
 
 json_t *api_live_build(void)
 {
 	int64_t now = cc_wall_ms();
+	struct build b = {json_array(), json_array(), now};
+	json_t *calls = json_object(), *states = json_object(), *v;
+	size_t i;
 
-	return json_pack("{s:I,s:I,s:[],s:[],s:{}}", "at", (json_int_t)now,
-			 "uptime_s",
+	if (cc_center_acd()) {
+		cc_queue_foreach(queue_h, &b);
+		cc_agent_foreach(agent_h, &b);
+	}
+	for (struct le *le = live.tasks.head; le; le = le->next) {
+		const struct ltask *t = le->data;
+		json_int_t n = json_integer_value(json_object_get(calls,
+								  t->state));
+
+		json_object_set_new(calls, t->state, json_integer(n + 1));
+	}
+	for (int s = 0; s < ACD_STATES; s++)
+		json_object_set_new(states,
+				    acd_state_name((enum acd_agent_state)s),
+				    json_integer(0));
+	json_array_foreach(b.agents, i, v)
+	{
+		const char *s = json_string_value(json_object_get(v, "state"));
+
+		json_object_set_new(states, s,
+				    json_integer(json_integer_value(
+							 json_object_get(states,
+									 s)) +
+						 1));
+	}
+	return json_pack("{s:I,s:I,s:o,s:o,s:o,s:o,s:I}", "at",
+			 (json_int_t)now, "uptime_s",
 			 (json_int_t)((now - (int64_t)api_started_ms) / 1000),
-			 "queues", "agents", "calls");
+			 "queues", b.queues, "agents", b.agents, "calls",
+			 calls, "agent_states", states, "calls_in_progress",
+			 (json_int_t)list_count(&live.tasks));
+}
+
+/* --- Commands (api_core_call) ------------------------------------------ */
+
+static int agent_state_json(json_t **resultp, uint32_t agent)
+{
+	struct acd_agent_live l;
+	const struct ltask *t;
+	json_t *o;
+
+	if (!cc_center_acd() || !cc_agent_by_id(agent))
+		return ENOENT;
+	if (acd_agent_live(cc_center_acd(), agent, (uint64_t)cc_wall_ms(), &l))
+		return ENOENT;
+	o = json_pack("{s:I,s:s,s:I}", "agent", (json_int_t)agent, "state",
+		      acd_state_name(l.state), "since",
+		      (json_int_t)l.state_since);
+	if (!o)
+		return ENOMEM;
+	json_object_set_new(o, "reason", l.reason[0] ? json_string(l.reason)
+						     : json_null());
+	t = ltask_of_agent(agent);
+	if (t) {
+		json_object_set_new(o, "interaction_id", json_integer(t->id));
+		json_object_set_new(o, "call", task_json(t));
+		if (!strcmp(t->state, "wrapup") && t->wrap_until)
+			json_object_set_new(
+				o, "wrapup_left_s",
+				json_real((double)(t->wrap_until -
+						   cc_wall_ms()) / 1000.0));
+	}
+	*resultp = o;
+	return 0;
+}
+
+int api_live_agent_state(json_t **resultp, const json_t *args)
+{
+	return agent_state_json(resultp, (uint32_t)json_integer_value(
+						 json_object_get(args,
+								 "agent")));
+}
+
+int api_live_agent_state_set(json_t **resultp, const json_t *args)
+{
+	uint32_t agent = (uint32_t)json_integer_value(json_object_get(args,
+								      "agent"));
+	const char *s = json_string_value(json_object_get(args, "state"));
+	const char *reason = json_string_value(json_object_get(args,
+							       "reason"));
+	const char *by = json_string_value(json_object_get(args, "by"));
+	enum acd_agent_state st;
+	int err;
+
+	if (!cc_center_acd() || !cc_agent_by_id(agent))
+		return ENOENT;
+	if (!s)
+		return EINVAL;
+	if (!strcmp(s, "available"))
+		st = ACD_AVAILABLE;
+	else if (!strcmp(s, "away"))
+		st = ACD_AWAY;
+	else if (!strcmp(s, "logged_out"))
+		st = ACD_LOGGED_OUT;
+	else
+		return EINVAL;
+	err = cc_agent_presence(agent, st, st == ACD_AWAY ? reason : NULL,
+				by ? by : "api");
+	if (err)
+		return err;
+	return agent_state_json(resultp, agent);
+}
+
+int api_live_calls(json_t **resultp, const json_t *args)
+{
+	uint32_t agent = (uint32_t)json_integer_value(json_object_get(args,
+								      "agent"));
+	json_t *arr = json_array();
+
+	for (struct le *le = live.tasks.head; arr && le; le = le->next) {
+		const struct ltask *t = le->data;
+
+		if (agent && t->agent != agent)
+			continue;
+		json_array_append_new(arr, task_json(t));
+	}
+	*resultp = arr;
+	return arr ? 0 : ENOMEM;
+}
+
+int api_live_call(json_t **resultp, const json_t *args)
+{
+	const struct ltask *t = ltask_find((uint64_t)json_integer_value(
+		json_object_get(args, "id")));
+
+	if (!t)
+		return ENOENT;
+	*resultp = task_json(t);
+	return *resultp ? 0 : ENOMEM;
+}
+
+/*
+ * args {id, op: hangup|hold|resume|transfer, target?, agent?}: agent set
+ * (a caller with the agent role) means the interaction must be that
+ * agent's (EPERM otherwise). EALREADY: not in a state for op.
+ */
+int api_live_control(json_t **resultp, const json_t *args)
+{
+	uint64_t id = (uint64_t)json_integer_value(json_object_get(args, "id"));
+	uint32_t agent = (uint32_t)json_integer_value(json_object_get(args,
+								      "agent"));
+	const char *op = json_string_value(json_object_get(args, "op"));
+	const char *target = json_string_value(json_object_get(args,
+							       "target"));
+	struct ltask *t = ltask_find(id);
+	enum cc_ctl ctl;
+	int err;
+
+	if (!t || !op)
+		return ENOENT;
+	if (agent && t->agent != agent)
+		return EPERM;
+	if (!strcmp(op, "hangup")) {
+		ctl = CC_CTL_HANGUP;
+		if (!strcmp(t->state, "wrapup"))
+			return EALREADY;
+	}
+	else if (!strcmp(op, "hold")) {
+		ctl = CC_CTL_HOLD;
+		if (strcmp(t->state, "talking"))
+			return EALREADY;
+	}
+	else if (!strcmp(op, "resume")) {
+		ctl = CC_CTL_RESUME;
+		if (strcmp(t->state, "held"))
+			return EALREADY;
+	}
+	else if (!strcmp(op, "transfer")) {
+		ctl = CC_CTL_TRANSFER;
+		if (strcmp(t->state, "talking") && strcmp(t->state, "held"))
+			return EALREADY;
+	}
+	else
+		return EINVAL;
+	err = cc_task_control(id, ctl, target);
+	if (err)
+		return err;
+	*resultp = json_pack("{s:I,s:s}", "interaction_id", (json_int_t)id,
+			     "done", op);
+	return *resultp ? 0 : ENOMEM;
+}
+
+/* args {agent, id}: ends agent's wrap-up when it is for interaction id
+ * (or any, id 0). Answers {wrapup_ended: bool}. */
+int api_live_wrapup_done(json_t **resultp, const json_t *args)
+{
+	uint32_t agent = (uint32_t)json_integer_value(json_object_get(args,
+								      "agent"));
+	uint64_t id = (uint64_t)json_integer_value(json_object_get(args, "id"));
+	const struct ltask *t = ltask_of_agent(agent);
+	bool ended = false;
+
+	if (agent && t && !strcmp(t->state, "wrapup") && (!id || t->id == id))
+		ended = !cc_agent_wrapup_done(agent);
+	*resultp = json_pack("{s:b}", "wrapup_ended", ended);
+	return *resultp ? 0 : ENOMEM;
+}
+
+static void interval_h(uint32_t id, const char *name, void *arg)
+{
+	json_t *arr = arg;
+	struct acd_queue_live q;
+	const struct acd_counts *c = &q.interval;
+
+	if (acd_queue_live(cc_center_acd(), id, (uint64_t)cc_wall_ms(), &q))
+		return;
+	json_array_append_new(
+		arr, json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,"
+			       "s:I,s:I}",
+			       "queue", name, "start",
+			       (json_int_t)q.interval_start, "offered",
+			       (json_int_t)c->offered, "answered",
+			       (json_int_t)c->answered, "abandoned",
+			       (json_int_t)c->abandoned, "short_abandoned",
+			       (json_int_t)c->short_abandoned,
+			       "answered_in_sl",
+			       (json_int_t)c->answered_in_sl, "overflowed",
+			       (json_int_t)c->overflowed, "handled",
+			       (json_int_t)c->handled, "wait_ms_sum",
+			       (json_int_t)c->wait_ms_sum, "talk_ms_sum",
+			       (json_int_t)c->talk_ms_sum, "hold_ms_sum",
+			       (json_int_t)c->hold_ms_sum, "wrapup_ms_sum",
+			       (json_int_t)c->wrapup_ms_sum));
+}
+
+int api_live_intervals(json_t **resultp, const json_t *args)
+{
+	json_t *arr = json_array();
+
+	(void)args;
+	if (arr && cc_center_acd())
+		cc_queue_foreach(interval_h, arr);
+	*resultp = arr;
+	return arr ? 0 : ENOMEM;
 }

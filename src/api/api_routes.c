@@ -56,6 +56,41 @@ const struct api_route api_routev[] = {
 	 "ASA, AHT, abandonment) and per agent (time per state, handled, "
 	 "missed, occupancy)", NULL, "date:string!, queue, agent:integer"},
 
+	/* The live center */
+	{"GET", V1 "/agents/{id}/state", API_ROLES_ALL, 0,
+	 api_route_agent_state_get,
+	 "An agent's state, since when, and the interaction they are on "
+	 "(agents: their own)", NULL, NULL},
+	{"POST", V1 "/agents/{id}/state", API_ROLES_ALL, 0,
+	 api_route_agent_state_set,
+	 "Set an agent's state: available, away (with an active away "
+	 "reason) or logged_out (agents: their own; team leaders, "
+	 "supervisors and administrators: anyone's, audited)",
+	 "state:string!, reason:string", NULL},
+	{"GET", V1 "/calls", API_ROLES_ALL, 0, api_route_calls_get,
+	 "Live interactions: queued, ringing, talking, held, in wrap-up "
+	 "(agents: their own)", NULL, NULL},
+	{"POST", V1 "/interactions/{id}/hangup", API_ROLES_ALL, 0,
+	 api_route_call_control,
+	 "Hang up a live interaction (agents: their own)", NULL, NULL},
+	{"POST", V1 "/interactions/{id}/hold", API_ROLES_ALL, 0,
+	 api_route_call_control, "Put a call on hold (music for the caller)",
+	 NULL, NULL},
+	{"POST", V1 "/interactions/{id}/resume", API_ROLES_ALL, 0,
+	 api_route_call_control, "Take a call off hold", NULL, NULL},
+	{"POST", V1 "/interactions/{id}/transfer", API_ROLES_ALL, 0,
+	 api_route_call_control,
+	 "Blind transfer to an agent (extension) or a queue (name)",
+	 "target:string!", NULL},
+	{"PUT", V1 "/interactions/{id}/notes", API_ROLES_ALL, 0,
+	 api_route_notes_put,
+	 "Save the notes of an interaction (the desktop saves as the agent "
+	 "types; agents: the ones they handled)", "notes:string!", NULL},
+	{"POST", V1 "/interactions/{id}/wrapup", API_ROLES_ALL, 0,
+	 api_route_wrapup,
+	 "Wrap up: disposition code (and notes); ends the agent's wrap-up "
+	 "time", "disposition:string!, notes:string", NULL},
+
 	/* The center's configuration */
 	{"GET", V1 "/agents", API_ROLES_STAFF, 0, api_route_agents_get,
 	 "Agents with their skills and levels", NULL, NULL},

@@ -1,0 +1,365 @@
+/*
+ * Routes over the live center: an agent's state (available, away with a
+ * reason, logged out), the live interactions and the commands on them
+ * (hang up, hold, resume, blind transfer to an agent or a queue), notes
+ * saved as the agent types, and wrap-up with a disposition code.
+ *
+ * They run on API worker threads: what is durable is read and written
+ * through the store (api_db), what is live is reached through
+ * api_core_call() into api_live.c on the main loop. An agent acts only on
+ * themself and their own interactions (403 otherwise); team leaders,
+ * supervisors and administrators may act on anyone's, and such changes go
+ * to the audit log.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/cc.h"
+#include "api_db.h"
+#include "api_handlers.h"
+#include "api_int.h"
+#include "api_live.h"
+
+enum { NOTES_MAX = 20000 };
+
+static bool is_agent(const struct api_req *req)
+{
+	return api_req_role(req) == API_ROLE_AGENT;
+}
+
+/* Replies for the errno of a core command. */
+static int core_err(struct api_req *req, int err, const char *what)
+{
+	switch (err) {
+	case ENOENT:
+		return api_reply_error(req, 404, "not_found", "id",
+				       "no live %s", what);
+	case EPERM:
+		return api_reply_error(req, 403, "forbidden", "id",
+				       "the %s is another agent's", what);
+	case EALREADY:
+	case EPROTO:
+		return api_reply_error(req, 409, "wrong_state", NULL,
+				       "the %s is not in a state for that",
+				       what);
+	case ENOTSUP:
+		return api_reply_error(req, 501, "not_supported", NULL,
+				       "this channel cannot do that");
+	case ETIMEDOUT:
+		return api_reply_error(req, 504, "timeout", NULL,
+				       "the core did not answer in time");
+	default:
+		return err;
+	}
+}
+
+/* The agent {id} of the path, checked against the caller's role. */
+static int agent_param(int64_t *idp, struct api_req *req)
+{
+	int err = api_req_param_id(idp, req, "id");
+
+	if (err)
+		return err;
+	if (is_agent(req) && *idp != api_req_agent(req))
+		return api_reply_error(req, 403, "forbidden", "id",
+				       "agents change only their own state");
+	return 0;
+}
+
+int api_route_agent_state_get(struct api_req *req)
+{
+	json_t *r = NULL;
+	int64_t id;
+	int err;
+
+	err = agent_param(&id, req);
+	if (err)
+		return err;
+	err = api_core_call(&r, api_live_agent_state,
+			    json_pack("{s:I}", "agent", (json_int_t)id),
+			    API_CORE_TIMEOUT_MS);
+	if (err)
+		return core_err(req, err, "agent");
+	return api_reply_json(req, 200, r);
+}
+
+static bool list_has(const char *table, const char *code)
+{
+	char sql[128];
+	sqlite3_stmt *st;
+	bool yes = false;
+
+	snprintf(sql, sizeof(sql), "SELECT 1 FROM %s WHERE code = ? AND "
+		 "active = 1", table);
+	if (!api_db_query(&st, sql, "t", code)) {
+		yes = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+	}
+	return yes;
+}
+
+int api_route_agent_state_set(struct api_req *req)
+{
+	const char *state = json_string_value(json_object_get(req->json,
+							      "state"));
+	const char *reason = json_string_value(json_object_get(req->json,
+							       "reason"));
+	json_t *r = NULL;
+	char obj[48];
+	int64_t id;
+	int err;
+
+	err = agent_param(&id, req);
+	if (err)
+		return err;
+	if (strcmp(state, "available") && strcmp(state, "away") &&
+	    strcmp(state, "logged_out"))
+		return api_reply_error(req, 400, "invalid", "state",
+				       "state must be available, away or "
+				       "logged_out");
+	if (!strcmp(state, "away")) {
+		if (!reason)
+			return api_reply_error(req, 400, "missing_field",
+					       "reason", "away needs a reason");
+		if (!list_has("away_reasons", reason))
+			return api_reply_error(req, 400, "invalid", "reason",
+					       "%s is not an active away "
+					       "reason", reason);
+	}
+	else if (reason)
+		return api_reply_error(req, 400, "invalid", "reason",
+				       "only away takes a reason");
+	err = api_core_call(&r, api_live_agent_state_set,
+			    json_pack("{s:I,s:s,s:s?,s:s}", "agent",
+				      (json_int_t)id, "state", state,
+				      "reason", reason, "by",
+				      is_agent(req) ? "api" : "supervisor"),
+			    API_CORE_TIMEOUT_MS);
+	if (err == EINVAL)
+		return api_reply_error(req, 409, "wrong_state", "state",
+				       "the agent cannot go %s now", state);
+	if (err)
+		return core_err(req, err, "agent");
+	if (!is_agent(req) || id != api_req_agent(req)) {
+		snprintf(obj, sizeof(obj), "agent/%lld", (long long)id);
+		api_audit(req, "agent.state", obj, json_incref(req->json));
+	}
+	return api_reply_json(req, 200, r);
+}
+
+int api_route_calls_get(struct api_req *req)
+{
+	json_t *r = NULL;
+	int err;
+
+	if (is_agent(req) && !api_req_agent(req))
+		return api_reply_json(req, 200, json_array());
+	err = api_core_call(&r, api_live_calls,
+			    json_pack("{s:I}", "agent",
+				      (json_int_t)(is_agent(req) ?
+						   api_req_agent(req) : 0)),
+			    API_CORE_TIMEOUT_MS);
+	if (err)
+		return core_err(req, err, "interaction");
+	return api_reply_json(req, 200, r);
+}
+
+/* POST /interactions/{id}/hangup|hold|resume|transfer */
+int api_route_call_control(struct api_req *req)
+{
+	const char *op = strrchr(req->path, '/') + 1;
+	const char *target = NULL;
+	json_t *r = NULL;
+	char obj[48];
+	int64_t id;
+	int err;
+
+	err = api_req_param_id(&id, req, "id");
+	if (err)
+		return err;
+	if (!strcmp(op, "transfer")) {
+		size_t n;
+
+		target = json_string_value(json_object_get(req->json,
+							   "target"));
+		n = strlen(target);
+		if (!n || n > 40)
+			return api_reply_error(req, 400, "invalid", "target",
+					       "target must be an agent's "
+					       "extension or a queue name");
+		/* Numbers outside the center are not reachable yet: only
+		 * agents' extensions and queues. */
+	}
+	err = api_core_call(&r, api_live_control,
+			    json_pack("{s:I,s:s,s:s?,s:I}", "id",
+				      (json_int_t)id, "op", op, "target",
+				      target, "agent",
+				      (json_int_t)(is_agent(req) ?
+						   api_req_agent(req) : 0)),
+			    API_CORE_TIMEOUT_MS);
+	if (err == ENOENT && target)
+		return api_reply_error(req, 404, "not_found", "target",
+				       "no live interaction %lld or no agent "
+				       "or queue %s", (long long)id, target);
+	if (err)
+		return core_err(req, err, "interaction");
+	if (!is_agent(req)) {
+		char action[40];
+
+		snprintf(obj, sizeof(obj), "interaction/%lld", (long long)id);
+		snprintf(action, sizeof(action), "interaction.%s", op);
+		api_audit(req, action, obj, json_incref(req->json));
+	}
+	return api_reply_json(req, 200, r);
+}
+
+/* Whether the caller may write about interaction id: staff always, an
+ * agent when they handled it. ENOENT when there is no such interaction. */
+static int may_write(struct api_req *req, int64_t id)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	err = api_db_query(&st, "SELECT i.agent_id = ? OR EXISTS (SELECT 1 "
+			   "FROM interaction_events e WHERE e.interaction_id "
+			   "= i.id AND e.agent_id = ? AND e.type = "
+			   "'answered') FROM interactions i WHERE i.id = ?",
+			   "iii", api_req_agent(req), api_req_agent(req), id);
+	if (err)
+		return err;
+	rc = sqlite3_step(st);
+	err = rc != SQLITE_ROW ? ENOENT
+	      : is_agent(req) && !sqlite3_column_int(st, 0) ? EPERM : 0;
+	sqlite3_finalize(st);
+	if (err == ENOENT)
+		return api_reply_error(req, 404, "not_found", "id",
+				       "no interaction %lld", (long long)id);
+	if (err == EPERM)
+		return api_reply_error(req, 403, "forbidden", "id",
+				       "interaction %lld is another agent's",
+				       (long long)id);
+	return err;
+}
+
+static int notes_check(struct api_req *req, const char *notes)
+{
+	if (notes && strlen(notes) > NOTES_MAX)
+		return api_reply_error(req, 400, "invalid", "notes",
+				       "notes are limited to %d bytes",
+				       NOTES_MAX);
+	return 0;
+}
+
+int api_route_notes_put(struct api_req *req)
+{
+	const char *notes = json_string_value(json_object_get(req->json,
+							      "notes"));
+	int64_t id, now = cc_wall_ms();
+	int err;
+
+	err = api_req_param_id(&id, req, "id");
+	if (!err)
+		err = notes_check(req, notes);
+	if (!err)
+		err = may_write(req, id);
+	if (err)
+		return err;
+	err = api_db_write(NULL, NULL, "INSERT INTO interaction_notes "
+			   "(interaction_id, agent_id, notes, updated_at) "
+			   "VALUES (?, ?, ?, ?) ON CONFLICT (interaction_id) "
+			   "DO UPDATE SET notes = excluded.notes, updated_at = "
+			   "excluded.updated_at", "iiti", id,
+			   api_req_agent(req), notes, now);
+	if (err)
+		return err;
+	return api_reply_json(req, 200,
+			      json_pack("{s:I,s:I}", "interaction_id",
+					(json_int_t)id, "saved_at",
+					(json_int_t)now));
+}
+
+struct wrap_job {
+	int64_t id, agent, now;
+	const char *disposition, *notes;
+};
+
+static int wrap_save(sqlite3 *db, void *arg)
+{
+	const struct wrap_job *j = arg;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "INSERT INTO interaction_notes "
+			       "(interaction_id, agent_id, notes, disposition,"
+			       " updated_at) VALUES (?, ?, coalesce(?, ''), ?,"
+			       " ?) ON CONFLICT (interaction_id) DO UPDATE SET"
+			       " notes = coalesce(?, notes), disposition = "
+			       "excluded.disposition, updated_at = "
+			       "excluded.updated_at", -1, &st, NULL))
+		return EIO;
+	sqlite3_bind_int64(st, 1, j->id);
+	sqlite3_bind_int64(st, 2, j->agent);
+	if (j->notes) {
+		sqlite3_bind_text(st, 3, j->notes, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, j->notes, -1, SQLITE_STATIC);
+	}
+	sqlite3_bind_text(st, 4, j->disposition, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, j->now);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return EIO;
+	if (sqlite3_prepare_v2(db, "UPDATE interactions SET disposition = ?,"
+			       " notes = coalesce(?, notes) WHERE id = ?", -1,
+			       &st, NULL))
+		return EIO;
+	sqlite3_bind_text(st, 1, j->disposition, -1, SQLITE_STATIC);
+	if (j->notes)
+		sqlite3_bind_text(st, 2, j->notes, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, j->id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : EIO;
+}
+
+int api_route_wrapup(struct api_req *req)
+{
+	struct wrap_job j;
+	json_t *r = NULL;
+	int err;
+
+	memset(&j, 0, sizeof(j));
+	j.disposition = json_string_value(json_object_get(req->json,
+							  "disposition"));
+	j.notes = json_string_value(json_object_get(req->json, "notes"));
+	j.agent = api_req_agent(req);
+	j.now = cc_wall_ms();
+	err = api_req_param_id(&j.id, req, "id");
+	if (!err)
+		err = notes_check(req, j.notes);
+	if (err)
+		return err;
+	if (!list_has("disposition_codes", j.disposition))
+		return api_reply_error(req, 400, "invalid", "disposition",
+				       "%s is not an active disposition code",
+				       j.disposition);
+	err = may_write(req, j.id);
+	if (err)
+		return err;
+	err = api_db_txn(wrap_save, &j);
+	if (err)
+		return err;
+	/* The agent's wrap-up for this interaction ends now (if it still
+	 * runs: the queue's wrap-up time may have ended it already). */
+	err = api_core_call(&r, api_live_wrapup_done,
+			    json_pack("{s:I,s:I}", "agent",
+				      (json_int_t)j.agent, "id",
+				      (json_int_t)j.id),
+			    API_CORE_TIMEOUT_MS);
+	if (err)
+		return core_err(req, err, "interaction");
+	json_object_set_new(r, "interaction_id", json_integer(j.id));
+	json_object_set_new(r, "disposition", json_string(j.disposition));
+	return api_reply_json(req, 200, r);
+}
