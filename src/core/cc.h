@@ -67,6 +67,7 @@ struct cc_config {
 	uint32_t rtp_timeout; /* seconds without RTP before a leg is dead */
 	char public_addr[64]; /* address put in SDP/Contact; "" = the SIP IP */
 	uint32_t session_ttl; /* seconds an API login token lives */
+	bool auto_login;      /* registering a phone logs its agent in */
 };
 
 /* Sets built-in defaults. */

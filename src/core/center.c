@@ -42,6 +42,7 @@ struct cagent {
 	uint32_t queuev[16];        /* queues it is a member of */
 	size_t queuec;
 	int64_t wrap_started;
+	bool dirty;                 /* engine state may have changed */
 };
 
 struct task {
@@ -81,6 +82,8 @@ static struct {
 	size_t dec_head, dec_tail;
 	bool running;
 	uint64_t next_second;
+	struct cagent **dirtyv;     /* agents to sync after this batch */
+	size_t dirtyc;
 } cen;
 
 static void timer_arm(void);
@@ -259,22 +262,35 @@ static void agent_record(struct cagent *a, enum acd_agent_state state,
 	publish(&ev);
 }
 
-/* Records and publishes every agent whose engine state changed. */
+/* Marks an agent whose engine state an engine call may have changed. */
+static void dirty(uint32_t id)
+{
+	struct cagent *a = id ? agent_get(id) : NULL;
+
+	if (!a || a->dirty)
+		return;
+	a->dirty = true;
+	cen.dirtyv[cen.dirtyc++] = a;
+}
+
+/* Records and publishes the marked agents whose engine state changed. */
 static void agents_sync(void)
 {
 	uint64_t now = now_ms();
 	int64_t wall = cc_wall_ms();
 
-	for (size_t i = 0; i < cen.ac; i++) {
-		struct cagent *a = &cen.av[i];
+	for (size_t i = 0; i < cen.dirtyc; i++) {
+		struct cagent *a = cen.dirtyv[i];
 		struct acd_agent_live live;
 
+		a->dirty = false;
 		if (acd_agent_live(cen.acd, a->info.id, now, &live))
 			continue;
 		if (live.state == a->state && !strcmp(live.reason, a->reason))
 			continue;
 		agent_record(a, live.state, live.reason, wall);
 	}
+	cen.dirtyc = 0;
 }
 
 static void interval_write(struct cqueue *q, uint64_t start)
@@ -342,6 +358,9 @@ static void decision_run(const struct acd_decision *d)
 	struct task *t = d->task ? task_get(d->task) : NULL;
 	uint64_t now = now_ms();
 
+	dirty(d->agent);
+	if (t)
+		dirty(t->agent);
 	switch (d->type) {
 	case ACD_DEC_OFFER:
 		if (!t)
@@ -627,6 +646,7 @@ static void center_destructor(void)
 	for (size_t i = 0; i < cen.skillc; i++)
 		mem_deref(cen.skillv[i]);
 	mem_deref(cen.av);
+	mem_deref(cen.dirtyv);
 	mem_deref(cen.qv);
 }
 
@@ -640,7 +660,7 @@ int cc_center_init(const struct cc_config *cfg)
 	if (!st)
 		return EINVAL;
 	memset(&cen, 0, sizeof(cen));
-	cen.auto_login = cfg->demo;
+	cen.auto_login = cfg->auto_login || cfg->demo;
 	tmr_init(&cen.tmr);
 	err = hash_alloc(&cen.tasks, 1024);
 	if (err)
@@ -653,9 +673,10 @@ int cc_center_init(const struct cc_config *cfg)
 	if (err)
 		goto out;
 	cen.av = mem_zalloc((na + 1) * sizeof(*cen.av), NULL);
+	cen.dirtyv = mem_zalloc((na + 1) * sizeof(*cen.dirtyv), NULL);
 	cen.qv = mem_zalloc((nq + 1) * sizeof(*cen.qv), NULL);
 	l.acfgv = mem_zalloc((na + 1) * sizeof(*l.acfgv), NULL);
-	if (!cen.av || !cen.qv || !l.acfgv) {
+	if (!cen.av || !cen.qv || !l.acfgv || !cen.dirtyv) {
 		err = ENOMEM;
 		goto out;
 	}
@@ -794,6 +815,7 @@ int cc_agent_presence(uint32_t agent, enum acd_agent_state state,
 	if (state != ACD_AVAILABLE && state != ACD_AWAY &&
 	    state != ACD_LOGGED_OUT)
 		return EINVAL;
+	dirty(agent);
 	err = acd_agent_state_set(cen.acd, agent, state, reason,
 				  now_ms());
 	if (!err)
@@ -814,6 +836,7 @@ int cc_agent_wrapup_done(uint32_t agent)
 	if (acd_agent_live(cen.acd, agent, now_ms(), &live) ||
 	    live.state != ACD_WRAPUP)
 		return EALREADY;
+	dirty(agent);
 	err = acd_wrapup_end(cen.acd, agent, now_ms());
 	decisions_run();
 	return err;
@@ -911,6 +934,8 @@ int cc_task_accept(uint64_t task, uint32_t agent)
 
 	if (!t)
 		return ENOENT;
+	dirty(agent);
+	dirty(t->agent);
 	err = acd_offer_accept(cen.acd, task, agent, now);
 	if (err)
 		return err;
@@ -935,6 +960,7 @@ int cc_task_reject(uint64_t task, uint32_t agent, const char *why)
 
 	if (!t)
 		return ENOENT;
+	dirty(agent);
 	err = acd_offer_reject(cen.acd, task, agent, now_ms());
 	if (err)
 		return err;
@@ -959,6 +985,7 @@ int cc_task_abandon(uint64_t task)
 
 	if (!t)
 		return ENOENT;
+	dirty(t->agent);
 	err = acd_task_abandon(cen.acd, task, now);
 	if (err)
 		return err;
@@ -988,6 +1015,7 @@ int cc_task_end(uint64_t task, uint32_t hold_ms, const char *hung_up_by)
 	if (t->hold_since)
 		cc_task_held(task, false);
 	hold_ms += t->hold_ms;
+	dirty(t->agent);
 	err = acd_task_end(cen.acd, task, hold_ms, now);
 	if (err)
 		return err;
@@ -1024,6 +1052,7 @@ int cc_task_requeue(uint64_t task, const char *reason)
 	if (!t)
 		return ENOENT;
 	agent = t->agent;
+	dirty(agent);
 	err = acd_task_requeue(cen.acd, task, reason, now_ms());
 	if (err)
 		return err;
@@ -1066,6 +1095,8 @@ int cc_task_transfer(uint64_t task, const char *queue, uint32_t agent)
 	if (!q)
 		return ENOENT;
 	from = t->agent;
+	dirty(from);
+	dirty(agent);
 	err = acd_task_transfer_to(cen.acd, task, q->id, agent,
 				   now_ms() + 30000, now_ms());
 	if (err)

@@ -52,6 +52,8 @@ static const struct setting settingv[] = {
 	 "IP   address announced in SDP and Contact (default: the SIP IP)"},
 	{"session-ttl", SET_UINT, F(session_ttl), 1, 30 * 86400,
 	 "SECONDS   how long an API login (token) lasts"},
+	{"auto-login", SET_BOOL, F(auto_login), 0, 0,
+	 "      log agents in when their phone registers (on with --demo)"},
 };
 
 #undef F

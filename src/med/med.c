@@ -32,6 +32,7 @@ enum {
 	TICK_MS = MED_PTIME,
 	TIMEOUT_CHECK_TICKS = 50,
 	CATCH_UP_MAX = 5, /* frames sent at most per leg per tick */
+	LATE_BUCKETS = 1000, /* lateness histogram: 0-100 ms by 0.1 ms */
 };
 
 struct med_leg {
@@ -76,7 +77,6 @@ static struct {
 	struct list legs;
 	struct list pending;
 	struct tmr tick;
-	uint64_t tick_next;
 	uint32_t tick_count;
 	struct sa bind_ip;   /* IP legs bind to */
 	struct sa sdp_ip;    /* IP written into SDP */
@@ -84,6 +84,8 @@ static struct {
 	uint32_t timeout_ms;
 	uint32_t play_seq;
 	struct med_tick_stats ts;
+	uint64_t tick_next_us;
+	uint32_t late_hist[LATE_BUCKETS + 1]; /* 0.1 ms buckets */
 } med;
 
 static uint64_t now_us(void)
@@ -151,28 +153,48 @@ static void events_deliver(void)
 
 /* --- Sending ------------------------------------------------------------ */
 
-static int send_payload(struct med_leg *leg, int pt, bool marker,
-			uint32_t ts, const uint8_t *p, size_t n)
+static bool can_send(const struct med_leg *leg)
 {
-	struct mbuf *mb;
+	return sa_isset(&leg->raddr, SA_ALL) &&
+	       leg->ldir != MED_DIR_INACTIVE && leg->ldir != MED_DIR_RECVONLY;
+}
+
+/* Sends mb (pos at the payload, RTP_HEADER_SIZE bytes of room before it:
+ * libre writes the header there). */
+static int send_mb(struct med_leg *leg, int pt, bool marker, uint32_t ts,
+		   struct mbuf *mb)
+{
 	int err;
 
-	if (!sa_isset(&leg->raddr, SA_ALL) || leg->ldir == MED_DIR_INACTIVE ||
-	    leg->ldir == MED_DIR_RECVONLY)
+	if (!can_send(leg))
 		return 0;
-	mb = mbuf_alloc(RTP_HEADER_SIZE + n);
-	if (!mb)
-		return ENOMEM;
-	mb->pos = RTP_HEADER_SIZE;
-	err = mbuf_write_mem(mb, p, n);
-	mb->pos = RTP_HEADER_SIZE;
-	if (!err)
-		err = rtp_send(leg->rtp, &leg->raddr, false, marker, (uint8_t)pt,
-			       ts, mb);
-	mem_deref(mb);
+	err = rtp_send(leg->rtp, &leg->raddr, false, marker, (uint8_t)pt, ts,
+		       mb);
 	if (!err)
 		leg->st.tx_packets++;
 	return err;
+}
+
+/* Sends a payload through one reused buffer (the main loop only). */
+static int send_payload(struct med_leg *leg, int pt, bool marker,
+			uint32_t ts, const uint8_t *p, size_t n)
+{
+	static struct mbuf *mb;
+
+	if (!can_send(leg))
+		return 0;
+	if (!mb) {
+		mb = mbuf_alloc(RTP_HEADER_SIZE + 1024);
+		if (!mb)
+			return ENOMEM;
+	}
+	if (n > 1024)
+		return EMSGSIZE;
+	mb->pos = RTP_HEADER_SIZE;
+	mb->end = RTP_HEADER_SIZE;
+	(void)mbuf_write_mem(mb, p, n);
+	mb->pos = RTP_HEADER_SIZE;
+	return send_mb(leg, pt, marker, ts, mb);
 }
 
 /* Sends the next frame of the leg's prompt; false when it ended. */
@@ -275,38 +297,60 @@ static void timeouts_check(uint64_t now)
 
 static void tick_h(void *arg)
 {
-	uint64_t start = cc_clock_ms(), now = start, t0, late;
+	uint64_t start = now_us(), t0 = start, now = t0 / 1000, late_us;
+	size_t bucket;
 	struct le *le;
 
 	(void)arg;
-	t0 = now_us();
-	late = now > med.tick_next ? now - med.tick_next : 0;
+	late_us = t0 > med.tick_next_us ? t0 - med.tick_next_us : 0;
+	bucket = late_us / 100;
+	med.late_hist[bucket < LATE_BUCKETS ? bucket : LATE_BUCKETS]++;
 	med.ts.ticks++;
 	med.ts.frames++;
-	if (late > 5) {
+	if (late_us > 5000) {
 		med.ts.late_ticks++;
-		med.ts.frames += late / MED_PTIME;
+		med.ts.frames += late_us / 1000 / MED_PTIME;
 	}
-	if (late * 1000 > med.ts.max_late_us)
-		med.ts.max_late_us = late * 1000;
+	if (late_us > med.ts.max_late_us)
+		med.ts.max_late_us = late_us;
 	med.ts.playing = 0;
 	for (le = med.legs.head; le; le = le->next)
 		tick_leg(le->data, now);
 	if (++med.tick_count % TIMEOUT_CHECK_TICKS == 0)
 		timeouts_check(now);
-	med.ts.busy_us += now_us() - t0;
 	/* Next tick on the 20 ms grid, whatever this one cost. */
-	med.tick_next += TICK_MS;
-	if (med.tick_next <= now)
-		med.tick_next = now + TICK_MS - (now - med.tick_next) % TICK_MS;
-	tmr_start(&med.tick, med.tick_next - now, tick_h, NULL);
+	med.tick_next_us += TICK_MS * 1000;
+	t0 = now_us();
+	med.ts.busy_us += t0 - start;
+	if (med.tick_next_us <= t0)
+		med.tick_next_us = t0 + TICK_MS * 1000 -
+				   (t0 - med.tick_next_us) % (TICK_MS * 1000);
+	tmr_start(&med.tick, (med.tick_next_us - t0 + 999) / 1000, tick_h,
+		  NULL);
 	events_deliver();
+}
+
+static uint64_t late_pct(unsigned pct)
+{
+	uint64_t total = 0, want, sum = 0;
+
+	for (size_t i = 0; i <= LATE_BUCKETS; i++)
+		total += med.late_hist[i];
+	want = (total * pct + 99) / 100;
+	for (size_t i = 0; i <= LATE_BUCKETS; i++) {
+		sum += med.late_hist[i];
+		if (sum >= want && want)
+			return (uint64_t)i * 100;
+	}
+	return 0;
 }
 
 void med_tick_stats_get(struct med_tick_stats *st)
 {
 	*st = med.ts;
 	st->legs = list_count(&med.legs);
+	st->late_p50_us = late_pct(50);
+	st->late_p99_us = late_pct(99);
 }
 
 /* --- Receiving ------------------------------------------------------------ */
@@ -321,27 +365,28 @@ static void dtmf_h(char digit, void *arg)
 	event_later(leg, &ev);
 }
 
+/* Relays a received packet's payload to the bridged peer in place (the
+ * receive buffer has room for the header before the payload). */
 static void relay_audio(struct med_leg *leg, struct med_leg *peer,
 			const struct rtp_header *hdr, struct mbuf *mb)
 {
-	size_t n = mbuf_get_left(mb);
-	uint8_t buf[1024];
-	const uint8_t *p = mbuf_buf(mb);
+	size_t n = mbuf_get_left(mb), pos = mb->pos;
 
-	if (peer->play || !peer->codec || n > sizeof(buf))
+	if (peer->play || !peer->codec || mb->pos < RTP_HEADER_SIZE)
 		return;
 	if (peer->codec != leg->codec) {
 		const uint8_t *tab = leg->codec == MED_CODEC_PCMU ? med_u2a :
 								    med_a2u;
+		uint8_t *p = mbuf_buf(mb);
 
 		for (size_t i = 0; i < n; i++)
-			buf[i] = tab[p[i]];
-		p = buf;
+			p[i] = tab[p[i]];
 	}
-	if (!send_payload(peer, peer->pt, hdr->m || peer->marker, peer->ts, p,
-			  n)) {
+	if (!send_mb(peer, peer->pt, hdr->m || peer->marker, peer->ts, mb)) {
 		peer->st.relayed++;
+		med.ts.relayed++;
 	}
+	mb->pos = pos;
 	peer->marker = false;
 	peer->ts += (uint32_t)n;
 }
@@ -354,6 +399,7 @@ static void rtp_h(const struct sa *src, const struct rtp_header *hdr,
 
 	(void)src;
 	leg->last_rx = cc_clock_ms();
+	med.ts.received++;
 	if (leg->telev_pt >= 0 && hdr->pt == leg->telev_pt) {
 		char digit = med_telev_rx_packet(&leg->telev, hdr->ts,
 						 mbuf_buf(mb),
@@ -713,15 +759,28 @@ int med_init(const struct cc_config *cfg)
 	if (err)
 		return err;
 	med.ready = true;
-	med.tick_next = cc_clock_ms() + TICK_MS;
+	med.tick_next_us = now_us() + TICK_MS * 1000;
 	tmr_start(&med.tick, TICK_MS, tick_h, NULL);
 	return 0;
 }
 
 void med_close(void)
 {
+	struct med_tick_stats st;
+
 	if (!med.ready)
 		return;
+	med_tick_stats_get(&st);
+	cc_info("med", "ticks %llu, late (>5 ms) %llu (%.2f%%), lateness p50"
+		" %.1f ms p99 %.1f ms max %.1f ms, tick busy %llu us;"
+		" packets played %llu, received %llu, relayed %llu",
+		(unsigned long long)st.ticks,
+		(unsigned long long)st.late_ticks,
+		st.ticks ? 100.0 * (double)st.late_ticks / (double)st.ticks : 0,
+		(double)st.late_p50_us / 1000, (double)st.late_p99_us / 1000,
+		(double)st.max_late_us / 1000, (unsigned long long)st.busy_us,
+		(unsigned long long)st.played, (unsigned long long)st.received,
+		(unsigned long long)st.relayed);
 	tmr_cancel(&med.tick);
 	list_flush(&med.pending);
 	if (med.legs.head)

@@ -115,6 +115,10 @@ struct med_tick_stats {
 	uint64_t max_late_us; /* worst lateness */
 	uint64_t busy_us;     /* time spent inside the tick */
 	uint64_t played;      /* packets sent by playback */
+	uint64_t relayed;     /* packets relayed between bridged legs */
+	uint64_t received;    /* RTP packets received on all legs */
+	uint64_t late_p50_us; /* tick lateness percentiles (0.1 ms steps) */
+	uint64_t late_p99_us;
 	uint32_t legs;	      /* live legs */
 	uint32_t playing;     /* legs with a prompt */
 };
