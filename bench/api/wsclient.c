@@ -6,7 +6,7 @@
  *       one channel; prints every text message on its own line; stops
  *       after COUNT messages or SECONDS. QUERY is appended to the URL
  *       (e.g. "since=12&epoch=..."). Exit 0 if connected, 2 if refused.
- *   bench_api fanout PORT TOKEN CLIENTS
+ *   bench_api fanout PORT TOKEN CLIENTS [CHANNEL_TOKEN]
  *       opens CLIENTS channels, then makes one state change (adds an away
  *       reason over REST, which publishes an event) and measures the time
  *       from the request until every channel has the event.
@@ -313,7 +313,11 @@ int main(int argc, char *argv[])
 	}
 	if (!strcmp(argv[1], "fanout") && argc >= 5) {
 		int n = atoi(argv[4]), i, got = 0, status;
-		struct conn *cv = open_many(ep, port, argv[3], n, msg_fanout);
+		/* The channels may belong to another login (agents'
+		 * desktops) than the one making the change (an admin). */
+		struct conn *cv = open_many(ep, port, argc > 5 ? argv[5]
+								 : argv[3],
+					    n, msg_fanout);
 		struct epoll_event evs[256];
 		char body[128], code[48];
 		double t0, t_end, last = 0;

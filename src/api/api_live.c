@@ -163,6 +163,14 @@ static void event_h(const struct cc_event *ev, void *arg)
 	(void)arg;
 	switch (ev->type) {
 	case CC_EV_AGENT_STATE:
+		/* Out of wrap-up (whatever ended it): the contact is over. */
+		if (ev->state && (!strcmp(ev->state, "available") ||
+				  !strcmp(ev->state, "away") ||
+				  !strcmp(ev->state, "logged_out"))) {
+			t = ltask_of_agent(ev->agent);
+			if (t && !strcmp(t->state, "wrapup"))
+				mem_deref(t);
+		}
 		pub("agent.state",
 		    json_pack("{s:I,s:s,s:s?,s:I}", "agent",
 			      (json_int_t)ev->agent, "state", ev->state,
@@ -369,7 +377,13 @@ static void agent_h(const struct cc_agent_info *a, void *arg)
 						     : json_null());
 	json_object_set_new(o, "occupancy_pct", ratio(l.occupancy_pct, 1));
 	t = ltask_of_agent(a->id);
-	json_object_set_new(o, "call", t ? task_json(t) : json_null());
+	json_object_set_new(o, "call",
+			    t ? json_pack("{s:I,s:s,s:s?,s:s,s:I}",
+					  "interaction_id", (json_int_t)t->id,
+					  "state", t->state, "caller", t->from,
+					  "queue", t->queue, "since",
+					  (json_int_t)t->since)
+			      : json_null());
 	json_array_append_new(b->agents, o);
 }
 

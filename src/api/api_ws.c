@@ -3,7 +3,8 @@
  * each with a sequence number, fed from any thread by api_event_publish();
  * WebSocket clients on the HTTP thread, each remembering the last number it
  * was sent; and the per-second figures for wallboards, sent to every client
- * whenever a newer set exists (not sequenced: only the latest matters).
+ * whenever a newer set exists (not sequenced: only the latest matters) to
+ * the channels that take them (staff by default, agents with ?stats=1).
  *
  * A client's life (HTTP thread only):
  *
@@ -48,6 +49,7 @@ struct wsc {
 	bool hello_sent;
 	bool resync;
 	bool established;
+	bool stats;          /* sent the per-second figures */
 };
 
 static struct {
@@ -194,7 +196,7 @@ unsigned api_event_clients(void)
 static bool client_pending(const struct wsc *c)
 {
 	return !c->hello_sent || c->resync || c->last_seq < ws.head ||
-	       c->stats_gen < ws.stats_gen;
+	       (c->stats && c->stats_gen < ws.stats_gen);
 }
 
 /* Closes channels whose session was revoked or expired (HTTP thread). */
@@ -299,6 +301,12 @@ static int client_filter(struct lws *wsi)
 	c->role = req->role;
 	memcpy(c->token_hash, req->token_hash, sizeof(c->token_hash));
 	c->expires = api_auth_session_expires(req->token_hash);
+	/* The per-second figures (tens of KiB with many agents) go to
+	 * wallboards, not to agents' desktops, unless asked: ?stats=0|1. */
+	c->stats = req->role != API_ROLE_AGENT;
+	v = lws_get_urlarg_by_name(wsi, "stats=", arg, sizeof(arg));
+	if (v)
+		c->stats = !strcmp(v, "1");
 	pthread_mutex_lock(&ws.lock);
 	c->last_seq = ws.head;
 	v = lws_get_urlarg_by_name(wsi, "since=", arg, sizeof(arg));
@@ -383,7 +391,8 @@ static uint8_t *client_next(struct wsc *c, size_t *lenp)
 			text = e->text;
 			break;
 		}
-		if (!text && c->stats_gen < ws.stats_gen && ws.stats) {
+		if (!text && c->stats && c->stats_gen < ws.stats_gen &&
+		    ws.stats) {
 			text = ws.stats;
 			c->stats_gen = ws.stats_gen;
 		}

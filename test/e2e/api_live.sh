@@ -172,6 +172,10 @@ kill $L3 $L1 2>/dev/null
 wait $L3 $L1 2>/dev/null
 sb_check "events: 1001 got none of 1003's call" \
 	test "$(grep -c '"type":"interaction\.' "$SB_TMP/ev1")" = 0
+sb_check "events: no wallboard figures on an agent's desktop" \
+	test "$(grep -c '"type":"stats"' "$SB_TMP/ev3")" = 0
+"$WS" listen "$SB_HTTP_PORT" "$A3" "stats=1" 3 5 >"$SB_TMP/ev3s"
+sb_check "events: unless asked (?stats=1)" grep -q '"type":"stats"' "$SB_TMP/ev3s"
 seqs=$(jq -r 'select(.seq and .type != "hello") | .seq' "$SB_TMP/ev3" | tr '\n' ' ')
 sb_check "events: sequence numbers increase" \
 	awk '{ for (i = 2; i <= NF; i++) if ($i <= $(i-1)) exit 1 }' <<<"$seqs"
