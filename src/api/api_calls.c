@@ -165,6 +165,29 @@ int api_route_calls_get(struct api_req *req)
 	return api_reply_json(req, 200, r);
 }
 
+int api_route_call_get(struct api_req *req)
+{
+	json_t *r = NULL;
+	int64_t id;
+	int err;
+
+	err = api_req_param_id(&id, req, "id");
+	if (err)
+		return err;
+	err = api_core_call(&r, api_live_call,
+			    json_pack("{s:I}", "id", (json_int_t)id),
+			    API_CORE_TIMEOUT_MS);
+	if (err)
+		return core_err(req, err, "interaction");
+	if (is_agent(req) &&
+	    json_integer_value(json_object_get(r, "agent_id")) !=
+		    api_req_agent(req)) {
+		json_decref(r);
+		return core_err(req, EPERM, "interaction");
+	}
+	return api_reply_json(req, 200, r);
+}
+
 /* POST /interactions/{id}/hangup|hold|resume|transfer */
 int api_route_call_control(struct api_req *req)
 {

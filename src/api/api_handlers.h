@@ -38,6 +38,7 @@ int api_route_intervals_get(struct api_req *req);
 int api_route_agent_state_get(struct api_req *req);
 int api_route_agent_state_set(struct api_req *req);
 int api_route_calls_get(struct api_req *req);
+int api_route_call_get(struct api_req *req);
 int api_route_call_control(struct api_req *req);
 int api_route_notes_put(struct api_req *req);
 int api_route_wrapup(struct api_req *req);

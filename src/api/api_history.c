@@ -798,7 +798,7 @@ int api_route_intervals_get(struct api_req *req)
 	const char *as = api_req_query(req, "agent");
 	json_t *queues, *agents, *live = NULL, *l;
 	struct queue_iv *vv;
-	size_t n = 0, i;
+	size_t n = 0, cap, i;
 	sqlite3_stmt *st;
 	int64_t day, agent = 0, now = cc_wall_ms();
 	int err;
@@ -822,14 +822,26 @@ int api_route_intervals_get(struct api_req *req)
 			   "queue", "iitt", day, day + DAY_MS, qs, qs);
 	if (err)
 		return err;
-	vv = calloc(IV_PER_DAY * 8, sizeof(*vv));
-	if (!vv) {
-		sqlite3_finalize(st);
-		return ENOMEM;
-	}
-	while (n < IV_PER_DAY * 8 && sqlite3_step(st) == SQLITE_ROW)
+	/* Room for every row and one running interval per queue. */
+	cap = 64;
+	vv = calloc(cap, sizeof(*vv));
+	while (vv && sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			struct queue_iv *nv = realloc(vv, 2 * cap * sizeof(*vv));
+
+			if (!nv) {
+				free(vv);
+				vv = NULL;
+				break;
+			}
+			vv = nv;
+			cap *= 2;
+		}
 		queue_iv_read(&vv[n++], st);
+	}
 	sqlite3_finalize(st);
+	if (!vv)
+		return ENOMEM;
 	/* Today: the running interval is not written yet; the ACD has it. */
 	if (now >= day && now < day + DAY_MS &&
 	    !api_core_call(&live, api_live_intervals, NULL,
@@ -851,8 +863,15 @@ int api_route_intervals_get(struct api_req *req)
 				    !strcmp(vv[k].queue, q))
 					break;
 			if (k == n) {
-				if (n == IV_PER_DAY * 8)
-					continue;
+				if (n == cap) {
+					struct queue_iv *nv = realloc(
+						vv, 2 * cap * sizeof(*vv));
+
+					if (!nv)
+						continue;
+					vv = nv;
+					cap *= 2;
+				}
 				memset(&vv[n], 0, sizeof(vv[n]));
 				snprintf(vv[n].queue, sizeof(vv[n].queue),
 					 "%s", q);

@@ -70,6 +70,9 @@ const struct api_route api_routev[] = {
 	{"GET", V1 "/calls", API_ROLES_ALL, 0, api_route_calls_get,
 	 "Live interactions: queued, ringing, talking, held, in wrap-up "
 	 "(agents: their own)", NULL, NULL},
+	{"GET", V1 "/calls/{id}", API_ROLES_ALL, 0, api_route_call_get,
+	 "One live interaction: state, caller, queue, agent, since when, "
+	 "the pop's attributes (agents: their own)", NULL, NULL},
 	{"POST", V1 "/interactions/{id}/hangup", API_ROLES_ALL, 0,
 	 api_route_call_control,
 	 "Hang up a live interaction (agents: their own)", NULL, NULL},

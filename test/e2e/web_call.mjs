@@ -87,6 +87,12 @@ try {
   });
   check('the interval chart draws this interval\'s call (' + bars + ' px)', bars > 0);
   await shot(sup, 'wallboard-after.png');
+
+  // The supervisor logs the agent out from the wallboard; the desktop
+  // follows.
+  await sup.selectOption('select[data-agent="1003"]', 'logged_out');
+  await agent.waitForSelector('#state.state-logged_out', { timeout: 5000 });
+  check('the supervisor logs the agent out from the wallboard; the desktop shows it', true);
 } finally {
   if (caller && caller.exitCode === null) caller.kill();
   for (const b of open) await b.close();
