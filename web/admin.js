@@ -2,20 +2,24 @@
  * by the descriptions below (path, columns, fields of the create form). */
 'use strict';
 const $ = SB.el;
-const skillsText = (v) => Array.isArray(v) ? v.map((s) => s.name + ':' + s.level).join(' ') : SB.text(v);
-const parseSkills = (t) => t.trim() ? t.trim().split(/\s+/).map((p) => {
-  const [name, level] = p.split(':'); return { name, level: Number(level || 1) };
-}) : [];
+// Skills are {"sales": 8, ...} in the API and "sales:8 support:5" here.
+const skillsText = (v) => v && typeof v === 'object'
+  ? Object.entries(v).map(([n, l]) => n + ':' + l).join(' ') : SB.text(v);
+const parseSkills = (t) => Object.fromEntries(t.trim().split(/\s+/).filter(Boolean)
+  .map((p) => { const [name, level] = p.split(':'); return [name, Number(level || 1)]; }));
+const membersText = (v) => Array.isArray(v) ? v.map((m) => m.agent_id + ':' + m.level).join(' ') : SB.text(v);
 const TABS = [
   { id: 'agents', title: 'Agents', path: '/agents', key: 'id',
-    cols: ['id', 'name', 'skills', 'queues'], show: { skills: skillsText },
-    fields: [['id', 'number', 'Extension'], ['name', 'text', 'Name'],
+    cols: ['id', 'extension', 'name', 'skills', 'enabled'], show: { skills: skillsText },
+    fields: [['extension', 'text', 'Extension'], ['name', 'text', 'Name'],
       ['skills', 'text', 'Skills (name:level …)', parseSkills],
-      ['sip_password', 'password', 'SIP password'], ['password', 'password', 'Login password']] },
+      ['sip_password', 'password', 'SIP password']] },
   { id: 'queues', title: 'Queues', path: '/queues', key: 'id',
-    cols: ['id', 'name', 'strategy', 'skills', 'sl_target_s'], show: { skills: skillsText },
-    fields: [['name', 'text', 'Name'], ['strategy', 'text', 'Strategy'],
-      ['skills', 'text', 'Skills (name:level …)', parseSkills], ['sl_target_s', 'number', 'SL target (s)']] },
+    cols: ['id', 'name', 'strategy', 'skill', 'sl_target_pct', 'sl_threshold_s', 'wrapup_s', 'members'],
+    show: { members: membersText },
+    fields: [['name', 'text', 'Name'], ['strategy', 'text', 'Strategy'], ['skill', 'text', 'Required skill'],
+      ['sl_target_pct', 'number', 'SL target (%)'], ['sl_threshold_s', 'number', 'SL threshold (s)'],
+      ['wrapup_s', 'number', 'Wrap-up (s)']] },
   { id: 'dispositions', title: 'Disposition codes', path: '/dispositions?all=true', post: '/dispositions',
     key: 'id', cols: ['id', 'code', 'label', 'active'], toggle: true,
     fields: [['code', 'text', 'Code'], ['label', 'text', 'Label']] },
@@ -26,8 +30,8 @@ const TABS = [
     cols: ['id', 'username', 'role', 'agent_id'],
     fields: [['username', 'text', 'User name'], ['password', 'password', 'Password'],
       ['role', 'text', 'Role'], ['agent_id', 'number', 'Agent']] },
-  { id: 'flows', title: 'IVR flows', path: '/ivr/flows', key: 'id', cols: ['id', 'name', 'number', 'version'],
-    fields: [] },
+  { id: 'flows', title: 'IVR flows', path: '/flows', key: 'name', cols: ['name', 'numbers', 'updated_at'],
+    show: { updated_at: (v) => new Date(v).toLocaleString() }, fields: [], readonly: true },
   { id: 'audit', title: 'Audit log', path: '/audit', key: 'id', cols: ['at', 'username', 'action', 'object', 'detail'],
     show: { at: (v) => new Date(v).toLocaleString() }, fields: [], readonly: true },
 ];

@@ -542,3 +542,19 @@ int api_route_queues_delete(struct api_req *req)
 	return api_reply_json(req, 200, json_pack("{s:I}", "deleted",
 						  (json_int_t)id));
 }
+
+/* --- IVR flows (read-only here; the editor is a later step) ------------ */
+
+int api_route_flows_get(struct api_req *req)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	err = api_db_query(&st, "SELECT f.name, f.updated_at, coalesce((SELECT"
+			   " group_concat(n.number, ' ') FROM numbers n WHERE "
+			   "n.flow = f.name), '') AS numbers FROM flows f "
+			   "ORDER BY f.name", NULL);
+	if (err)
+		return err;
+	return api_reply_json(req, 200, api_db_rows(st));
+}

@@ -31,6 +31,7 @@ int api_route_queues_get(struct api_req *req);
 int api_route_queues_add(struct api_req *req);
 int api_route_queues_update(struct api_req *req);
 int api_route_queues_delete(struct api_req *req);
+int api_route_flows_get(struct api_req *req);
 
 int api_route_interactions_get(struct api_req *req);
 int api_route_interaction_get(struct api_req *req);

@@ -124,6 +124,8 @@ const struct api_route api_routev[] = {
 	 "members:array", NULL},
 	{"DELETE", V1 "/queues/{id}", API_ROLES_ADMIN, 0,
 	 api_route_queues_delete, "Delete a queue", NULL, NULL},
+	{"GET", V1 "/flows", API_ROLES_STAFF, 0, api_route_flows_get,
+	 "IVR flows by name with the numbers that lead to them", NULL, NULL},
 
 	/* Workforce planning */
 	{"POST", V1 "/wfm/staff", API_ROLES_MANAGE, 0, wfm_api_staff,

@@ -56,6 +56,10 @@ sb_check "queues: SL target over 100 refused" api 400 PATCH "/api/v1/queues/$qid
 	'{"sl_target_pct":101}'
 sb_check "queues: delete" api 200 DELETE "/api/v1/queues/$qid" "$ADMIN"
 sb_check "queues: gone" api 404 DELETE "/api/v1/queues/$qid" "$ADMIN"
+sb_check "flows: listed for staff" api 200 GET /api/v1/flows "$SUPER"
+sb_check "flows: the demo flow with its number" \
+	test "$(api_field '.[] | select(.name == "demo-5000") | .numbers')" = 5000
+sb_check "flows: not for agents" api 403 GET /api/v1/flows "$AGENT"
 sb_check "agents: delete" api 200 DELETE "/api/v1/agents/$id" "$ADMIN"
 sb_check "agents: audit log records it" api 200 GET /api/v1/audit "$ADMIN"
 sb_check "agents: audit entry" grep -q 'agent.delete' <<<"$API_BODY"

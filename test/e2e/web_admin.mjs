@@ -28,6 +28,26 @@ try {
   check('a bad code shows the server\'s reason', (await admin.textContent('#err')).includes('code'));
   await admin.screenshot({ path: join(artifacts, 'admin.png'), fullPage: true });
 
+  await admin.click('#tab-agents');
+  await admin.waitForSelector('#tbody td:text("1001")');
+  const skills = await admin.textContent('#tbody');
+  check('the agents tab lists the demo agents with their skills', /sales:8/.test(skills));
+  await admin.fill('#create input[name=extension]', '1009');
+  await admin.fill('#create input[name=name]', 'Ivy 1009');
+  await admin.fill('#create input[name=skills]', 'support:6 french:9');
+  await admin.fill('#create input[name=sip_password]', 'pw1009x');
+  await admin.press('#create input[name=sip_password]', 'Enter');
+  await admin.waitForSelector('#tbody td:text("Ivy 1009")', { timeout: 5000 });
+  check('an agent created through the form is listed with its skills',
+    /french:9/.test(await admin.textContent('#tbody')));
+  await admin.click('#tab-queues');
+  await admin.waitForSelector('#tbody td:text("support")', { timeout: 5000 });
+  check('the queues tab lists the demo queues', true);
+  await admin.click('#tab-flows');
+  await admin.waitForSelector('#tbody td:text("demo-5000")', { timeout: 5000 });
+  check('the IVR flows tab lists the demo flow and its number',
+    /5000/.test(await admin.textContent('#tbody')));
+
   const agent = await user();
   await login(agent, base, '1001', 'pw1001');
   await agent.waitForURL('**/agent.html', { timeout: 10000 });
