@@ -125,6 +125,9 @@ sb_check "resume" api 200 POST "/api/v1/interactions/$IID/resume" "$A3"
 sb_check "event: resumed" wait_ev "$SB_TMP/ev3" interaction.resumed
 sb_check "notes: saved" api 200 PUT "/api/v1/interactions/$IID/notes" "$A3" '{"notes":"first draft"}'
 sb_check "notes: not by another agent" api 403 PUT "/api/v1/interactions/$IID/notes" "$A1" '{"notes":"x"}'
+long=$(head -c 25000 /dev/zero | tr '\0' a)
+sb_check "notes: too long" api 400 PUT "/api/v1/interactions/$IID/notes" "$A3" "{\"notes\":\"$long\"}"
+sb_check "notes: too long is named" test "$(api_field .error.field)" = notes
 sb_check "notes: missing field" api 400 PUT "/api/v1/interactions/$IID/notes" "$A3" '{}'
 sb_check "notes: named" test "$(api_field .error.field)" = notes
 sb_check "transfer: empty target" api 400 POST "/api/v1/interactions/$IID/transfer" "$A3" '{"target":""}'

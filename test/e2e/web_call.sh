@@ -23,9 +23,9 @@ sb_wait_log 'demo login admin' 20 || sb_fail "demo accounts not printed"
 voice_port
 RING_MS=3000 voice_agent 1003 "$PORT" answer 1
 sb_wait_log 'agent 1003 available' 10 || sb_fail "agent 1003's phone"
-# The caller talks 15 s, then hangs up; the browser script places it
+# The caller talks 20 s, then hangs up; the browser script places it
 # when the agent is ready.
-voice_call_args 5001 "" 15000 60000 5550177
+voice_call_args 5001 "" 20000 60000 5550177
 printf '%q ' timeout 60 sipp "${CALL_ARGS[@]}" >"$SB_TMP/call.sh"
 SB_HTTP_PORT=$SB_HTTP_PORT SB_CALL="bash $SB_TMP/call.sh" \
 	timeout 150 node "$here/web_call.mjs" || sb_fail "browser test web_call.mjs"
