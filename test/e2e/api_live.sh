@@ -197,6 +197,41 @@ sb_check "events: unless asked (?stats=1)" grep -q '"type":"stats"' "$SB_TMP/ev3
 seqs=$(jq -r 'select(.seq and .type != "hello") | .seq' "$SB_TMP/ev3" | tr '\n' ' ')
 sb_check "events: sequence numbers increase" \
 	awk '{ for (i = 2; i <= NF; i++) if ($i <= $(i-1)) exit 1 }' <<<"$seqs"
+# A blind transfer to another agent's extension: 1004 answers a call,
+# transfers it to 1002 (in sales), whose phone answers; 1002 hangs up.
+A4=$(api_login 1004 pw1004)
+A2=$(api_login 1002 pw1002)
+voice_port
+voice_agent 1004 "$PORT" answer 1
+voice_port
+voice_agent 1002 "$PORT" answer 1
+sb_check "1004 and 1002 registered" sb_wait_log 'agent 1002 available' 10
+"$WS" listen "$SB_HTTP_PORT" "$A4" "" 100000 40 >"$SB_TMP/ev4" &
+L4=$!
+"$WS" listen "$SB_HTTP_PORT" "$A2" "" 100000 40 >"$SB_TMP/ev2" &
+L2=$!
+for ((i = 0; i < 100; i++)); do grep -q hello "$SB_TMP/ev4" && grep -q hello "$SB_TMP/ev2" && break; sleep 0.05; done
+voice_call_bg 5001 "$(step_wait_bye)" 60000 60000 5550124
+CALLER=$CALL_PID
+sb_check "transfer: 1004 answers" wait_ev "$SB_TMP/ev4" interaction.answered
+IID2=$(jq -r 'select(.type == "interaction.answered") | .data.interaction_id' "$SB_TMP/ev4" | head -1)
+sb_check "transfer: not by another agent" api 403 POST "/api/v1/interactions/$IID2/transfer" "$A2" '{"target":"1002"}'
+sb_check "transfer: to 1002" api 200 POST "/api/v1/interactions/$IID2/transfer" "$A4" '{"target":"1002"}'
+sb_check "transfer: 1004's desktop hears it" wait_ev "$SB_TMP/ev4" interaction.transferred
+sb_check "transfer: offered to 1002" wait_ev "$SB_TMP/ev2" interaction.offered
+sb_check "transfer: 1002's phone answers" wait_ev "$SB_TMP/ev2" interaction.answered
+sb_check "transfer: the same interaction" \
+	test "$(jq -r 'select(.type == "interaction.answered") | .data.interaction_id' "$SB_TMP/ev2" | head -1)" = "$IID2"
+sb_check "transfer: now in sales" test "$(jq -r 'select(.type == "interaction.answered") | .data.queue' "$SB_TMP/ev2" | head -1)" = sales
+sb_check "transfer: 1004 may no longer act on it" api 403 POST "/api/v1/interactions/$IID2/hangup" "$A4"
+sb_check "transfer: 1002 hangs up" api 200 POST "/api/v1/interactions/$IID2/hangup" "$A2"
+wait $CALLER
+sb_check "transfer: the caller stayed on until the end" test $? -eq 0
+kill $L4 $L2 2>/dev/null
+wait $L4 $L2 2>/dev/null
+sb_check "transfer: recorded" api 200 GET "/api/v1/interactions/$IID2" "$SUPER"
+sb_check "transfer: the timeline" \
+	test "$(api_field '[.events[] | select(.type == "answered" or .type == "transferred") | "\(.type):\(.agent_id)"] | join(",")')" = answered:1004,transferred:1004,answered:1002
 sb_check "metrics: agents by state" bash -c "curl -s $(api_url /metrics) | grep -q 'sb_agents{state=\"logged_out\"} [1-9]'"
 sb_stop
 sb_pass
