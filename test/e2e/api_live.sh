@@ -12,34 +12,6 @@
 WS=${SB_BUILD:-$SB_SRC/build}/bench_api
 [ -x "$WS" ] || sb_fail "missing $WS (build the bench_api tool)"
 
-# The agent's phone answers the server's re-INVITE (hold or resume).
-step_phone_reinvite() {
-	cat <<'XML'
-<recv request="INVITE"/>
-<send><![CDATA[
-SIP/2.0 200 OK
-[last_Via:]
-[last_From:]
-[last_To:]
-[last_Call-ID:]
-[last_CSeq:]
-Contact: <sip:agent@[local_ip]:[local_port];transport=[transport]>
-Content-Type: application/sdp
-Content-Length: [len]
-
-v=0
-o=agent 1 2 IN IP[local_ip_type] [local_ip]
-s=-
-c=IN IP[media_ip_type] [media_ip]
-t=0 0
-m=audio [media_port] RTP/AVP 0 101
-a=rtpmap:0 PCMU/8000
-a=rtpmap:101 telephone-event/8000
-]]></send>
-<recv request="ACK"/>
-XML
-}
-
 # A long wrap-up, so that the disposition is what ends it.
 sb_start --demo
 sb_stop

@@ -3,6 +3,8 @@
 #   api CODE METHOD PATH [TOKEN] [BODY]   request; checks the status is
 #                              CODE; body in $API_BODY
 #   api_field JQ               value of a jq expression over $API_BODY
+#   step_phone_reinvite        SIPp agent-phone step (lib_voice.sh): answer
+#                              the server's re-INVITE (hold or resume)
 API_BODY=
 api_url() { echo "http://127.0.0.1:$SB_HTTP_PORT$1"; }
 
@@ -27,3 +29,31 @@ api() { # CODE METHOD PATH [TOKEN] [BODY]
 }
 
 api_field() { jq -r "$1" <<<"$API_BODY"; }
+
+# The agent's phone answers the server's re-INVITE (hold or resume).
+step_phone_reinvite() {
+	cat <<'XML'
+<recv request="INVITE"/>
+<send><![CDATA[
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:]
+[last_Call-ID:]
+[last_CSeq:]
+Contact: <sip:agent@[local_ip]:[local_port];transport=[transport]>
+Content-Type: application/sdp
+Content-Length: [len]
+
+v=0
+o=agent 1 2 IN IP[local_ip_type] [local_ip]
+s=-
+c=IN IP[media_ip_type] [media_ip]
+t=0 0
+m=audio [media_port] RTP/AVP 0 101
+a=rtpmap:0 PCMU/8000
+a=rtpmap:101 telephone-event/8000
+]]></send>
+<recv request="ACK"/>
+XML
+}

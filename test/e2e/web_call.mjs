@@ -46,6 +46,13 @@ try {
   check('the wallboard shows the agent busy with the caller', true);
   await shot(sup, 'wallboard-call.png');
 
+  await agent.click('#btn-hold');
+  await agent.waitForSelector('#btn-resume:not(.hidden)', { timeout: 5000 });
+  check('hold from the desktop: the phone took the re-INVITE, Resume offered', true);
+  await agent.click('#btn-resume');
+  await agent.waitForSelector('#btn-hold:not(.hidden)', { timeout: 5000 });
+  check('and resume', true);
+
   const notes = 'Wants the premium plan; call back Friday.';
   await agent.fill('#notes', notes);
   await agent.waitForSelector('#notes-status:text("saved")', { timeout: 8000 });

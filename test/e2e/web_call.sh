@@ -2,7 +2,7 @@
 # Browser test of a call (Playwright + Debian chromium, SIPp on both
 # sides): the agent logs in and becomes available, a SIPp caller dials
 # 5001, the call card pops, the agent's SIPp phone answers, the agent
-# types notes, the tab is reloaded and the notes are still there, the
+# holds and resumes (re-INVITEs to the phone), types notes, the tab is reloaded and the notes are still there, the
 # caller hangs up, the agent picks a disposition; the wallboard shows the
 # call answered and the service level. Screenshots in artifacts/.
 . "$(dirname "$0")/lib.sh"
@@ -21,7 +21,7 @@ sb_start --demo --rtp-timeout 60
 sb_wait_log 'demo login admin' 20 || sb_fail "demo accounts not printed"
 # The phone rings 3 s before it answers, so that the card can be seen.
 voice_port
-RING_MS=3000 voice_agent 1003 "$PORT" answer 1
+RING_MS=3000 voice_agent 1003 "$PORT" answer 1 "$(step_phone_reinvite)$(step_phone_reinvite)"
 sb_wait_log 'agent 1003 available' 10 || sb_fail "agent 1003's phone"
 # The caller talks 20 s, then hangs up; the browser script places it
 # when the agent is ready.
