@@ -70,8 +70,9 @@ async function chart() {
   const byStart = new Map();
   for (const r of rows) {
     const k = r.start;
-    const v = byStart.get(k) || { offered: 0, answered: 0, in_sl: 0 };
+    const v = byStart.get(k) || { offered: 0, answered: 0, in_sl: 0, settled: 0 };
     v.offered += r.offered || 0; v.answered += r.answered || 0; v.in_sl += r.answered_in_sl || 0;
+    v.settled += (r.answered || 0) + (r.abandoned || 0);
     byStart.set(k, v);
   }
   const keys = [...byStart.keys()].sort((a, b) => a - b);
@@ -86,12 +87,17 @@ async function chart() {
     g.fillStyle = '#1d2330'; g.fillText(new Date(k).toTimeString().slice(0, 5), i * bw + 2, c.height - 6);
   });
   g.strokeStyle = '#1b7f3b'; g.lineWidth = 2; g.beginPath();
-  keys.forEach((k, i) => {
-    const v = byStart.get(k), sl = v.offered ? v.in_sl / v.offered : 1;
-    const y = 10 + (c.height - 30) * (1 - sl);
-    if (i) g.lineTo(i * bw + bw / 2, y); else g.moveTo(i * bw + bw / 2, y);
-  });
+  // Service level as the ACD defines it: answered in time over answered
+  // plus abandoned (short abandons excluded); intervals without any are
+  // left out of the line.
+  const pts = keys.map((k, i) => {
+    const v = byStart.get(k);
+    return v.settled ? [i * bw + bw / 2, 10 + (c.height - 30) * (1 - v.in_sl / v.settled)] : null;
+  }).filter(Boolean);
+  pts.forEach(([x, y], i) => { if (i) g.lineTo(x, y); else g.moveTo(x, y); });
   g.stroke();
+  g.fillStyle = '#1b7f3b';
+  for (const [x, y] of pts) { g.beginPath(); g.arc(x, y, 3, 0, 2 * Math.PI); g.fill(); }
 }
 
 async function init() {

@@ -42,7 +42,7 @@ try {
   await agent.waitForSelector('#call:not(.hidden)', { timeout: 10000 });
   check('the phone answers: the call is on the desktop', await agent.isHidden('#card'));
   await sup.waitForFunction(() => [...document.querySelectorAll('#agents tr')]
-    .some((tr) => /busy/.test(tr.textContent) && /5550177/.test(tr.textContent)), null, { timeout: 5000 });
+    .some((tr) => tr.cells[1].textContent === 'busy' && /5550177/.test(tr.cells[3].textContent)), null, { timeout: 5000 });
   check('the wallboard shows the agent busy with the caller', true);
   await shot(sup, 'wallboard-call.png');
 
@@ -81,8 +81,10 @@ try {
     return t && t.querySelector('.answered').textContent === '1' && t.querySelector('.sl').textContent === '100%';
   }, null, { timeout: 5000 });
   check('the wallboard shows the call answered and the service level', true);
+  // The state cell, not the row (its select lists the states too).
   await sup.waitForFunction(() => [...document.querySelectorAll('#agents tr')]
-    .some((tr) => /Carol/.test(tr.textContent) && /available/.test(tr.textContent)), null, { timeout: 5000 });
+    .some((tr) => /Carol/.test(tr.cells[0].textContent) && tr.cells[1].textContent === 'available' &&
+      tr.cells[3].textContent === ''), null, { timeout: 5000 });
   check('and the agent available again', true);
   await sup.evaluate(() => chart());
   const bars = await sup.evaluate(() => {
