@@ -25,6 +25,7 @@
 #include "sig/sig.h"
 #include "core/center.h"
 #include "med/med.h"
+#include "ivr/ivr.h"
 
 #define SB_VERSION "0.1.0"
 
@@ -65,6 +66,9 @@ static const struct subcommand subcommandv[] = {
 	{"simulate", wfm_cmd_simulate,
 	 "--scenario FILE.json [--json] [--threads N]   simulate the center "
 	 "with the real routing engine"},
+	{"flow", ivr_cmd_flow,
+	 "check [--queues a,b] [--prompts DIR] FILE...   validate IVR flow "
+	 "files (status 2 listing problems)"},
 	{NULL, NULL, NULL},
 };
 

@@ -1,0 +1,916 @@
+/*
+ * test_ivr: the flow validator and the interpreter, driven by a scripted
+ * fake host with a fake clock. Each action the interpreter asks for is
+ * written to a log line ("PLAY text|STOP|COLLECT 5000|ENQUEUE sales 0 0")
+ * so a case reads as the conversation it scripts.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include "test.h"
+#include "ivr/ivr.h"
+
+struct fake {
+	struct ivr_flow *flow;
+	struct ivr_flow *sub;
+	struct ivr_session *s;
+	struct ivr_host host;
+	struct ivr_queue_figures fig;
+	uint64_t now;
+	int64_t wall;
+	uint32_t play_id;
+	char log[4096];
+	char problems[4096];
+};
+
+static int figures_h(const char *queue, struct ivr_queue_figures *f,
+		     void *arg)
+{
+	struct fake *fk = arg;
+
+	if (strcmp(queue, "support") && strcmp(queue, "sales"))
+		return ENOENT;
+	*f = fk->fig;
+	return 0;
+}
+
+static struct ivr_flow *flow_find_h(const char *name, void *arg)
+{
+	struct fake *fk = arg;
+
+	if (!strcmp(name, "main"))
+		return fk->flow;
+	return fk->sub && !strcmp(name, ivr_flow_name(fk->sub)) ? fk->sub :
+								  NULL;
+}
+
+static void problem_h(const char *path, const char *msg, void *arg)
+{
+	struct fake *fk = arg;
+	size_t n = strlen(fk->problems);
+
+	(void)snprintf(fk->problems + n, sizeof(fk->problems) - n, "%s: %s\n",
+		       path, msg);
+}
+
+static const char *const queues[] = {"sales", "support"};
+static const struct ivr_check_opts opts = {queues, 2, NULL, false};
+
+static int fake_start(struct fake *fk, const char *json)
+{
+	int err;
+
+	memset(fk, 0, sizeof(*fk));
+	fk->host.queue_figures = figures_h;
+	fk->host.flow_find = flow_find_h;
+	fk->host.arg = fk;
+	fk->now = 1000;
+	fk->wall = 1795000000000LL; /* 2026-11-18 (Wednesday) 11:06:40 UTC */
+	fk->fig.expected_wait_ms = 30000;
+	fk->fig.agents_available = 1;
+	err = ivr_flow_decode(&fk->flow, json, &opts, problem_h, fk);
+	if (err) {
+		fprintf(stderr, "flow refused:\n%s", fk->problems);
+		return err;
+	}
+	return ivr_session_alloc(&fk->s, fk->flow, &fk->host, "+15550001",
+				 "5000");
+}
+
+static void fake_end(struct fake *fk)
+{
+	ivr_session_free(fk->s);
+	ivr_flow_unref(fk->flow);
+	ivr_flow_unref(fk->sub);
+}
+
+static void log_actions(struct fake *fk, const struct ivr_action *a,
+			size_t n)
+{
+	for (size_t i = 0; i < n; i++, a++) {
+		size_t len = strlen(fk->log);
+		char *p = fk->log + len;
+		size_t sz = sizeof(fk->log) - len;
+
+		switch (a->type) {
+		case IVR_ACT_PLAY:
+			fk->play_id = a->play_id;
+			(void)snprintf(p, sz, "PLAY%s%s %s|",
+				       a->is_file ? " file" : "",
+				       a->barge_in ? " barge" : "", a->text);
+			break;
+		case IVR_ACT_STOP:
+			(void)snprintf(p, sz, "STOP|");
+			break;
+		case IVR_ACT_COLLECT:
+			(void)snprintf(p, sz, "COLLECT %llu|",
+				       (unsigned long long)(a->deadline -
+							    fk->now));
+			break;
+		case IVR_ACT_LOOKUP:
+			(void)snprintf(p, sz, "LOOKUP %s=%s|", a->text,
+				       a->value);
+			break;
+		case IVR_ACT_SET:
+			(void)snprintf(p, sz, "SET %s=%s|", a->text, a->value);
+			break;
+		case IVR_ACT_ENQUEUE:
+			(void)snprintf(p, sz, "ENQUEUE %s %d %u%s%s|", a->queue,
+				       a->priority, a->preferred_agent,
+				       a->skills[0] ? " " : "", a->skills);
+			break;
+		case IVR_ACT_HANGUP:
+			(void)snprintf(p, sz, "HANGUP|");
+			break;
+		case IVR_ACT_RECORD:
+			(void)snprintf(p, sz, "RECORD %u %s|", a->max_ms,
+				       a->queue);
+			break;
+		case IVR_ACT_CALLBACK:
+			(void)snprintf(p, sz, "CALLBACK %s %s|", a->queue,
+				       a->text);
+			break;
+		case IVR_ACT_TRANSFER:
+			(void)snprintf(p, sz, "TRANSFER %s%s|", a->text,
+				       a->external ? " external" : "");
+			break;
+		}
+	}
+}
+
+/* Feeds one event at the fake clock; returns the interpreter's result. */
+static int feed(struct fake *fk, enum ivr_event_type type, char digit)
+{
+	struct ivr_event ev = {0};
+	const struct ivr_action *a;
+	size_t n;
+	int err;
+
+	ev.type = type;
+	ev.now = fk->now;
+	ev.wall = fk->wall;
+	ev.digit = digit;
+	ev.play_id = fk->play_id;
+	err = ivr_session_event(fk->s, &ev, &a, &n);
+	if (!err)
+		log_actions(fk, a, n);
+	return err;
+}
+
+static int start(struct fake *fk) { return feed(fk, IVR_EV_START, 0); }
+static int done(struct fake *fk) { return feed(fk, IVR_EV_PLAY_DONE, 0); }
+static int digit(struct fake *fk, char d)
+{
+	return feed(fk, IVR_EV_DIGIT, d);
+}
+
+static int digits(struct fake *fk, const char *ds)
+{
+	int err = 0;
+
+	for (; *ds && !err; ds++)
+		err = digit(fk, *ds);
+	return err;
+}
+
+/* Advances the clock to the deadline and times out. */
+static int timeout(struct fake *fk)
+{
+	uint64_t d = ivr_session_deadline(fk->s);
+
+	if (!d)
+		return EINVAL;
+	fk->now = d;
+	return feed(fk, IVR_EV_TIMEOUT, 0);
+}
+
+static int lookup(struct fake *fk, bool found, const char *const *fields,
+		  size_t pairs)
+{
+	struct ivr_event ev = {0};
+	const struct ivr_action *a;
+	size_t n;
+	int err;
+
+	ev.type = IVR_EV_LOOKUP;
+	ev.now = fk->now;
+	ev.wall = fk->wall;
+	ev.found = found;
+	ev.fields = fields;
+	ev.fieldc = pairs;
+	err = ivr_session_event(fk->s, &ev, &a, &n);
+	if (!err)
+		log_actions(fk, a, n);
+	return err;
+}
+
+static bool has(const char *hay, const char *needle)
+{
+	if (strstr(hay, needle))
+		return true;
+	fprintf(stderr, "missing \"%s\" in:\n%s\n", needle, hay);
+	return false;
+}
+
+/* The minimal menu of the voice issue (what the demo database holds). */
+static const char legacy_menu[] =
+	"{\"name\": \"demo-5000\", \"start\": \"menu\","
+	" \"nodes\": {\"menu\": {\"type\": \"menu\","
+	" \"prompt\": \"For sales press 1, for support press 2.\","
+	" \"timeout_s\": 5, \"tries\": 2,"
+	" \"choices\": {\"1\": {\"queue\": \"sales\"},"
+	" \"2\": {\"queue\": \"support\"}},"
+	" \"no_input\": {\"queue\": \"support\"}}}}";
+
+/* --- Validator ----------------------------------------------------------- */
+
+static int check_lists_every_problem(void)
+{
+	static const char bad[] =
+		"{\"name\": \"x\", \"start\": \"a\", \"timezone\": \"Mars\","
+		" \"colour\": 1, \"nodes\": {"
+		"\"a\": {\"type\": \"set\", \"vars\": {\"v\": 1},"
+		" \"next\": \"b\"},"
+		"\"b\": {\"type\": \"goto\", \"next\": \"a\"},"
+		"\"c\": {\"type\": \"menu\", \"prompt\": {\"file\": \"n.wav\"},"
+		" \"choices\": {\"1\": \"zz\", \"x\": {\"queue\": \"billing\"}},"
+		" \"fallback\": \"a\", \"timeout_s\": 0},"
+		"\"d\": {\"type\": \"bogus\"},"
+		"\"e\": {\"type\": \"collect\", \"prompt\": \"p\", \"var\": \"v\","
+		" \"pattern\": \"([0-9\", \"next\": \"a\", \"colour\": 2},"
+		"\"f\": {\"type\": \"branch\", \"conditions\": [{\"if\":"
+		" {\"time\": {\"from\": \"25:00\", \"to\": \"x\"}},"
+		" \"next\": \"a\"}, {\"if\": {\"var\": \"v\"}, \"next\": \"a\"}],"
+		" \"else\": \"a\"}}}";
+	static const char *const expect[] = {
+		"$.timezone: ",
+		"$.colour: unknown field",
+		"$.nodes.c.choices.1: target node 'zz' does not exist",
+		"$.nodes.c.choices.x.queue: unknown queue 'billing'",
+		"$.nodes.c.choices: choice 'x' is not one digit",
+		"$.nodes.c.timeout_s: must be a whole number",
+		"$.nodes.d.type: unknown node type 'bogus'",
+		"$.nodes.e.pattern: bad pattern '([0-9'",
+		"$.nodes.e.colour: unknown field for a collect node",
+		"$.nodes.f.conditions[0].if.time: needs",
+		"$.nodes.f.conditions[1].if: a variable condition needs",
+		"$.nodes.c: unreachable from the start node",
+		"$.nodes.e: unreachable",
+		"loop that takes no input from the caller: a -> b -> a",
+	};
+	struct fake fk = {0};
+	struct ivr_flow *f = NULL;
+	unsigned n;
+	int err = 0;
+
+	n = ivr_flow_check(bad, &opts, problem_h, &fk);
+	for (size_t i = 0; i < sizeof(expect) / sizeof(expect[0]); i++)
+		TEST_ASSERT(has(fk.problems, expect[i]));
+	TEST_ASSERT(n >= sizeof(expect) / sizeof(expect[0]));
+	/* A flow with problems is never activated. */
+	TEST_EQ(ivr_flow_decode(&f, bad, &opts, NULL, NULL), EBADMSG);
+	TEST_ASSERT(f == NULL);
+	/* Not JSON at all. */
+	fk.problems[0] = '\0';
+	TEST_EQ(ivr_flow_check("{\"name\": ", &opts, problem_h, &fk), 1);
+	TEST_ASSERT(has(fk.problems, "$: not JSON"));
+	/* Missing prompt files are found when files are checked. */
+	{
+		struct ivr_check_opts o = {NULL, 0, test_tmpdir(), true};
+
+		fk.problems[0] = '\0';
+		TEST_EQ(ivr_flow_check("{\"name\": \"f\", \"start\": \"p\","
+				       " \"nodes\": {\"p\": {\"type\":"
+				       " \"play\", \"prompt\": [\"hi\","
+				       " {\"file\": \"gone.wav\"}],"
+				       " \"next\": \"h\"}, \"h\": {\"type\":"
+				       " \"hangup\"}}}", &o, problem_h, &fk),
+			1);
+		TEST_ASSERT(has(fk.problems, "$.nodes.p.prompt[1].file: prompt"
+					     " file"));
+		TEST_ASSERT(has(fk.problems, "gone.wav does not exist"));
+	}
+out:
+	return err;
+}
+
+static int check_accepts_good_flow(void)
+{
+	struct fake fk = {0};
+	int err = 0;
+
+	TEST_EQ(ivr_flow_check(legacy_menu, &opts, problem_h, &fk), 0);
+	TEST_STREQ(fk.problems, "");
+	/* Unknown queues are only problems when the queues are known. */
+	TEST_EQ(ivr_flow_check("{\"name\": \"q\", \"start\": \"q\","
+			       " \"nodes\": {\"q\": {\"type\": \"queue\","
+			       " \"queue\": \"billing\"}}}", NULL, NULL, NULL),
+		0);
+	TEST_EQ(ivr_flow_check("{\"name\": \"q\", \"start\": \"q\","
+			       " \"nodes\": {\"q\": {\"type\": \"queue\","
+			       " \"queue\": \"billing\"}}}", &opts, NULL, NULL),
+		1);
+out:
+	return err;
+}
+
+/* --- Menu ---------------------------------------------------------------- */
+
+static int menu_choice(void)
+{
+	struct fake fk;
+	char *path = NULL;
+	int err = fake_start(&fk, legacy_menu);
+
+	TEST_EQ(err, 0);
+	TEST_EQ(start(&fk), 0);
+	TEST_STREQ(fk.log, "PLAY barge For sales press 1, for support press"
+			   " 2.|");
+	/* Barge-in during the prompt. */
+	TEST_EQ(digit(&fk, '1'), 0);
+	TEST_STREQ(fk.log, "PLAY barge For sales press 1, for support press"
+			   " 2.|STOP|ENQUEUE sales 0 0|");
+	TEST_ASSERT(ivr_session_done(fk.s));
+	path = ivr_session_path(fk.s, false);
+	TEST_STREQ(path, "[{\"node\": \"menu\", \"digit\": \"1\","
+			 " \"queue\": \"sales\"}]");
+	/* Done: further events are errors. */
+	TEST_EQ(digit(&fk, '2'), EINVAL);
+out:
+	free(path);
+	fake_end(&fk);
+	return err;
+}
+
+static int menu_invalid_then_choice(void)
+{
+	struct fake fk;
+	char *path = NULL;
+	int err = fake_start(&fk, legacy_menu);
+
+	TEST_EQ(err, 0);
+	TEST_EQ(start(&fk), 0);
+	TEST_EQ(done(&fk), 0);
+	TEST_ASSERT(has(fk.log, "COLLECT 5000|"));
+	fk.now += 800;
+	TEST_EQ(digit(&fk, '7'), 0);
+	TEST_ASSERT(has(fk.log, "COLLECT 5000|PLAY barge For sales"));
+	TEST_EQ(digit(&fk, '2'), 0);
+	TEST_ASSERT(has(fk.log, "STOP|ENQUEUE support 0 0|"));
+	path = ivr_session_path(fk.s, false);
+	TEST_STREQ(path, "[{\"node\": \"menu\", \"digit\": \"7\","
+			 " \"invalid\": true},{\"node\": \"menu\","
+			 " \"digit\": \"2\", \"queue\": \"support\"}]");
+out:
+	free(path);
+	fake_end(&fk);
+	return err;
+}
+
+static int menu_no_input_fallback(void)
+{
+	struct fake fk;
+	char *path = NULL;
+	int err = fake_start(&fk, legacy_menu);
+
+	TEST_EQ(err, 0);
+	TEST_EQ(start(&fk), 0);
+	/* A timeout before the prompt ended, or before the deadline, is an
+	 * error and changes nothing. */
+	TEST_EQ(feed(&fk, IVR_EV_TIMEOUT, 0), EINVAL);
+	TEST_EQ(done(&fk), 0);
+	TEST_EQ(feed(&fk, IVR_EV_TIMEOUT, 0), EINVAL);
+	TEST_EQ(timeout(&fk), 0);
+	TEST_EQ(done(&fk), 0);
+	TEST_EQ(timeout(&fk), 0);
+	TEST_ASSERT(has(fk.log, "|ENQUEUE support 0 0|"));
+	TEST_ASSERT(ivr_session_done(fk.s));
+	path = ivr_session_path(fk.s, false);
+	TEST_STREQ(path, "[{\"node\": \"menu\", \"no_input\": true},"
+			 "{\"node\": \"menu\", \"no_input\": true}]");
+	/* A stale play id is refused. */
+	TEST_EQ(done(&fk), EINVAL);
+out:
+	free(path);
+	fake_end(&fk);
+	return err;
+}
+
+static int menu_prompts_and_operator(void)
+{
+	struct fake fk;
+	int err = fake_start(&fk,
+		"{\"name\": \"m\", \"start\": \"m\", \"operator\": \"op\","
+		" \"nodes\": {\"m\": {\"type\": \"menu\", \"prompt\": \"Menu.\","
+		" \"invalid_prompt\": \"Wrong.\", \"no_input_prompt\":"
+		" \"Still there?\", \"tries\": 3, \"timeout_s\": 2,"
+		" \"choices\": {\"1\": \"bye\"}, \"fallback\": \"bye\"},"
+		" \"op\": {\"type\": \"queue\", \"queue\": \"support\","
+		" \"priority\": 5},"
+		" \"bye\": {\"type\": \"hangup\", \"prompt\": \"Bye.\"}}}");
+
+	TEST_EQ(err, 0);
+	TEST_EQ(start(&fk), 0);
+	TEST_EQ(done(&fk), 0);
+	TEST_EQ(timeout(&fk), 0);
+	TEST_ASSERT(has(fk.log, "COLLECT 2000|PLAY barge Still there?|"));
+	TEST_EQ(done(&fk), 0);
+	TEST_ASSERT(has(fk.log, "PLAY barge Still there?|PLAY barge Menu.|"));
+	TEST_EQ(digit(&fk, '9'), 0);
+	TEST_ASSERT(has(fk.log, "Menu.|STOP|PLAY barge Wrong.|"));
+	TEST_EQ(done(&fk), 0);
+	TEST_ASSERT(has(fk.log, "STOP|PLAY barge Wrong.|PLAY barge Menu.|"));
+	/* 0 reaches a person when the flow says so. */
+	TEST_EQ(digit(&fk, '0'), 0);
+	TEST_ASSERT(has(fk.log, "STOP|ENQUEUE support 5 0|"));
+out:
+	fake_end(&fk);
+	return err;
+}
+
+/* --- Play, hangup, type-ahead ------------------------------------------- */
+
+static int play_interpolates_and_barges(void)
+{
+	struct fake fk;
+	int err = fake_start(&fk,
+		"{\"name\": \"p\", \"start\": \"hi\", \"nodes\": {"
+		"\"hi\": {\"type\": \"play\", \"barge_in\": true, \"prompt\":"
+		" [\"Calling from {caller} to {dialled}{nothing}.\","
+		" {\"file\": \"tone.wav\"}], \"next\": \"m\"},"
+		"\"m\": {\"type\": \"menu\", \"prompt\": \"Menu.\","
+		" \"choices\": {\"3\": {\"queue\": \"sales\"}},"
+		" \"fallback\": {\"queue\": \"support\"}}}}");
+
+	TEST_EQ(err, 0);
+	TEST_EQ(start(&fk), 0);
+	TEST_STREQ(fk.log, "PLAY barge Calling from +15550001 to 5000.|");
+	TEST_EQ(done(&fk), 0);
+	TEST_ASSERT(has(fk.log, "PLAY file barge tone.wav|"));
+	/* The caller knows the menu: the digit stops the tone and is kept
+	 * for the menu, which takes it at once without playing. */
+	TEST_EQ(digit(&fk, '3'), 0);
+	TEST_ASSERT(has(fk.log, "tone.wav|STOP|ENQUEUE sales 0 0|"));
+	TEST_ASSERT(!strstr(fk.log, "Menu."));
+out:
+	fake_end(&fk);
+	return err;
+}
+
+static int play_without_barge_keeps_typeahead(void)
+{
+	struct fake fk;
+	int err = fake_start(&fk,
+		"{\"name\": \"p\", \"start\": \"hi\", \"nodes\": {"
+		"\"hi\": {\"type\": \"play\", \"prompt\": \"Welcome.\","
+		" \"next\": \"m\"},"
+		"\"m\": {\"type\": \"menu\", \"prompt\": \"Menu.\","
+		" \"choices\": {\"2\": \"bye\"}, \"fallback\": \"bye\"},"
+		"\"bye\": {\"type\": \"hangup\", \"prompt\": \"Goodbye.\"}}}");
+
+	TEST_EQ(err, 0);
+	TEST_EQ(start(&fk), 0);
+	TEST_EQ(digit(&fk, '2'), 0);
+	TEST_STREQ(fk.log, "PLAY Welcome.|"); /* no barge-in: plays on */
+	TEST_EQ(done(&fk), 0);
+	TEST_STREQ(fk.log, "PLAY Welcome.|PLAY Goodbye.|");
+	TEST_EQ(done(&fk), 0);
+	TEST_STREQ(fk.log, "PLAY Welcome.|PLAY Goodbye.|HANGUP|");
+	TEST_ASSERT(ivr_session_done(fk.s));
+out:
+	fake_end(&fk);
+	return err;
+}
+
+/* --- Collect ---------------------------------------------------------- */
+
+static const char collect_flow[] =
+	"{\"name\": \"c\", \"start\": \"acct\", \"nodes\": {"
+	"\"acct\": {\"type\": \"collect\", \"prompt\": \"Account?\","
+	" \"var\": \"account\", \"max_digits\": 6, \"min_digits\": 4,"
+	" \"pattern\": \"^[1-9][0-9]*$\", \"tries\": 2, \"timeout_s\": 3,"
+	" \"invalid_prompt\": \"Not valid.\", \"next\": \"q\","
+	" \"fallback\": \"none\"},"
+	"\"q\": {\"type\": \"queue\", \"queue\": \"support\","
+	" \"priority\": \"{account}\"},"
+	"\"none\": {\"type\": \"queue\", \"queue\": \"sales\"}}}";
+
+static int collect_until_terminator(void)
+{
+	struct fake fk;
+	char *path = NULL;
+	int err = fake_start(&fk, collect_flow);
+
+	TEST_EQ(err, 0);
+	TEST_EQ(start(&fk), 0);
+	TEST_EQ(digits(&fk, "12#"), 0);  /* too short: invalid, retried */
+	TEST_ASSERT(has(fk.log, "PLAY barge Account?|STOP|COLLECT 3000|"
+				"COLLECT 3000|PLAY barge Not valid.|"));
+	TEST_EQ(done(&fk), 0);
+	TEST_ASSERT(has(fk.log, "PLAY barge Not valid.|PLAY barge Account?|"));
+	TEST_EQ(digits(&fk, "1234#"), 0);
+	TEST_ASSERT(has(fk.log, "SET account=1234|ENQUEUE support 1234 0|"));
+	TEST_STREQ(ivr_session_var(fk.s, "account"), "1234");
+	path = ivr_session_path(fk.s, false);
+	TEST_ASSERT(has(path, "{\"node\": \"acct\", \"digits\": \"12\","
+			      " \"invalid\": true},{\"node\": \"acct\","
+			      " \"digits\": \"1234\"},{\"node\": \"q\","
+			      " \"queue\": \"support\""));
+out:
+	free(path);
+	fake_end(&fk);
+	return err;
+}
+
+static int collect_max_digits_and_pattern(void)
+{
+	struct fake fk;
+	int err = fake_start(&fk, collect_flow);
+
+	TEST_EQ(err, 0);
+	TEST_EQ(start(&fk), 0);
+	TEST_EQ(done(&fk), 0);
+	TEST_EQ(digits(&fk, "012345"), 0); /* 6 digits: ends, bad pattern */
+	TEST_ASSERT(has(fk.log, "PLAY barge Not valid.|"));
+	TEST_EQ(digits(&fk, "0999"), 0);
+	TEST_EQ(timeout(&fk), 0);          /* timeout with digits: ends */
+	/* Second invalid: tries used up, the fallback, variable unset. */
+	TEST_ASSERT(has(fk.log, "ENQUEUE sales 0 0|"));
+	TEST_ASSERT(ivr_session_var(fk.s, "account") == NULL);
+out:
+	fake_end(&fk);
+	return err;
+}
+
+static int collect_timeout_carries_on(void)
+{
+	struct fake fk;
+	int err = fake_start(&fk,
+		"{\"name\": \"c\", \"start\": \"acct\", \"nodes\": {"
+		"\"acct\": {\"type\": \"collect\", \"prompt\": \"Account?\","
+		" \"var\": \"account\", \"tries\": 1, \"next\": \"q\"},"
+		"\"q\": {\"type\": \"queue\", \"queue\": \"support\"}}}");
+
+	TEST_EQ(err, 0);
+	TEST_EQ(start(&fk), 0);
+	TEST_EQ(done(&fk), 0);
+	fk.now += 4999;
+	TEST_EQ(feed(&fk, IVR_EV_TIMEOUT, 0), EINVAL); /* not yet */
+	TEST_EQ(timeout(&fk), 0);
+	TEST_ASSERT(has(fk.log, "COLLECT 5000|ENQUEUE support 0 0|"));
+	TEST_ASSERT(ivr_session_var(fk.s, "account") == NULL);
+out:
+	fake_end(&fk);
+	return err;
+}
+
+/* --- Set, branch ------------------------------------------------------ */
+
+static int set_and_branch_on_variables(void)
+{
+	static const char flow[] =
+		"{\"name\": \"b\", \"start\": \"s\", \"nodes\": {"
+		"\"s\": {\"type\": \"set\", \"vars\": {\"lang\": \"de\","
+		" \"score\": 42, \"greet\": \"hi {caller}\"}, \"next\": \"b\"},"
+		"\"b\": {\"type\": \"branch\", \"conditions\": ["
+		" {\"if\": {\"var\": \"missing\", \"exists\": true},"
+		"  \"next\": \"no\"},"
+		" {\"if\": {\"all\": [{\"var\": \"score\", \"gt\": 40},"
+		"  {\"var\": \"lang\", \"in\": [\"fr\", \"de\"]},"
+		"  {\"var\": \"caller\", \"prefix\": \"+1555\"},"
+		"  {\"var\": \"dialled\", \"matches\": \"^50[0-9]{2}$\"},"
+		"  {\"not\": {\"var\": \"lang\", \"eq\": \"en\"}}]},"
+		"  \"next\": \"yes\"}], \"else\": \"no\"},"
+		"\"yes\": {\"type\": \"queue\", \"queue\": \"sales\"},"
+		"\"no\": {\"type\": \"queue\", \"queue\": \"support\"}}}";
+	struct fake fk;
+	char *path = NULL;
+	int err = fake_start(&fk, flow);
+
+	TEST_EQ(err, 0);
+	TEST_EQ(start(&fk), 0);
+	TEST_STREQ(fk.log, "SET lang=de|SET score=42|SET greet=hi +15550001|"
+			   "ENQUEUE sales 0 0|");
+	path = ivr_session_path(fk.s, true);
+	TEST_ASSERT(has(path, "\"branch\": 1"));
+	TEST_ASSERT(has(path, "\"ms\": [0, 0, 0]"));
+	TEST_ASSERT(has(path, "\"score\": \"42\""));
+out:
+	free(path);
+	fake_end(&fk);
+	return err;
+}
+
+static const char hours_flow[] =
+	"{\"name\": \"h\", \"start\": \"b\", \"timezone\": \"+02:00\","
+	" \"holidays\": [{\"date\": \"2026-12-25\", \"name\": \"Xmas\"},"
+	" {\"date\": \"*\", \"active\": false}],"
+	" \"nodes\": {\"b\": {\"type\": \"branch\", \"conditions\": ["
+	" {\"if\": {\"holiday\": true}, \"next\": \"closed\"},"
+	" {\"if\": {\"all\": [{\"weekday\": [1, 2, 3, 4, 5]},"
+	"  {\"time\": {\"from\": \"08:00\", \"to\": \"18:00\"}}]},"
+	"  \"next\": \"open\"}], \"else\": \"closed\"},"
+	" \"open\": {\"type\": \"queue\", \"queue\": \"sales\"},"
+	" \"closed\": {\"type\": \"hangup\"}}}";
+
+static int branch_hours_weekday_holiday(void)
+{
+	static const struct {
+		int64_t wall;
+		const char *expect;
+	} casev[] = {
+		/* Wed 2026-11-18 11:06 UTC = 13:06 at +02:00: open */
+		{1795000000000LL, "ENQUEUE sales 0 0|"},
+		/* 16:00 UTC = 18:00 local: closed (to is exclusive) */
+		{1795000000000LL + 4LL * 3600000 + 53 * 60000 + 20000,
+		 "HANGUP|"},
+		/* 05:59 UTC = 07:59 local: closed; 06:00 UTC = 08:00: open */
+		{1795000000000LL - 5LL * 3600000 - 7 * 60000 - 40000,
+		 "HANGUP|"},
+		{1795000000000LL - 5LL * 3600000 - 6 * 60000 - 40000,
+		 "ENQUEUE sales 0 0|"},
+		/* Sat 2026-11-21 13:06 local: closed (weekday) */
+		{1795000000000LL + 3LL * 86400000, "HANGUP|"},
+		/* Fri 2026-12-25 13:06 local: a holiday */
+		{1795000000000LL + 37LL * 86400000, "HANGUP|"},
+	};
+	int err = 0;
+
+	for (size_t i = 0; i < sizeof(casev) / sizeof(casev[0]); i++) {
+		struct fake fk;
+
+		err = fake_start(&fk, hours_flow);
+		if (!err) {
+			fk.wall = casev[i].wall;
+			err = start(&fk);
+		}
+		if (!err && strcmp(fk.log, casev[i].expect)) {
+			fprintf(stderr, "case %zu: %s\n", i, fk.log);
+			err = EINVAL;
+		}
+		fake_end(&fk);
+		TEST_EQ(err, 0);
+	}
+out:
+	return err;
+}
+
+static int branch_on_queue_figures(void)
+{
+	static const char flow[] =
+		"{\"name\": \"q\", \"start\": \"b\", \"nodes\": {"
+		"\"b\": {\"type\": \"branch\", \"conditions\": ["
+		" {\"if\": {\"queue\": \"support\", \"agents_lt\": 1},"
+		"  \"next\": \"nobody\"},"
+		" {\"if\": {\"queue\": \"support\", \"ewt_gt_s\": 120},"
+		"  \"next\": \"long\"},"
+		" {\"if\": {\"queue\": \"support\", \"waiting_gt\": 3},"
+		"  \"next\": \"busy\"}], \"else\": \"ok\"},"
+		"\"nobody\": {\"type\": \"transfer\", \"to\": \"+15559999\","
+		" \"external\": true},"
+		"\"long\": {\"type\": \"callback\", \"queue\": \"support\","
+		" \"prompt\": \"We will call you.\"},"
+		"\"busy\": {\"type\": \"queue\", \"queue\": \"sales\"},"
+		"\"ok\": {\"type\": \"queue\", \"queue\": \"support\"}}}";
+	struct fake fk;
+	int err = fake_start(&fk, flow);
+
+	TEST_EQ(err, 0);
+	TEST_EQ(start(&fk), 0);
+	TEST_STREQ(fk.log, "ENQUEUE support 0 0|");
+	fake_end(&fk);
+
+	TEST_EQ(fake_start(&fk, flow), 0);
+	fk.fig.waiting = 4;
+	TEST_EQ(start(&fk), 0);
+	TEST_STREQ(fk.log, "ENQUEUE sales 0 0|");
+	fake_end(&fk);
+
+	TEST_EQ(fake_start(&fk, flow), 0);
+	fk.fig.expected_wait_ms = 121000;
+	TEST_EQ(start(&fk), 0);
+	TEST_STREQ(fk.log, "CALLBACK support +15550001|PLAY We will call"
+			   " you.|");
+	TEST_EQ(done(&fk), 0);
+	TEST_ASSERT(has(fk.log, "|HANGUP|"));
+	fake_end(&fk);
+
+	TEST_EQ(fake_start(&fk, flow), 0);
+	fk.fig.agents_available = 0;
+	TEST_EQ(start(&fk), 0);
+	TEST_STREQ(fk.log, "TRANSFER +15559999 external|");
+	TEST_ASSERT(ivr_session_done(fk.s));
+out:
+	fake_end(&fk);
+	return err;
+}
+
+/* --- Lookup, queue ---------------------------------------------------- */
+
+static const char vip_flow[] =
+	"{\"name\": \"v\", \"start\": \"l\", \"nodes\": {"
+	"\"l\": {\"type\": \"lookup\", \"next\": \"b\", \"not_found\": \"u\"},"
+	"\"b\": {\"type\": \"branch\", \"conditions\": [{\"if\":"
+	" {\"var\": \"customer.tier\", \"eq\": \"VIP\"}, \"next\": \"vip\"}],"
+	" \"else\": \"u\"},"
+	"\"vip\": {\"type\": \"queue\", \"queue\": \"support\","
+	" \"priority\": 10, \"preferred_agent\": \"{customer.last_agent}\","
+	" \"skills\": {\"english\": 3}},"
+	"\"u\": {\"type\": \"play\", \"prompt\": \"Hello {customer.name}.\","
+	" \"next\": \"q\"},"
+	"\"q\": {\"type\": \"queue\", \"queue\": \"support\"}}}";
+
+static int lookup_vip_to_front(void)
+{
+	static const char *const fields[] = {"name", "Ada", "tier", "VIP",
+					     "last_agent", "1003"};
+	struct fake fk;
+	char *path = NULL;
+	int err = fake_start(&fk, vip_flow);
+
+	TEST_EQ(err, 0);
+	TEST_EQ(start(&fk), 0);
+	TEST_STREQ(fk.log, "LOOKUP caller=+15550001|");
+	TEST_EQ(digit(&fk, '5'), 0); /* type-ahead while looking up */
+	TEST_EQ(lookup(&fk, true, fields, 3), 0);
+	TEST_STREQ(fk.log, "LOOKUP caller=+15550001|ENQUEUE support 10 1003"
+			   " {\"english\":3}|");
+	TEST_STREQ(ivr_session_var(fk.s, "customer.name"), "Ada");
+	path = ivr_session_path(fk.s, false);
+	TEST_ASSERT(has(path, "{\"node\": \"l\", \"found\": true}"));
+	TEST_ASSERT(has(path, "\"priority\": 10, \"preferred_agent\": 1003"));
+out:
+	free(path);
+	fake_end(&fk);
+	return err;
+}
+
+static int lookup_not_found(void)
+{
+	struct fake fk;
+	int err = fake_start(&fk, vip_flow);
+
+	TEST_EQ(err, 0);
+	TEST_EQ(start(&fk), 0);
+	TEST_EQ(feed(&fk, IVR_EV_RECORD_DONE, 0), EINVAL); /* wrong event */
+	TEST_EQ(lookup(&fk, false, NULL, 0), 0);
+	TEST_ASSERT(has(fk.log, "PLAY Hello .|"));
+	TEST_EQ(lookup(&fk, false, NULL, 0), EINVAL); /* not looking up */
+	TEST_EQ(done(&fk), 0);
+	TEST_ASSERT(has(fk.log, "ENQUEUE support 0 0|"));
+out:
+	fake_end(&fk);
+	return err;
+}
+
+/* --- Voicemail, subflow, runaway -------------------------------------- */
+
+static int voicemail_records(void)
+{
+	struct fake fk;
+	char *path = NULL;
+	int err = fake_start(&fk,
+		"{\"name\": \"vm\", \"start\": \"vm\", \"fallback_queue\":"
+		" \"support\", \"nodes\": {\"vm\": {\"type\": \"voicemail\","
+		" \"prompt\": \"Leave a message.\", \"max_s\": 60}}}");
+
+	TEST_EQ(err, 0);
+	TEST_EQ(start(&fk), 0);
+	TEST_EQ(feed(&fk, IVR_EV_RECORD_DONE, 0), EINVAL); /* still playing */
+	TEST_EQ(done(&fk), 0);
+	TEST_STREQ(fk.log, "PLAY Leave a message.|RECORD 60000 support|");
+	TEST_EQ(digit(&fk, '#'), 0);
+	TEST_EQ(feed(&fk, IVR_EV_RECORD_DONE, 0), 0);
+	TEST_ASSERT(has(fk.log, "RECORD 60000 support|HANGUP|"));
+	path = ivr_session_path(fk.s, false);
+	TEST_STREQ(path, "[{\"node\": \"vm\", \"recorded\": true}]");
+out:
+	free(path);
+	fake_end(&fk);
+	return err;
+}
+
+static int subflow_returns_and_depth_limit(void)
+{
+	struct fake fk;
+	int err = fake_start(&fk,
+		"{\"name\": \"main\", \"start\": \"s\", \"fallback_queue\":"
+		" \"support\", \"nodes\": {"
+		"\"s\": {\"type\": \"subflow\", \"flow\": \"greet\","
+		" \"next\": \"q\"},"
+		"\"q\": {\"type\": \"queue\", \"queue\": \"sales\"}}}");
+
+	TEST_EQ(err, 0);
+	TEST_EQ(ivr_flow_decode(&fk.sub,
+				"{\"name\": \"greet\", \"start\": \"p\","
+				" \"nodes\": {\"p\": {\"type\": \"play\","
+				" \"prompt\": \"Hi.\", \"next\": \"r\"},"
+				" \"r\": {\"type\": \"return\"}}}",
+				NULL, NULL, NULL),
+		0);
+	TEST_EQ(start(&fk), 0);
+	TEST_STREQ(fk.log, "PLAY Hi.|");
+	TEST_EQ(done(&fk), 0);
+	TEST_STREQ(fk.log, "PLAY Hi.|ENQUEUE sales 0 0|");
+	fake_end(&fk);
+
+	/* A flow calling itself stops at the depth limit: fallback queue. */
+	TEST_EQ(fake_start(&fk, "{\"name\": \"main\", \"start\": \"s\","
+			   " \"fallback_queue\": \"support\", \"nodes\": {"
+			   "\"s\": {\"type\": \"subflow\", \"flow\": \"main\","
+			   " \"next\": \"q\"},"
+			   "\"q\": {\"type\": \"queue\", \"queue\":"
+			   " \"sales\"}}}"), 0);
+	TEST_EQ(start(&fk), 0);
+	TEST_STREQ(fk.log, "ENQUEUE support 0 0|");
+	{
+		char *path = ivr_session_path(fk.s, false);
+
+		err = has(path, "subflow depth limit") ? 0 : EINVAL;
+		free(path);
+		TEST_EQ(err, 0);
+	}
+	fake_end(&fk);
+
+	/* An unknown subflow: fallback queue too. */
+	TEST_EQ(fake_start(&fk, "{\"name\": \"main\", \"start\": \"s\","
+			   " \"fallback_queue\": \"support\", \"nodes\": {"
+			   "\"s\": {\"type\": \"subflow\", \"flow\": \"nope\","
+			   " \"next\": \"q\"},"
+			   "\"q\": {\"type\": \"queue\", \"queue\":"
+			   " \"sales\"}}}"), 0);
+	TEST_EQ(start(&fk), 0);
+	TEST_STREQ(fk.log, "ENQUEUE support 0 0|");
+out:
+	fake_end(&fk);
+	return err;
+}
+
+static int runaway_goes_to_fallback_queue(void)
+{
+	/* Up to nine nodes in a row without input, max_steps 6. */
+	static const char flow[] =
+		"{\"name\": \"r\", \"start\": \"a\", \"max_steps\": 6,"
+		" \"fallback_queue\": \"support\", \"nodes\": {"
+		"\"a\": {\"type\": \"goto\", \"next\": \"b\"},"
+		"\"b\": {\"type\": \"goto\", \"next\": \"c\"},"
+		"\"c\": {\"type\": \"goto\", \"next\": \"d\"},"
+		"\"d\": {\"type\": \"menu\", \"prompt\": \"M.\", \"tries\": 2,"
+		" \"choices\":"
+		" {\"1\": \"e\"}, \"fallback\": \"e\"},"
+		"\"e\": {\"type\": \"goto\", \"next\": \"f\"},"
+		"\"f\": {\"type\": \"goto\", \"next\": \"g\"},"
+		"\"g\": {\"type\": \"goto\", \"next\": \"h\"},"
+		"\"h\": {\"type\": \"goto\", \"next\": \"i\"},"
+		"\"i\": {\"type\": \"goto\", \"next\": \"j\"},"
+		"\"j\": {\"type\": \"queue\", \"queue\": \"sales\"}}}";
+	struct fake fk;
+	char *path = NULL;
+	int err = fake_start(&fk, flow);
+
+	TEST_EQ(err, 0);
+	TEST_EQ(start(&fk), 0);   /* 4 steps to the menu: fine */
+	TEST_STREQ(fk.log, "PLAY barge M.|");
+	TEST_EQ(done(&fk), 0);
+	TEST_EQ(timeout(&fk), 0); /* no input: the steps go on counting */
+	TEST_EQ(done(&fk), 0);
+	TEST_EQ(timeout(&fk), 0); /* fallback e..j: over 6 */
+	TEST_ASSERT(has(fk.log, "ENQUEUE support 0 0|"));
+	path = ivr_session_path(fk.s, false);
+	TEST_ASSERT(has(path, "runaway"));
+	fake_end(&fk);
+	free(path);
+	path = NULL;
+
+	/* With a digit the count starts over and the flow gets through. */
+	TEST_EQ(fake_start(&fk, flow), 0);
+	TEST_EQ(start(&fk), 0);
+	TEST_EQ(digit(&fk, '1'), 0);
+	TEST_ASSERT(has(fk.log, "ENQUEUE sales 0 0|"));
+out:
+	free(path);
+	fake_end(&fk);
+	return err;
+}
+
+const struct test_case test_cases[] = {
+	TEST_CASE(check_lists_every_problem),
+	TEST_CASE(check_accepts_good_flow),
+	TEST_CASE(menu_choice),
+	TEST_CASE(menu_invalid_then_choice),
+	TEST_CASE(menu_no_input_fallback),
+	TEST_CASE(menu_prompts_and_operator),
+	TEST_CASE(play_interpolates_and_barges),
+	TEST_CASE(play_without_barge_keeps_typeahead),
+	TEST_CASE(collect_until_terminator),
+	TEST_CASE(collect_max_digits_and_pattern),
+	TEST_CASE(collect_timeout_carries_on),
+	TEST_CASE(set_and_branch_on_variables),
+	TEST_CASE(branch_hours_weekday_holiday),
+	TEST_CASE(branch_on_queue_figures),
+	TEST_CASE(lookup_vip_to_front),
+	TEST_CASE(lookup_not_found),
+	TEST_CASE(voicemail_records),
+	TEST_CASE(subflow_returns_and_depth_limit),
+	TEST_CASE(runaway_goes_to_fallback_queue),
+};
+TEST_TABLE_END;
