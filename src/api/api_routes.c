@@ -7,6 +7,7 @@
 #include "api_int.h"
 #include "api_handlers.h"
 #include "wfm/wfm.h"
+#include "ivr/ivr.h"
 
 #define V1 "/api/v1"
 
@@ -126,6 +127,15 @@ const struct api_route api_routev[] = {
 	 api_route_queues_delete, "Delete a queue", NULL, NULL},
 	{"GET", V1 "/flows", API_ROLES_STAFF, 0, api_route_flows_get,
 	 "IVR flows by name with the numbers that lead to them", NULL, NULL},
+	{"GET", V1 "/flows/{name}", API_ROLES_STAFF, 0, ivr_api_flow_get,
+	 "An IVR flow's active definition and its versions", NULL, NULL},
+	{"GET", V1 "/flows/{name}/versions/{version}", API_ROLES_STAFF, 0,
+	 ivr_api_flow_version_get, "One stored version of an IVR flow", NULL,
+	 NULL},
+	{"PUT", V1 "/flows/{name}", API_ROLES_ADMIN, 0, ivr_api_flow_put,
+	 "Save an IVR flow as its next version and activate it (422 listing "
+	 "every problem when it fails the check; nothing changes then)",
+	 "definition:object!", NULL},
 
 	/* Workforce planning */
 	{"POST", V1 "/wfm/staff", API_ROLES_MANAGE, 0, wfm_api_staff,

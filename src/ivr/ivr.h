@@ -189,6 +189,12 @@ const char *ivr_session_var(const struct ivr_session *s, const char *name);
  * on ENOMEM. */
 char *ivr_session_path(const struct ivr_session *s, bool detail);
 
+/* API handlers (ivr_api.c; routes in src/api/api_routes.c). */
+struct api_req;
+int ivr_api_flow_get(struct api_req *req);
+int ivr_api_flow_version_get(struct api_req *req);
+int ivr_api_flow_put(struct api_req *req);
+
 /* `switchboard flow check FILE...` (exit 2 when any problem). */
 int ivr_cmd_flow(int argc, char *argv[]);
 

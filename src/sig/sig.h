@@ -15,5 +15,11 @@ int sig_init(const struct cc_config *cfg);
 void sig_stop(void);
 /* Releases the SIP stack. */
 void sig_close(void);
+/* Main loop: the numbers leading to flow name take definition def from
+ * their next call on (calls in the flow finish on the version they
+ * started with). EBADMSG when def fails the check (nothing changes);
+ * *numbersp (optional) counts the numbers updated. */
+int sig_flow_activate(const char *name, const char *def,
+		      unsigned *numbersp);
 
 #endif

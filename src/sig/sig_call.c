@@ -6,8 +6,11 @@
  *
  * A caller's call:
  *
- *   INVITE to a public number ──> answered ──> MENU (flow) ──┐
- *                    └──────────── straight to a queue ──────┴─> QUEUED
+ *   INVITE to a public number ──> answered ──> MENU (IVR flow) ─┐
+ *                    └──────────── straight to a queue ─────────┴─> QUEUED
+ *   MENU: the flow's interpreter (src/ivr, hosted by sig_ivr.c) plays,
+ *           collects digits and ends by queueing (-> QUEUED) or hanging
+ *           up (-> gone at the next sweep)
  *   QUEUED: music on hold, an announcement of position and expected wait
  *           every announce period; the center offers it to agents: their
  *           devices ring (the caller hears nothing of it) ──> BRIDGED
@@ -21,7 +24,7 @@
  * out) need the agent's digest credentials (407); they are answered, a
  * confirmation is spoken and the call ends.
  *
- * Timers: one sweep every SIG_SWEEP_MS serves menu timeouts and queue
+ * Timers: one sweep every SIG_SWEEP_MS serves IVR deadlines and queue
  * announcements of every call (libre's timers are one sorted list; a
  * timer per call would make each insertion slow under load).
  */
@@ -35,6 +38,7 @@
 #include "core/cc.h"
 #include "core/center.h"
 #include "med/med.h"
+#include "ivr/ivr.h"
 #include "sig/sig_int.h"
 #include "store/store.h"
 
@@ -74,10 +78,9 @@ struct call {
 	char from[64], to[64];
 	bool answered;           /* our 200 went out */
 	bool task;               /* the center has it */
-	/* menu */
-	struct sig_menu menu;
-	unsigned tries;
-	uint64_t deadline;       /* waiting for a digit until; 0: prompt */
+	/* IVR */
+	struct sig_ivr *ivr;
+	bool hangup;             /* the flow hung up: gone at the sweep */
 	/* queue */
 	char queue[SIG_NAME_MAX];
 	uint64_t next_announce;
@@ -89,14 +92,13 @@ struct call {
 	struct aleg *agent;      /* bridged */
 	uint64_t bridged_at;
 	struct med_leg_stats ast; /* agent legs' media, summed */
-	char path[512];          /* IVR path, JSON array */
 };
 
 struct number {
 	char number[32];
 	char queue[SIG_NAME_MAX]; /* or */
-	struct sig_menu menu;
-	bool has_menu;
+	struct ivr_flow *flow;
+	char flow_name[SIG_NAME_MAX];
 };
 
 static struct {
@@ -109,7 +111,7 @@ static struct {
 
 static void call_destroy(struct call *c);
 static void call_queue(struct call *c, const char *queue,
-		       uint32_t prefer_agent);
+		       uint32_t prefer_agent, int priority);
 
 /* --- Helpers ------------------------------------------------------------- */
 
@@ -121,19 +123,6 @@ static void ix_event(const struct call *c, const char *type,
 						  cc_wall_ms(), type, agent,
 						  c->queue[0] ? c->queue : NULL,
 						  detail, NULL, NULL);
-}
-
-static void path_add(struct call *c, const char *fmt, const char *a,
-		     const char *b)
-{
-	size_t n = strlen(c->path);
-	char item[160];
-
-	(void)snprintf(item, sizeof(item), fmt, a, b);
-	if (n + strlen(item) + 3 >= sizeof(c->path))
-		return;
-	(void)snprintf(c->path + n, sizeof(c->path) - n, "%s%s",
-		       n > 1 ? "," : "", item);
 }
 
 static void play_text(struct call *c, const char *text, uint32_t *idp)
@@ -395,7 +384,7 @@ static void aleg_refer_h(struct sip *sip, const struct sip_msg *msg,
 		return;
 	}
 	num = number_find(&addr.uri.user);
-	if (num && !num->has_menu)
+	if (num && !num->flow)
 		str_ncpy(queue, num->queue, sizeof(queue));
 	else if (!cc_queue_id(user, &qid))
 		str_ncpy(queue, user, sizeof(queue));
@@ -604,6 +593,7 @@ static void call_destructor(void *arg)
 			(unsigned long long)c->ast.rx_packets,
 			(unsigned long long)c->ast.tx_packets,
 			(unsigned long long)c->ast.relayed);
+	c->ivr = mem_deref(c->ivr); /* borrows the leg */
 	mem_deref(c->sess);
 	mem_deref(c->leg);
 }
@@ -632,17 +622,8 @@ static void announce_schedule(struct call *c)
 	c->next_announce = ms ? cc_clock_ms() + ms : 0;
 }
 
-static void call_menu_prompt(struct call *c)
-{
-	c->deadline = 0;
-	play_text(c, c->menu.prompt, &c->play_id);
-}
-
 static void call_digit(struct call *c, char digit, const char *how)
 {
-	char d[2] = {digit, 0};
-	int i;
-
 	if (c->state == CS_FEATURE)
 		return;
 	{
@@ -653,24 +634,8 @@ static void call_digit(struct call *c, char digit, const char *how)
 			       how);
 		ix_event(c, "digit", c->agent ? c->agent->agent : 0, detail);
 	}
-	if (c->state != CS_MENU)
-		return;
-	i = sig_menu_digit_index(digit);
-	if (i >= 0 && c->menu.queue[i][0]) {
-		med_leg_stop(c->leg);
-		path_add(c, "{\"node\": \"menu\", \"digit\": \"%s\","
-			    " \"queue\": \"%s\"}", d, c->menu.queue[i]);
-		call_queue(c, c->menu.queue[i], 0);
-		return;
-	}
-	path_add(c, "{\"node\": \"menu\", \"digit\": \"%s\"%s}", d,
-		 ", \"invalid\": true");
-	med_leg_stop(c->leg);
-	if (++c->tries >= c->menu.tries) {
-		call_queue(c, c->menu.no_input, 0);
-		return;
-	}
-	call_menu_prompt(c);
+	if (c->state == CS_MENU && c->ivr)
+		sig_ivr_digit(c->ivr, digit);
 }
 
 static void call_med_h(struct med_leg *leg, const struct med_event *ev,
@@ -688,11 +653,12 @@ static void call_med_h(struct med_leg *leg, const struct med_event *ev,
 		break;
 	case MED_EVENT_PLAY_DONE:
 	case MED_EVENT_PLAY_FAILED:
+		if (c->state == CS_MENU && c->ivr &&
+		    sig_ivr_play_done(c->ivr, ev->play_id))
+			break;
 		if (ev->play_id != c->play_id)
 			break;
-		if (c->state == CS_MENU)
-			c->deadline = cc_clock_ms() + c->menu.timeout_s * 1000;
-		else if (c->state == CS_FEATURE)
+		if (c->state == CS_FEATURE)
 			call_destroy(c);
 		else if (c->state == CS_QUEUED && c->announcing) {
 			c->announcing = false;
@@ -722,18 +688,25 @@ static void call_med_h(struct med_leg *leg, const struct med_event *ev,
 }
 
 static void call_queue(struct call *c, const char *queue,
-		       uint32_t prefer_agent)
+		       uint32_t prefer_agent, int priority)
 {
 	struct cc_task_req req = {0};
-	char attrs[640];
+	char *path = sig_ivr_path(c->ivr, false);
+	char *detail = sig_ivr_path(c->ivr, true);
+	char *attrs = NULL;
 	int err;
 
 	str_ncpy(c->queue, queue, sizeof(c->queue));
-	(void)snprintf(attrs, sizeof(attrs), "[%s]", c->path);
 	(void)store_interaction_update(store_main(), c->ix, NULL, NULL,
-				       "ivr_path = ?", "s", attrs);
-	(void)snprintf(attrs, sizeof(attrs), "{\"ivr_path\": [%s]}", c->path);
+				       "ivr_path = ?", "s", path ? path : "[]");
+	if (detail)
+		ix_event(c, "ivr", 0, detail);
+	(void)re_sdprintf(&attrs, "{\"ivr_path\": %s, \"ivr\": %s}",
+			  path ? path : "[]", detail ? detail : "null");
+	free(path);
+	free(detail);
 	req.interaction = c->ix;
+	req.priority = priority;
 	req.channel = ACD_VOICE;
 	req.queue = queue;
 	req.preferred_agent = prefer_agent;
@@ -745,6 +718,7 @@ static void call_queue(struct call *c, const char *queue,
 	announce_schedule(c);
 	play_moh(c);
 	err = cc_task_add(&req, &task_ops, c);
+	mem_deref(attrs);
 	if (err) {
 		cc_error("sig", "call %lld: queue %s: %s", (long long)c->ix,
 			 queue, strerror(err));
@@ -795,14 +769,18 @@ static void sweep_h(void *arg)
 		struct call *c = le->data;
 
 		le = le->next;
-		if (c->state == CS_MENU && c->deadline && now >= c->deadline) {
-			path_add(c, "{\"node\": \"menu\", \"%s\": %s}",
-				 "no_input", "true");
-			ix_event(c, "no_input", 0, NULL);
-			if (++c->tries >= c->menu.tries)
-				call_queue(c, c->menu.no_input, 0);
-			else
-				call_menu_prompt(c);
+		if (c->state == CS_MENU && c->hangup) {
+			if (c->ix)
+				(void)store_interaction_update(
+					store_main(), c->ix, NULL, NULL,
+					"state = 'ended', outcome ="
+					" 'self_service', hung_up_by = 'system',"
+					" ended_at = ?", "i", cc_wall_ms());
+			call_destroy(c);
+		}
+		else if (c->state == CS_MENU && c->ivr) {
+			if (sig_ivr_sweep(c->ivr, now))
+				ix_event(c, "no_input", 0, NULL);
 		}
 		else if (c->state == CS_QUEUED && !c->announcing &&
 			 !c->offered && c->next_announce &&
@@ -836,11 +814,14 @@ static void call_close_h(int err, const struct sip_msg *msg, void *arg)
 		(void)cc_task_abandon((uint64_t)c->ix);
 	}
 	else if (c->ix) {
+		char *path = sig_ivr_path(c->ivr, false);
+
 		(void)store_interaction_update(
 			store_main(), c->ix, NULL, NULL,
 			"state = 'ended', outcome = 'abandoned',"
 			" hung_up_by = 'caller', ended_at = ?, ivr_path = ?",
-			"is", cc_wall_ms(), "[]");
+			"is", cc_wall_ms(), path ? path : "[]");
+		free(path);
 	}
 	mem_deref(c);
 }
@@ -1019,6 +1000,29 @@ static void feature_call(const struct sip_msg *msg, const char *ext)
 	play_text(c, say, &c->play_id);
 }
 
+/* Where the caller's flow ends. Called from within sig_ivr: the call
+ * must stay alive until it returns, so a hang-up waits for the sweep. */
+static void ivr_queue_h(const char *queue, int priority, uint32_t agent,
+			void *arg)
+{
+	struct call *c = arg;
+
+	med_leg_stop(c->leg);
+	call_queue(c, queue, agent, priority);
+}
+
+static void ivr_hangup_h(void *arg)
+{
+	struct call *c = arg;
+
+	c->hangup = true;
+}
+
+static const struct sig_ivr_ops ivr_ops = {
+	.queue = ivr_queue_h,
+	.hangup = ivr_hangup_h,
+};
+
 void sig_call_incoming(const struct sip_msg *msg, void *arg)
 {
 	const struct number *num;
@@ -1064,14 +1068,17 @@ void sig_call_incoming(const struct sip_msg *msg, void *arg)
 	record_start(c, msg);
 	cc_info("sig", "call %lld: %s -> %s", (long long)c->ix, c->from,
 		c->to);
-	c->path[0] = '\0';
-	if (num->has_menu) {
+	if (num->flow) {
 		c->state = CS_MENU;
-		c->menu = num->menu;
-		call_menu_prompt(c);
+		if (sig_ivr_alloc(&c->ivr, num->flow, c->leg, c->ix, c->from,
+				  c->to, &ivr_ops, c)) {
+			call_queue(c, "support", 0, 0); /* out of memory */
+			return;
+		}
+		sig_ivr_start(c->ivr);
 	}
 	else {
-		call_queue(c, num->queue, 0);
+		call_queue(c, num->queue, 0, 0);
 	}
 }
 
@@ -1094,9 +1101,10 @@ static int number_h(const struct store_number *n, void *arg)
 		sc.numberc++;
 		return 0;
 	}
+	str_ncpy(num->flow_name, n->flow, sizeof(num->flow_name));
 	err = store_flow_get(store_main(), &def, n->flow);
 	if (!err)
-		err = sig_menu_parse(&num->menu, def);
+		err = sig_ivr_flow_load(&num->flow, n->flow, def);
 	mem_deref(def);
 	if (err) {
 		cc_error("sig", "number %s: flow %s cannot be used (%s):"
@@ -1104,8 +1112,36 @@ static int number_h(const struct store_number *n, void *arg)
 			 strerror(err));
 		return 0;
 	}
-	num->has_menu = true;
 	sc.numberc++;
+	return 0;
+}
+
+int sig_flow_activate(const char *name, const char *def,
+		      unsigned *numbersp)
+{
+	struct ivr_flow *flow = NULL;
+	unsigned n = 0;
+	int err;
+
+	if (!name || !def)
+		return EINVAL;
+	err = sig_ivr_flow_load(&flow, name, def);
+	if (err)
+		return err;
+	for (size_t i = 0; i < sc.numberc; i++) {
+		struct number *num = &sc.numberv[i];
+
+		if (num->queue[0] || strcmp(num->flow_name, name))
+			continue;
+		ivr_flow_unref(num->flow);
+		num->flow = ivr_flow_ref(flow);
+		n++;
+	}
+	ivr_flow_unref(flow);
+	cc_info("sig", "flow %s activated on %u number%s", name, n,
+		n == 1 ? "" : "s");
+	if (numbersp)
+		*numbersp = n;
 	return 0;
 }
 
@@ -1143,4 +1179,7 @@ void sig_call_close(void)
 	sig_call_stop();
 	tmr_cancel(&sc.sweep);
 	sc.moh = mem_deref(sc.moh);
+	for (size_t i = 0; i < sc.numberc; i++)
+		sc.numberv[i].flow = ivr_flow_unref(sc.numberv[i].flow);
+	sc.numberc = 0;
 }

@@ -1,8 +1,8 @@
 /*
  * sig private interface, shared by sig.c (the stack and the request
  * dispatcher), sig_auth.c (digest challenges), sig_reg.c (the registrar),
- * sig_call.c (calls: caller legs, agent legs, the bridge) and sig_menu.c
- * (the demo menu's definition, read with jansson).
+ * sig_call.c (calls: caller legs, agent legs, the bridge) and sig_ivr.c
+ * (the IVR flow interpreter's host on live calls).
  */
 #ifndef SIG_SIG_INT_H
 #define SIG_SIG_INT_H
@@ -74,19 +74,38 @@ void sig_call_close(void);
 /* A new INVITE outside a dialog (sipsess_listen's connect handler). */
 void sig_call_incoming(const struct sip_msg *msg, void *arg);
 
-/* --- sig_menu.c: the demo flow's menu ----------------------------------- */
+enum { SIG_NAME_MAX = 64 };
 
-enum { SIG_MENU_CHOICES = 12, SIG_NAME_MAX = 64 };
-struct sig_menu {
-	char prompt[512];
-	unsigned timeout_s;
-	unsigned tries;
-	char queue[SIG_MENU_CHOICES][SIG_NAME_MAX]; /* by digit 0-9 * # */
-	char no_input[SIG_NAME_MAX];
+/* --- sig_ivr.c: the IVR host on a live call --------------------------- */
+
+struct ivr_flow;
+struct med_leg;
+struct sig_ivr;
+
+/* Where a flow ends, carried out by the call (sig_call.c). The handler
+ * may destroy the call and the sig_ivr with it. */
+struct sig_ivr_ops {
+	void (*queue)(const char *queue, int priority, uint32_t agent,
+		      void *arg);
+	void (*hangup)(void *arg);
 };
-/* Reads the menu node of a flow definition (JSON). EBADMSG naming the
- * problem in the log when it is not one. */
-int sig_menu_parse(struct sig_menu *m, const char *json);
-int sig_menu_digit_index(char digit);
+
+/* Parses and checks a flow definition against the center's queues;
+ * EBADMSG (problems logged with their JSON paths). */
+int sig_ivr_flow_load(struct ivr_flow **fp, const char *name,
+		      const char *def);
+/* A session of flow on the caller's leg (borrowed; must outlive it). */
+int sig_ivr_alloc(struct sig_ivr **ivp, struct ivr_flow *flow,
+		  struct med_leg *leg, int64_t ix, const char *from,
+		  const char *to, const struct sig_ivr_ops *ops, void *arg);
+void sig_ivr_start(struct sig_ivr *iv);
+void sig_ivr_digit(struct sig_ivr *iv, char digit);
+/* MED_EVENT_PLAY_DONE/FAILED: false when the play is not the IVR's. */
+bool sig_ivr_play_done(struct sig_ivr *iv, uint32_t med_play_id);
+/* From the call sweep: serves the deadline; true when it was no input. */
+bool sig_ivr_sweep(struct sig_ivr *iv, uint64_t now);
+/* The path as for the interaction's ivr_path (detail false) or with
+ * times and variables (true); malloc'd (free()), NULL when none. */
+char *sig_ivr_path(const struct sig_ivr *iv, bool detail);
 
 #endif

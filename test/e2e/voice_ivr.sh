@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# IVR flows through the API and on live calls: a broken flow is refused
+# (422, every problem with its JSON path) and the live version stays;
+# the shipped demo flow file (data/flows/demo-5000.json) is saved as
+# version 2 of demo-5000 and runs on number 5000: support (2), an
+# account number keyed with # (collect), the lookup (no customers table:
+# not found), the support queue; the interaction's ivr_path shows it all.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_api.sh"
+. "$(dirname "$0")/lib_voice.sh"
+
+sb_start --demo
+sb_wait_log 'demo login admin' 20 || sb_fail "demo accounts not printed"
+ADMIN=$(api_login admin pwadmin)
+SUPER=$(api_login super pwsuper)
+
+sb_check "flow: the demo's version 1" api 200 GET /api/v1/flows/demo-5000 "$SUPER"
+sb_check "flow: version 1, one version" \
+	test "$(api_field '.version'),$(api_field '.versions|length')" = 1,1
+sb_check "flow: no such flow 404" api 404 GET /api/v1/flows/nope "$SUPER"
+
+bad='{"definition":{"start":"m","nodes":{"m":{"type":"menu","prompt":"x","choices":{"1":"gone","2":{"queue":"billing"}},"fallback":"m2"},"m2":{"type":"hang_up"}}}}'
+sb_check "flow: broken flow refused 422" api 422 PUT /api/v1/flows/demo-5000 "$ADMIN" "$bad"
+probs=$(api_field '.problems[] | .path + " " + .message')
+for want in '$.nodes.m.choices.1 target node' '$.nodes.m.choices.2.queue unknown queue' \
+	'$.nodes.m2.type unknown node type'; do
+	sb_check "flow: problem listed: $want" grep -qF "$want" <<<"$probs"
+done
+sb_check "flow: supervisors may not save" api 403 PUT /api/v1/flows/demo-5000 "$SUPER" \
+	"{\"definition\": $(cat "$SB_SRC/data/flows/demo-5000.json")}"
+sb_check "flow: still version 1" api 200 GET /api/v1/flows/demo-5000 "$SUPER"
+sb_check "flow: nothing stored" test "$(api_field '.versions|length')" = 1
+
+sb_check "flow: demo file saved" api 200 PUT /api/v1/flows/demo-5000 "$ADMIN" \
+	"{\"definition\": $(cat "$SB_SRC/data/flows/demo-5000.json")}"
+sb_check "flow: version 2, live on one number" \
+	test "$(api_field .version),$(api_field .live),$(api_field .numbers)" = 2,true,1
+sb_check "flow: version 1 kept" api 200 GET /api/v1/flows/demo-5000/versions/1 "$SUPER"
+sb_check "flow: version 1 is the old menu" test "$(api_field .definition.start)" = menu
+sb_check "flow: active is version 2" api 200 GET /api/v1/flows/demo-5000 "$SUPER"
+sb_check "flow: active definition" test "$(api_field .definition.start),$(api_field .version)" = hours,2
+
+voice_port; voice_agent 1004 "$PORT" answer 1    # support only
+sb_check "agents available" sb_wait_log 'agent 1004 available' 10
+db=$SB_DATA/switchboard.db
+last() { sqlite3 "$db" "SELECT queue, agent_id, ivr_path FROM interactions ORDER BY id DESC LIMIT 1"; }
+
+# 2 for support during the greeting, then the account number with # during
+# the collect prompt.
+sb_check "call: 2, then 123456# -> support" \
+	voice_call 5000 "$(step_pause 1500; step_digit 2; step_pause 1500; for d in 1 2 3 4 5 6; do step_digit $d; step_pause 200; done; step_digit pound; step_pause 3000)" 500
+sb_wait_log 'call 1: media' 10
+path=$(last)
+sb_check "call: answered by 1004 in support ($path)" grep -q '^support|1004|' <<<"$path"
+sb_check "call: hours branch, menu digit 2" \
+	grep -q '{"node": "hours", "branch": "else"},{"node": "menu", "digit": "2"}' <<<"$path"
+sb_check "call: account collected" grep -q '{"node": "account", "digits": "123456"}' <<<"$path"
+sb_check "call: lookup by account, not found" grep -q '{"node": "lookup_account", "found": false}' <<<"$path"
+sb_check "call: queued in support" grep -q '{"node": "support", "queue": "support"}' <<<"$path"
+sb_check "call: variables and timings recorded" \
+	test "$(sqlite3 "$db" "SELECT count(*) FROM interaction_events WHERE type = 'ivr' AND detail LIKE '%\"account\": \"123456\"%' AND detail LIKE '%\"ms\": [%'")" = 1
+sb_check "call: the lookup was logged" sb_wait_log 'ivr lookup by account: not found' 5
+sb_stop
+sb_pass
