@@ -3,11 +3,12 @@
 #   A  call setup rate: callers into a queue of BENCH_AGENTS registered
 #      agents (digest auth) at increasing rates, 1 s calls; the highest
 #      rate with zero failed calls.
-#   B  concurrent bridged calls with media both ways: callers play G.711
-#      (g711a.pcap, looped) which the server relays to the agent phone,
-#      which echoes it back through the server: 200 packets/s per call
-#      through the server. CPU per relayed packet, memory per call, the
-#      event loop's lateness (what a relayed packet can be delayed by).
+#   B  concurrent bridged calls with media both ways: bench_sip (the RTP
+#      probe, rtpprobe.c) sends 50 PCMU packets/s for every call, the server
+#      relays them to the agent phone (SIPp -rtp_echo), which echoes them
+#      back through the server to the probe: 200 packets/s per call through
+#      the server. Loss, round trip and its jitter per packet, CPU per
+#      relayed packet, memory per call.
 #   C  callers waiting in a queue with nobody logged in, hearing music:
 #      late ticks (> 5 ms), lateness p99, memory per waiting caller.
 # Every phase runs a fresh server. Prints `figure-name: value unit`.
@@ -26,6 +27,9 @@ tmp=$(mktemp -d /tmp/sbbench.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null; [ -n "${pid:-}" ] && kill -9 $pid 2>/dev/null; [ "${BENCH_KEEP:-0}" = 1 ] && echo "kept $tmp" >&2 || rm -rf "$tmp"' EXIT
 ulimit -n "$(ulimit -Hn)"
 hz=$(getconf CLK_TCK)
+probe=${SB_BUILD:-$src/build}/bench_sip
+case $probe in /*) ;; *) probe=$src/$probe ;; esac
+[ -x "$probe" ] || { echo "bench/sip: missing $probe (make)" >&2; exit 1; }
 
 fail() { echo "bench/sip: $*" >&2; exit 1; }
 command -v sipp >/dev/null || fail "sipp missing (scripts/deps.sh)"
@@ -151,16 +155,23 @@ start b
 agents_up b
 rss0=$(rss_kb) cb0=$(cpu_ticks)
 talk=$((hold_s * 1000))
-caller_xml "$tmp/caller_b.xml" "$talk" yes
-sipp -sf "$tmp/caller_b.xml" -s 5100 -t u1 -i 127.0.0.1 -p 15090 -mp 18000 \
+ramp=$((bridged / 100 + 1))
+tmpl "$here/caller_media.xml" "$tmp/caller_b.xml" PROBE_PORT=18500 TALK_MS="$talk"
+: >"$tmp/ports.log"
+"$probe" --ports "$tmp/ports.log" --bind 127.0.0.1:18500 \
+	--seconds $((hold_s + ramp)) --talk-ms $((talk - 1000)) \
+	>"$tmp/probe.out" 2>&1 &
+probe_pid=$!
+sipp -sf "$tmp/caller_b.xml" -s 5100 -t u1 -i 127.0.0.1 -p 15090 \
 	-r 100 -m "$bridged" -l "$bridged" -nostdin -timeout $((hold_s + 60))s \
+	-trace_logs -log_file "$tmp/ports.log" \
 	-max_socket 65000 127.0.0.1:"$sip_port" >"$tmp/bridged.out" 2>&1 &
 callers=$!
-sleep $((bridged / 100 + 2))
+sleep $((ramp + 2))
 c0=$(cpu_ticks) rss1=$(rss_kb) t0=$(date +%s.%N)
 sleep 10
 c1=$(cpu_ticks) t1=$(date +%s.%N)
-up=$(grep -c 'bridged to agent' "$log")
+wait "$probe_pid"
 wait "$callers"
 bf=$(failed_of "$tmp/bridged.out") bok=$(ok_of "$tmp/bridged.out")
 kill "$agent_pid" 2>/dev/null; wait "$agent_pid" 2>/dev/null
@@ -171,6 +182,7 @@ relayed=$(sed -n 's/.*relayed \([0-9]*\).*/\1/p' <<<"$medline")
 p99b=$(sed -n 's/.*p99 \([0-9.]*\) ms.*/\1/p' <<<"$medline")
 cpu_b=$(echo "($c1 - $c0) / $hz / ($t1 - $t0)" | bc -l)
 echo "bridged: $bok ok, $bf failed; $medline" >&2
+cat "$tmp/probe.out" >&2
 
 # --- C: callers waiting with music ----------------------------------------
 start c
@@ -204,6 +216,7 @@ printf 'sip-cpu-per-relayed-packet: %.2f us\n' \
 	"$(echo "($cb1 - $cb0) / $hz * 1000000 / (${relayed:-0} + 1)" | bc -l)"
 printf 'sip-memory-per-call: %.1f KiB\n' "$(echo "($rss1 - $rss0) / $bridged" | bc -l)"
 echo "sip-bridged-loop-lateness-p99: ${p99b:-?} ms"
+sed -n 's/^probe-\(.*\)/sip-bridged-probe-\1/p' "$tmp/probe.out"
 echo "sip-waiting-callers: $wok calls"
 echo "sip-waiting-failed: ${wf:-?} calls"
 echo "sip-waiting-late-ticks: ${late_c:-?} %"

@@ -347,6 +347,16 @@ static void decision_h(const struct acd_decision *d, void *arg)
 	cen.decv[cen.dec_tail++ % DECISIONS_MAX] = *d;
 }
 
+/* The interaction's wrap-up is over: its record is complete. */
+static void wrapup_close(uint64_t task, uint32_t agent, int64_t started,
+			 int64_t now)
+{
+	record_event(task, "wrapup_ended", agent, 0, NULL);
+	store_interaction_update(store_main(), (int64_t)task, NULL, NULL,
+				 "state = 'ended', wrapup_end_at = ?,"
+				 " wrapup_ms = ?", "ii", now, now - started);
+}
+
 static void task_free(struct task *t)
 {
 	hash_unlink(&t->he);
@@ -417,16 +427,8 @@ static void decision_run(const struct acd_decision *d)
 				      .agent = d->agent};
 
 		if (a && a->wrap_task) {
-			int64_t w = cc_wall_ms();
-
-			record_event(a->wrap_task, "wrapup_ended", d->agent, 0,
-				     NULL);
-			store_interaction_update(
-				store_main(), (int64_t)a->wrap_task, NULL,
-				NULL,
-				"state = 'ended', wrapup_end_at = ?,"
-				" wrapup_ms = ?", "ii", w,
-				w - a->wrap_started);
+			wrapup_close(a->wrap_task, d->agent, a->wrap_started,
+				     cc_wall_ms());
 			ev.task = a->wrap_task;
 			a->wrap_task = 0;
 		}
@@ -727,6 +729,11 @@ void cc_center_stop(void)
 	for (size_t i = 0; i < cen.ac; i++) {
 		struct cagent *a = &cen.av[i];
 
+		if (a->wrap_task) { /* shutdown cuts wrap-up short */
+			wrapup_close(a->wrap_task, a->info.id, a->wrap_started,
+				     now);
+			a->wrap_task = 0;
+		}
 		if (a->since && store_main())
 			(void)store_agent_state_add(store_main(), a->info.id,
 						    acd_state_name(a->state),
@@ -1033,8 +1040,12 @@ int cc_task_end(uint64_t task, uint32_t hold_ms, const char *hung_up_by)
 	if (a) {
 		struct cqueue *q = queue_get(t->queue);
 
-		a->wrap_task = task;
-		a->wrap_started = wall;
+		if (q && !q->wrapup_ms) /* no wrap-up: the record is done */
+			wrapup_close(task, t->agent, wall, wall);
+		else {
+			a->wrap_task = task;
+			a->wrap_started = wall;
+		}
 		publish_task(CC_EV_WRAPUP_STARTED, t, NULL,
 			     q ? q->wrapup_ms : 0);
 	}
