@@ -892,6 +892,58 @@ out:
 	return err;
 }
 
+static int survey_after_the_agent(void)
+{
+	static const char flow[] =
+		"{\"name\": \"s\", \"start\": \"m\", \"survey\": \"csat\","
+		" \"nodes\": {\"m\": {\"type\": \"menu\", \"prompt\": \"Menu.\","
+		" \"choices\": {\"1\": {\"queue\": \"sales\"}},"
+		" \"fallback\": {\"queue\": \"support\"}},"
+		"\"csat\": {\"type\": \"collect\", \"prompt\": \"From 1 to 5?\","
+		" \"var\": \"survey.csat\", \"max_digits\": 1, \"pattern\":"
+		" \"^[1-5]$\", \"tries\": 2, \"next\": \"thanks\","
+		" \"fallback\": \"thanks\"},"
+		"\"thanks\": {\"type\": \"hangup\", \"prompt\": \"Thank you.\"}}}";
+	struct fake fk;
+	const struct ivr_action *a;
+	size_t n;
+	char *answers = NULL;
+	int err = fake_start(&fk, flow);
+
+	TEST_EQ(err, 0);
+	TEST_EQ(start(&fk), 0);
+	/* Not before the flow has ended. */
+	TEST_EQ(ivr_session_survey(fk.s, fk.now, fk.wall, &a, &n), EINVAL);
+	TEST_EQ(digit(&fk, '1'), 0);
+	TEST_ASSERT(has(fk.log, "ENQUEUE sales 0 0|"));
+	TEST_ASSERT(ivr_session_survey_answers(fk.s) == NULL);
+	fk.now += 60000;
+	TEST_EQ(ivr_session_survey(fk.s, fk.now, fk.wall, &a, &n), 0);
+	log_actions(&fk, a, n);
+	TEST_ASSERT(has(fk.log, "ENQUEUE sales 0 0|PLAY barge From 1 to 5?|"));
+	TEST_EQ(digit(&fk, '7'), 0); /* not 1-5: asked again */
+	TEST_ASSERT(has(fk.log, "STOP|PLAY barge From 1 to 5?|"));
+	TEST_EQ(digit(&fk, '4'), 0);
+	TEST_ASSERT(has(fk.log, "SET survey.csat=4|PLAY Thank you.|"));
+	TEST_EQ(done(&fk), 0);
+	TEST_ASSERT(has(fk.log, "PLAY Thank you.|HANGUP|"));
+	answers = ivr_session_survey_answers(fk.s);
+	TEST_STREQ(answers, "{\"csat\":\"4\"}");
+	/* Once only. */
+	TEST_EQ(ivr_session_survey(fk.s, fk.now, fk.wall, &a, &n), EINVAL);
+	fake_end(&fk);
+
+	/* A flow without a survey. */
+	TEST_EQ(fake_start(&fk, legacy_menu), 0);
+	TEST_EQ(start(&fk), 0);
+	TEST_EQ(digit(&fk, '1'), 0);
+	TEST_EQ(ivr_session_survey(fk.s, fk.now, fk.wall, &a, &n), ENOENT);
+out:
+	free(answers);
+	fake_end(&fk);
+	return err;
+}
+
 const struct test_case test_cases[] = {
 	TEST_CASE(check_lists_every_problem),
 	TEST_CASE(check_accepts_good_flow),
@@ -912,5 +964,6 @@ const struct test_case test_cases[] = {
 	TEST_CASE(voicemail_records),
 	TEST_CASE(subflow_returns_and_depth_limit),
 	TEST_CASE(runaway_goes_to_fallback_queue),
+	TEST_CASE(survey_after_the_agent),
 };
 TEST_TABLE_END;

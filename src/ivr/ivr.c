@@ -87,6 +87,7 @@ struct ivr_session {
 	uint64_t now, t0;
 	int64_t wall;
 	bool started;
+	bool surveyed;
 	unsigned steps;
 	json_t *vars;
 	json_t *steps_v;      /* path steps */
@@ -1052,6 +1053,53 @@ int ivr_session_event(struct ivr_session *s, const struct ivr_event *ev,
 	*actp = s->actv;
 	*actc = err ? 0 : s->actc;
 	return err;
+}
+
+int ivr_session_survey(struct ivr_session *s, uint64_t now, int64_t wall,
+		       const struct ivr_action **actp, size_t *actc)
+{
+	const char *start;
+
+	if (!s || !actp || !actc)
+		return EINVAL;
+	start = str(s->fv[0].flow->root, "survey");
+	if (!start)
+		return ENOENT;
+	if (s->phase != PH_DONE || s->surveyed)
+		return EINVAL;
+	while (s->depth) {
+		ivr_flow_unref(s->fv[s->depth].flow);
+		s->fv[s->depth].flow = NULL;
+		s->depth--;
+	}
+	s->flow = s->fv[0].flow;
+	s->surveyed = true;
+	s->actc = 0;
+	s->now = now;
+	s->wall = wall;
+	s->steps = 0;
+	s->typeahead[0] = '\0';
+	s->phase = PH_IDLE;
+	enter(s, start);
+	*actp = s->actv;
+	*actc = s->actc;
+	return 0;
+}
+
+char *ivr_session_survey_answers(const struct ivr_session *s)
+{
+	json_t *o = json_object();
+	const char *k;
+	json_t *v;
+	char *txt = NULL;
+
+	json_object_foreach(s->vars, k, v)
+		if (!strncmp(k, "survey.", 7))
+			json_object_set(o, k + 7, v);
+	if (json_object_size(o))
+		txt = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return txt;
 }
 
 char *ivr_session_path(const struct ivr_session *s, bool detail)

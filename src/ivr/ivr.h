@@ -16,6 +16,8 @@
  *    "operator": TARGET (where 0 goes in any menu/collect),
  *    "holidays": [{"date": "YYYY-MM-DD"|"*", "name": "...",
  *                  "active": true}],
+ *    "survey": "NODE" (where the caller goes when the agent hangs up
+ *                first; variables survey.* are the answers),
  *    "nodes": {"ID": {"type": "...", ...}, ...}}
  * A TARGET is a node id ("menu") or an inline queue ({"queue": "sales",
  * "priority": 0}). A PROMPT is a text to speak, {"text": "..."} or
@@ -182,6 +184,15 @@ uint64_t ivr_session_deadline(const struct ivr_session *s);
 bool ivr_session_done(const struct ivr_session *s);
 /* A variable's value, NULL when unset (borrowed until the next event). */
 const char *ivr_session_var(const struct ivr_session *s, const char *name);
+
+/* After the flow ended (queued) and the agent hung up: runs the flow's
+ * post-call survey from its "survey" node. ENOENT when the flow has none,
+ * EINVAL when the session is not done or was surveyed already. */
+int ivr_session_survey(struct ivr_session *s, uint64_t now, int64_t wall,
+		       const struct ivr_action **actp, size_t *actc);
+/* The survey answers (variables survey.NAME) as a JSON object text
+ * {"NAME": "digits"}, malloc'd (free()); NULL when none. */
+char *ivr_session_survey_answers(const struct ivr_session *s);
 
 /* The path so far: steps as a JSON array (nodes, digits, results),
  * "[{...},{...}]"; with detail, an object {"steps": [...], "ms": [time of

@@ -645,7 +645,7 @@ unsigned ivr_flow_check_json(json_t *root, const struct ivr_check_opts *o,
 	json_object_foreach(root, key, v) {
 		static const char known[] =
 			",name,start,timezone,voice,fallback_queue,max_steps,"
-			"operator,holidays,nodes,comment,version,";
+			"operator,holidays,nodes,comment,version,survey,";
 		char k[80];
 
 		(void)snprintf(k, sizeof(k), ",%s,", key);
@@ -679,6 +679,11 @@ unsigned ivr_flow_check_json(json_t *root, const struct ivr_check_opts *o,
 		   1000);
 	check_target(&c, "$.operator", json_object_get(root, "operator"),
 		     false);
+	if ((v = json_object_get(root, "survey")) && !json_is_string(v))
+		problem(&c, "$.survey", "names the node the post-call survey"
+					" starts at");
+	else
+		check_target(&c, "$.survey", v, false);
 	json_array_foreach(json_object_get(root, "holidays"), i, v) {
 		const char *d = json_string_value(json_object_get(v, "date"));
 		unsigned y, m, dd;
@@ -700,6 +705,9 @@ unsigned ivr_flow_check_json(json_t *root, const struct ivr_check_opts *o,
 		if (json_is_string(json_object_get(root, "operator")))
 			reach(&g, json_string_value(
 				     json_object_get(root, "operator")));
+		if (json_is_string(json_object_get(root, "survey")))
+			reach(&g, json_string_value(
+				     json_object_get(root, "survey")));
 		json_object_foreach(c.nodes, key, v) {
 			char p[200];
 

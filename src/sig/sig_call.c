@@ -81,6 +81,7 @@ struct call {
 	/* IVR */
 	struct sig_ivr *ivr;
 	bool hangup;             /* the flow hung up: gone at the sweep */
+	bool survey;             /* in the post-call survey */
 	/* queue */
 	char queue[SIG_NAME_MAX];
 	uint64_t next_announce;
@@ -246,7 +247,26 @@ static void agent_hangup(struct call *c)
 		c->task = false;
 		(void)cc_task_end((uint64_t)c->ix, 0, "agent");
 	}
+	if (c->ivr && !c->survey) {
+		/* The caller is still here: the flow's survey, if any. */
+		c->survey = true;
+		c->state = CS_MENU;
+		if (sig_ivr_survey(c->ivr))
+			return;
+	}
 	call_destroy(c);
+}
+
+/* Stores what the caller answered in the survey (also when they hung up
+ * half-way). */
+static void survey_save(struct call *c)
+{
+	char *answers = sig_ivr_survey_answers(c->ivr);
+
+	if (answers && c->ix)
+		(void)store_interaction_update(store_main(), c->ix, NULL, NULL,
+					       "survey = ?", "s", answers);
+	free(answers);
 }
 
 static void aleg_close_h(int err, const struct sip_msg *msg, void *arg)
@@ -674,7 +694,9 @@ static void call_med_h(struct med_leg *leg, const struct med_event *ev,
 			agent_hangup(c);
 			return;
 		}
-		if (!c->task && c->ix)
+		if (c->survey)
+			survey_save(c);
+		else if (!c->task && c->ix)
 			(void)store_interaction_update(
 				store_main(), c->ix, NULL, NULL,
 				"state = 'ended', outcome = 'abandoned',"
@@ -769,7 +791,11 @@ static void sweep_h(void *arg)
 		struct call *c = le->data;
 
 		le = le->next;
-		if (c->state == CS_MENU && c->hangup) {
+		if (c->state == CS_MENU && c->hangup && c->survey) {
+			survey_save(c);
+			call_destroy(c);
+		}
+		else if (c->state == CS_MENU && c->hangup) {
 			if (c->ix)
 				(void)store_interaction_update(
 					store_main(), c->ix, NULL, NULL,
@@ -812,6 +838,9 @@ static void call_close_h(int err, const struct sip_msg *msg, void *arg)
 		c->task = false;
 		ringing_cancel(c, 0);
 		(void)cc_task_abandon((uint64_t)c->ix);
+	}
+	else if (c->survey) {
+		survey_save(c);
 	}
 	else if (c->ix) {
 		char *path = sig_ivr_path(c->ivr, false);
@@ -1007,6 +1036,10 @@ static void ivr_queue_h(const char *queue, int priority, uint32_t agent,
 {
 	struct call *c = arg;
 
+	if (c->survey) { /* a survey has nobody to queue for: it ends */
+		c->hangup = true;
+		return;
+	}
 	med_leg_stop(c->leg);
 	call_queue(c, queue, agent, priority);
 }

@@ -104,6 +104,11 @@ void sig_ivr_digit(struct sig_ivr *iv, char digit);
 bool sig_ivr_play_done(struct sig_ivr *iv, uint32_t med_play_id);
 /* From the call sweep: serves the deadline; true when it was no input. */
 bool sig_ivr_sweep(struct sig_ivr *iv, uint64_t now);
+/* The agent hung up: runs the flow's post-call survey; false when the
+ * flow has none. */
+bool sig_ivr_survey(struct sig_ivr *iv);
+/* The survey's answers as JSON text, malloc'd (free()), NULL when none. */
+char *sig_ivr_survey_answers(const struct sig_ivr *iv);
 /* The path as for the interaction's ivr_path (detail false) or with
  * times and variables (true); malloc'd (free()), NULL when none. */
 char *sig_ivr_path(const struct sig_ivr *iv, bool detail);

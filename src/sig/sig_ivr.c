@@ -327,6 +327,26 @@ bool sig_ivr_sweep(struct sig_ivr *iv, uint64_t now)
 	return false;
 }
 
+bool sig_ivr_survey(struct sig_ivr *iv)
+{
+	const struct ivr_action *a;
+	size_t n;
+
+	if (ivr_session_survey(iv->s, cc_clock_ms(), (int64_t)cc_wall_ms(), &a,
+			       &n))
+		return false;
+	iv->over = false;
+	iv->med_play = iv->ivr_play = 0;
+	cc_info("sig", "call %lld: post-call survey", (long long)iv->ix);
+	run(iv, a, n);
+	return true;
+}
+
+char *sig_ivr_survey_answers(const struct sig_ivr *iv)
+{
+	return iv ? ivr_session_survey_answers(iv->s) : NULL;
+}
+
 char *sig_ivr_path(const struct sig_ivr *iv, bool detail)
 {
 	return iv ? ivr_session_path(iv->s, detail) : NULL;

@@ -5,6 +5,8 @@
 # version 2 of demo-5000 and runs on number 5000: support (2), an
 # account number keyed with # (collect), the lookup (no customers table:
 # not found), the support queue; the interaction's ivr_path shows it all.
+# Then sales (1), the agent hangs up first and the caller answers the
+# post-call survey by digits: stored on the interaction.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_api.sh"
 . "$(dirname "$0")/lib_voice.sh"
@@ -41,7 +43,9 @@ sb_check "flow: active is version 2" api 200 GET /api/v1/flows/demo-5000 "$SUPER
 sb_check "flow: active definition" test "$(api_field .definition.start),$(api_field .version)" = hours,2
 
 voice_port; voice_agent 1004 "$PORT" answer 1    # support only
+voice_port; voice_agent 1002 "$PORT" answer 1 "$(step_agent_bye 6000)"  # sales
 sb_check "agents available" sb_wait_log 'agent 1004 available' 10
+sb_check "agents available" sb_wait_log 'agent 1002 available' 10
 db=$SB_DATA/switchboard.db
 last() { sqlite3 "$db" "SELECT queue, agent_id, ivr_path FROM interactions ORDER BY id DESC LIMIT 1"; }
 
@@ -60,5 +64,13 @@ sb_check "call: queued in support" grep -q '{"node": "support", "queue": "suppor
 sb_check "call: variables and timings recorded" \
 	test "$(sqlite3 "$db" "SELECT count(*) FROM interaction_events WHERE type = 'ivr' AND detail LIKE '%\"account\": \"123456\"%' AND detail LIKE '%\"ms\": [%'")" = 1
 sb_check "call: the lookup was logged" sb_wait_log 'ivr lookup by account: not found' 5
+
+sb_check "survey call: 1 -> sales, agent hangs up, caller answers 4 and 1" \
+	voice_call 5000 "$(step_pause 1500; step_digit 1; step_pause 9500; step_digit 4; step_pause 4000; step_digit 1; step_wait_bye)" 20000
+sb_wait_log 'call 2: media' 10
+sb_check "survey call: the survey ran" sb_wait_log 'call 2: post-call survey' 5
+row=$(sqlite3 "$db" "SELECT queue, agent_id, outcome, survey FROM interactions WHERE id = (SELECT max(id) FROM interactions)")
+sb_check "survey call: answers stored, outcome kept ($row)" \
+	grep -q '^sales|1002|answered|{"satisfaction":"4","resolved":"1"}$' <<<"$row"
 sb_stop
 sb_pass
