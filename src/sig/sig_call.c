@@ -1117,6 +1117,42 @@ void sig_call_incoming(const struct sip_msg *msg, void *arg)
 
 /* --- Module ------------------------------------------------------------- */
 
+struct good_version {
+	const char *name;
+	struct ivr_flow **fp;
+	int64_t version;
+};
+
+static int good_version_h(sqlite3_stmt *st, void *arg)
+{
+	struct good_version *gv = arg;
+	const char *def = (const char *)sqlite3_column_text(st, 1);
+
+	if (!def || sig_ivr_flow_load(gv->fp, gv->name, def))
+		return 0; /* older still */
+	gv->version = sqlite3_column_int64(st, 0);
+	return 1;
+}
+
+/* The active definition of a flow fails the check (a queue it names was
+ * removed, say): the newest stored version that passes stays live. */
+static int flow_last_good(struct ivr_flow **fp, const char *name)
+{
+	struct good_version gv = {name, fp, 0};
+	sqlite3 *db = store_reader(store_main());
+
+	if (!db)
+		return EIO;
+	(void)store_query(db, good_version_h, &gv,
+			  "SELECT version, definition FROM flow_versions"
+			  " WHERE name = ?1 ORDER BY version DESC", "s", name);
+	if (!gv.version)
+		return ENOENT;
+	cc_warn("sig", "flow %s: the active definition fails the check;"
+		" version %lld stays live", name, (long long)gv.version);
+	return 0;
+}
+
 static int number_h(const struct store_number *n, void *arg)
 {
 	struct number *num;
@@ -1139,6 +1175,8 @@ static int number_h(const struct store_number *n, void *arg)
 	if (!err)
 		err = sig_ivr_flow_load(&num->flow, n->flow, def);
 	mem_deref(def);
+	if (err == EBADMSG)
+		err = flow_last_good(&num->flow, n->flow);
 	if (err) {
 		cc_error("sig", "number %s: flow %s cannot be used (%s):"
 			 " calls to it are refused", n->number, n->flow,

@@ -73,4 +73,21 @@ row=$(sqlite3 "$db" "SELECT queue, agent_id, outcome, survey FROM interactions W
 sb_check "survey call: answers stored, outcome kept ($row)" \
 	grep -q '^sales|1002|answered|{"satisfaction":"4","resolved":"1"}$' <<<"$row"
 sb_stop
+
+# A queue the active definition names disappears behind the server's back:
+# at the next start the newest version that passes stays live (v1 here:
+# v2, the demo file, names it too) and calls still get through.
+sqlite3 "$db" "UPDATE flows SET definition = json_set(definition, '$.nodes.support.queue', 'gone') WHERE name = 'demo-5000';
+	UPDATE flow_versions SET definition = json_set(definition, '$.nodes.support.queue', 'gone') WHERE name = 'demo-5000' AND version = 2"
+sb_start --demo
+sb_check "restart: the broken definition is named" sb_wait_log "flow demo-5000: .*unknown queue 'gone'" 5
+sb_check "restart: version 1 stays live" sb_wait_log 'flow demo-5000: the active definition fails the check; version 1 stays live' 5
+voice_port; voice_agent 1004 "$PORT" answer 1
+sb_check "restart: agent available" sb_wait_log 'agent 1004 available' 10
+sb_check "restart: the old menu answers (2 -> support)" \
+	voice_call 5000 "$(step_pause 1500; step_digit 2; step_pause 2500)" 500
+sb_wait_log 'call 3: media' 10
+sb_check "restart: call 3 through version 1 ($(last))" \
+	grep -q '^support|1004|\[{"node": "menu", "digit": "2", "queue": "support"}\]$' <<<"$(last)"
+sb_stop
 sb_pass
