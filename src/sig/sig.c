@@ -94,9 +94,45 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 	return true;
 }
 
+/*
+ * UDP and TCP on one port. With port 0 the kernel picks the UDP port, and
+ * another process may hold the same TCP port: then both are dropped and
+ * another UDP port is tried (a few times).
+ */
+static int transports_add(struct sa *laddr, const char *what)
+{
+	bool any = sa_port(laddr) == 0;
+	struct sa bound;
+	int err = 0;
+
+	for (int tries = 0; tries < (any ? 20 : 1); tries++) {
+		if (tries) {
+			sip_transp_flush(sig.sip);
+			sa_set_port(laddr, 0);
+		}
+		err = sip_transp_add(sig.sip, SIP_TRANSP_UDP, laddr);
+		if (err) {
+			cc_error("sig", "cannot bind UDP %s: %s", what,
+				 strerror(err));
+			return err;
+		}
+		err = sip_transp_laddr(sig.sip, &bound, SIP_TRANSP_UDP,
+				       laddr);
+		if (err)
+			return err;
+		sa_set_port(laddr, sa_port(&bound));
+		err = sip_transp_add(sig.sip, SIP_TRANSP_TCP, laddr);
+		if (!err)
+			return 0;
+	}
+	cc_error("sig", "cannot bind TCP on the UDP port of %s: %s", what,
+		 strerror(err));
+	return err;
+}
+
 int sig_init(const struct cc_config *cfg)
 {
-	struct sa laddr, bound;
+	struct sa laddr;
 	int err;
 
 	err = sa_decode(&laddr, cfg->sip, strlen(cfg->sip));
@@ -111,20 +147,9 @@ int sig_init(const struct cc_config *cfg)
 			NULL, NULL);
 	if (err)
 		goto out;
-	err = sip_transp_add(sig.sip, SIP_TRANSP_UDP, &laddr);
-	if (err) {
-		cc_error("sig", "cannot bind UDP %s: %s", cfg->sip, strerror(err));
-		goto out;
-	}
-	err = sip_transp_laddr(sig.sip, &bound, SIP_TRANSP_UDP, &laddr);
+	err = transports_add(&laddr, cfg->sip);
 	if (err)
 		goto out;
-	sa_set_port(&laddr, sa_port(&bound));
-	err = sip_transp_add(sig.sip, SIP_TRANSP_TCP, &laddr);
-	if (err) {
-		cc_error("sig", "cannot bind TCP on the UDP port of %s: %s", cfg->sip, strerror(err));
-		goto out;
-	}
 	/* The check comes first: listeners see requests in order. */
 	err = sip_listen(&sig.check, sig.sip, true, check_handler, NULL);
 	if (err)
