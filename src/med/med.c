@@ -433,6 +433,9 @@ static void rtp_h(const struct sa *src, const struct rtp_header *hdr,
 		leg->got_rtp = true;
 		event_later(leg, &ev);
 	}
+	/* med_rec: the leg's audio into its recording (voicemail) */
+	if (med_rec_active)
+		med_rec_rx(leg, leg->codec, mbuf_buf(mb), mbuf_get_left(mb));
 	if (peer) {
 		relay_audio(leg, peer, hdr, mb);
 		return;

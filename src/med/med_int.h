@@ -105,6 +105,15 @@ void med_worker_stop(void);
 /* Takes the job (it must live until done() has run; done frees it). */
 void med_worker_push(struct med_job *job);
 
+/* --- med_rec.c: recording ------------------------------------------- */
+
+struct med_leg;
+/* Recordings receiving now: med.c calls med_rec_rx only when non-zero. */
+extern unsigned med_rec_active;
+/* A received audio payload of leg (codec as negotiated). */
+void med_rec_rx(struct med_leg *leg, enum med_codec codec, const uint8_t *p,
+		size_t n);
+
 /* --- med.c --------------------------------------------------------------- */
 
 /* What the tick measured since med_init (for bench/med and logs). */
