@@ -222,6 +222,19 @@ int ivr_tz_parse(const char *s, int *minp)
 	return 0;
 }
 
+/* A tz database zone installed on this system (the validator may stat
+ * files; the interpreter never reads them). */
+static bool tz_exists(const char *name)
+{
+	char path[256];
+	struct stat st;
+
+	if (!ivr_tz_name_ok(name))
+		return false;
+	(void)snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", name);
+	return !stat(path, &st) && S_ISREG(st.st_mode);
+}
+
 static void check_pattern(struct ctx *c, const char *path, json_t *v)
 {
 	regex_t re;
@@ -701,8 +714,8 @@ unsigned ivr_flow_check_json(json_t *root, const struct ivr_check_opts *o,
 	if (json_object_get(root, "timezone") &&
 	    ivr_tz_parse(json_string_value(json_object_get(root, "timezone")),
 			 &tz) &&
-	    !ivr_tz_name_ok(json_string_value(json_object_get(root,
-							      "timezone"))))
+	    !tz_exists(json_string_value(json_object_get(root,
+							 "timezone"))))
 		problem(&c, "$.timezone", "\"UTC\", an offset \"+HH:MM\" or a"
 					  " zone name like \"Europe/Paris\"");
 	if ((v = json_object_get(root, "fallback_queue")))
