@@ -233,6 +233,7 @@ struct api_req;
 int ivr_api_flow_get(struct api_req *req);
 int ivr_api_flow_version_get(struct api_req *req);
 int ivr_api_flow_put(struct api_req *req);
+int ivr_api_recording_get(struct api_req *req);
 
 /* `switchboard flow check FILE...` (exit 2 when any problem). */
 int ivr_cmd_flow(int argc, char *argv[]);

@@ -762,9 +762,10 @@ static void call_med_h(struct med_leg *leg, const struct med_event *ev,
 		else if (!c->task && c->ix)
 			(void)store_interaction_update(
 				store_main(), c->ix, NULL, NULL,
-				"state = 'ended', outcome = 'abandoned',"
+				"state = 'ended', outcome = ?,"
 				" hung_up_by = 'system', ended_at = ?",
-				"i", cc_wall_ms());
+				"si", c->outcome ? c->outcome : "abandoned",
+				cc_wall_ms());
 		call_destroy(c);
 		break;
 	default:
@@ -868,13 +869,17 @@ static void sweep_h(void *arg)
 			call_destroy(c);
 		}
 		else if (c->state == CS_MENU && c->hangup) {
+			char *path = sig_ivr_path(c->ivr, false);
+
 			if (c->ix)
 				(void)store_interaction_update(
 					store_main(), c->ix, NULL, NULL,
 					"state = 'ended', outcome = ?,"
-					" hung_up_by = 'system', ended_at = ?",
-					"si", c->outcome ? c->outcome :
-					"self_service", cc_wall_ms());
+					" hung_up_by = 'system', ended_at = ?,"
+					" ivr_path = coalesce(?, ivr_path)",
+					"sis", c->outcome ? c->outcome :
+					"self_service", cc_wall_ms(), path);
+			free(path);
 			call_destroy(c);
 		}
 		else if (c->state == CS_MENU && c->ivr) {
@@ -1218,7 +1223,10 @@ static int task_call_add(struct call **cp, enum call_kind kind,
 		return ECANCELED;
 	}
 	req.interaction = c->ix;
-	req.channel = kind == CK_VOICEMAIL ? ACD_MESSAGE : ACD_CALLBACK;
+	/* The agent takes both on their phone: the ACD's voice capacity (one
+	 * at a time, never beside a call); the interaction keeps its own
+	 * channel for the record and the reports. */
+	req.channel = ACD_VOICE;
 	req.queue = queue;
 	req.entered = c->entered;
 	req.from = from;
@@ -1279,6 +1287,8 @@ static void voicemail_play(struct call *c, struct aleg *a)
 		(void)med_leg_play(a->leg, p, false, &a->play_id);
 	mem_deref(p);
 	ix_event(c, "voicemail_played", a->agent, NULL);
+	cc_info("sig", "call %lld: voicemail played to agent %u",
+		(long long)c->ix, a->agent);
 	if (!a->play_id) { /* no intro: straight to the message */
 		a->stage = 1;
 		if (!med_prompt_file(&p, c->recording))

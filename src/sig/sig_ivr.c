@@ -47,6 +47,7 @@ struct sig_ivr {
  * up before the file is closed. */
 struct vmail {
 	struct sig_ivr *iv;       /* NULL once the call no longer waits */
+	uint64_t until;           /* cc_clock_ms(): the node's max_s */
 	int64_t ix;
 	char from[64], to[64];
 	char queue[IVR_NAME_MAX];
@@ -108,6 +109,7 @@ static void record(struct sig_ivr *iv, const struct ivr_action *a)
 	str_ncpy(vm->from, iv->from, sizeof(vm->from));
 	str_ncpy(vm->to, iv->to, sizeof(vm->to));
 	str_ncpy(vm->queue, a->queue, sizeof(vm->queue));
+	vm->until = cc_clock_ms() + a->max_ms;
 	(void)snprintf(path, sizeof(path), "%s/recordings/voicemail-%lld.wav",
 		       sig_call_data_dir(), (long long)iv->ix);
 	err = med_leg_record_start(iv->leg, path, a->max_ms, vm_done_h, vm);
@@ -497,6 +499,16 @@ bool sig_ivr_sweep(struct sig_ivr *iv, uint64_t now)
 
 	if (iv->over)
 		return false;
+	/* The recording's length is time on the line, silence included
+	 * (med_rec counts only the audio received). */
+	if (iv->vm && now >= iv->vm->until && vm_stop(iv)) {
+		struct ivr_event ev = {.type = IVR_EV_RECORD_DONE};
+
+		cc_info("sig", "call %lld: voicemail: maximum length",
+			(long long)iv->ix);
+		feed(iv, &ev);
+		return false;
+	}
 	/* A prompt that could not be played counts as played. */
 	if (!iv->med_play && iv->ivr_play && !med_leg_playing(iv->leg) &&
 	    !ivr_session_deadline(iv->s)) {
