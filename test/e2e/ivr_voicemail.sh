@@ -12,6 +12,17 @@
 . "$(dirname "$0")/lib_voice.sh"
 
 AUDIO=/usr/share/sip-tester/g711a.pcap
+# The store commits in groups: wait up to 5 s for a query to give want.
+db_is() { # SQL WANT
+	local i got
+	for ((i = 0; i < 50; i++)); do
+		got=$(sqlite3 "$SB_DATA/switchboard.db" "$1")
+		[ "$got" = "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "  got: $got" >&2
+	return 1
+}
 step_audio() { echo "<nop><action><exec play_pcap_audio=\"$AUDIO\"/></action></nop>"; }
 wav_frames() { # FILE: frames of a valid WAV, else fails
 	python3 -c 'import sys, wave; w = wave.open(sys.argv[1]); assert w.getframerate() == 8000 and w.getnchannels() == 1 and w.getsampwidth() == 2; print(w.getnframes())' "$1"
@@ -44,12 +55,10 @@ wav=$SB_DATA/recordings/voicemail-1.wav
 frames=$(wav_frames "$wav")
 sb_check "call 1: a valid 8 kHz WAV of 4-8 s ($frames frames)" \
 	test "${frames:-0}" -ge 32000 -a "${frames:-0}" -le 64000
-row=$(sqlite3 "$db" "SELECT channel, outcome, recording FROM interactions WHERE id = 1")
-sb_check "call 1: outcome voicemail, recording kept ($row)" \
-	test "$row" = "voice|voicemail|$wav"
-row=$(sqlite3 "$db" "SELECT channel, from_addr, state, queue, recording FROM interactions WHERE id = 2")
-sb_check "voicemail task: interaction 2 queued in support ($row)" \
-	test "$row" = "voicemail|5550111|queued|support|$wav"
+sb_check "call 1: outcome voicemail, recording kept" \
+	db_is "SELECT channel, outcome, recording FROM interactions WHERE id = 1" "voice|voicemail|$wav"
+sb_check "voicemail task: interaction 2 queued in support" \
+	db_is "SELECT channel, from_addr, state, queue, recording FROM interactions WHERE id = 2" "voicemail|5550111|queued|support|$wav"
 sb_check "nobody's yet: 403 to an agent" api 403 GET /api/v1/interactions/2/recording "$A4"
 
 # The support agent answers: hears the message, the server hangs up.
@@ -58,8 +67,7 @@ sb_check "agent 1004 available" sb_wait_log 'agent 1004 available' 10
 sb_check "voicemail offered and answered" sb_wait_log 'call 2: voicemail played to agent 1004' 15
 sb_check "played to the end: the task ends" \
 	sb_wait_log 'call 2: media caller rx 0 tx 0 relayed 0, agent rx [0-9]+ tx ([3-9][0-9][0-9]|[0-9]{4})' 30
-row=$(sqlite3 "$db" "SELECT agent_id, outcome FROM interactions WHERE id = 2")
-sb_check "voicemail task: handled by 1004 ($row)" test "$row" = "1004|answered"
+sb_check "voicemail task: handled by 1004" db_is "SELECT agent_id, outcome FROM interactions WHERE id = 2" "1004|answered"
 sb_check "agent gets the recording" api 200 GET /api/v1/interactions/2/recording "$A4"
 curl -s -o "$SB_TMP/got.wav" -H "Authorization: Bearer $A4" "$(api_url /api/v1/interactions/2/recording)"
 sb_check "the same bytes as the file" cmp -s "$SB_TMP/got.wav" "$wav"
@@ -75,12 +83,11 @@ sb_check "call 3: 2, queued, 9, a message" \
 sb_check "call 3: left the queue" sb_wait_log 'call 3: digit 9 leaves the queue' 5
 sb_check "call 3: max length (12 s) ends it" sb_wait_log 'call 3: voicemail: maximum length' 20
 sb_check "call 3: saved" sb_wait_log 'recording .*/voicemail-3.wav: saved' 5
-row=$(sqlite3 "$db" "SELECT outcome FROM interactions WHERE id = 3")
-sb_check "call 3: outcome voicemail ($row)" test "$row" = voicemail
+sb_check "call 3: outcome voicemail" db_is "SELECT outcome FROM interactions WHERE id = 3" voicemail
 path=$(sqlite3 "$db" "SELECT ivr_path FROM interactions WHERE id = 3")
 sb_check "call 3: the path shows it ($path)" grep -q '"left_queue": "9"' <<<"$path"
 sb_check "call 3: the message queued" \
-	test "$(sqlite3 "$db" "SELECT channel, from_addr FROM interactions WHERE id = 4")" = "voicemail|5550112"
+	db_is "SELECT channel, from_addr FROM interactions WHERE id = 4" "voicemail|5550112"
 
 # kill -9 while recording: what was written is a valid WAV.
 voice_call_bg 5000 "$(step_pause 1500; step_digit 1; step_pause 4000; step_audio; step_pause 6000)" 20000 60000 5550113
