@@ -1187,6 +1187,33 @@ out:
 	return err;
 }
 
+/* The demo's built-in flow is the shipped file, and it passes the check. */
+static int demo_flow_is_the_file(void)
+{
+	size_t n = 0;
+	uint8_t *d = NULL;
+	/* ctest runs in build/; by hand from the source tree */
+	FILE *f = fopen("../data/flows/demo-5000.json", "rb");
+	struct fake fk;
+	int err = 0;
+
+	memset(&fk, 0, sizeof(fk));
+	if (!f)
+		f = fopen("data/flows/demo-5000.json", "rb");
+	TEST_ASSERT(f != NULL);
+	d = calloc(1, 1 << 16);
+	TEST_ASSERT(d != NULL);
+	n = fread(d, 1, (1 << 16) - 1, f);
+	TEST_ASSERT(n > 100);
+	TEST_STREQ((const char *)d, ivr_demo_flow);
+	TEST_EQ(ivr_flow_check(ivr_demo_flow, &opts, problem_h, &fk), 0u);
+out:
+	if (f)
+		fclose(f);
+	free(d);
+	return err;
+}
+
 const struct test_case test_cases[] = {
 	TEST_CASE(check_lists_every_problem),
 	TEST_CASE(check_accepts_good_flow),
@@ -1212,5 +1239,6 @@ const struct test_case test_cases[] = {
 	TEST_CASE(hours_in_a_named_zone),
 	TEST_CASE(queue_options_leave_the_queue),
 	TEST_CASE(transfer_targets),
+	TEST_CASE(demo_flow_is_the_file),
 };
 TEST_TABLE_END;

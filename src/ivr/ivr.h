@@ -235,6 +235,9 @@ int ivr_api_flow_version_get(struct api_req *req);
 int ivr_api_flow_put(struct api_req *req);
 int ivr_api_recording_get(struct api_req *req);
 
+/* The demo center's flow for number 5000 (data/flows/demo-5000.json). */
+extern const char ivr_demo_flow[];
+
 /* `switchboard flow check FILE...` (exit 2 when any problem). */
 int ivr_cmd_flow(int argc, char *argv[]);
 
