@@ -136,4 +136,23 @@ bad='{"definition": {"name": "demo-5000", "start": "c", "nodes": {
 sb_check "a transfer to a keyed-in number is refused (422)" api 422 PUT /api/v1/flows/demo-5000 "$ADMIN" "$bad"
 sb_check "the problem names the field" grep -q '"path":"\$.nodes.t.to"' <<<"$API_BODY"
 sb_stop
+
+# A trunk that challenges: the server answers with the trunk's username
+# and password (read at start).
+sqlite3 "$db" "UPDATE trunks SET username = 'sb', password = 'secret' WHERE name = 'carrier'"
+sb_start --demo
+voice_tmpl trunk_auth.xml "$SB_TMP/trunk_auth.xml" USER=sb PASSWORD=secret TALK_MS=6000
+sipp -sf "$SB_TMP/trunk_auth.xml" -t u1 -i 127.0.0.1 -p "$TPORT" -mp $((TPORT + 1000)) \
+	-m 1 -trace_msg -message_file "$SB_TMP/trunk_auth.msg" -nostdin \
+	>"$SB_TMP/trunk_auth.out" 2>&1 &
+TRUNK_PID=$!
+sb_check "call: 2, queued, 1 -> callback" \
+	voice_call 5000 "$(step_pause 1500; step_digit 2; step_pause 3000; step_digit 1; step_wait_bye)" 20000 60000 5550125
+id=$(sqlite3 "$db" "SELECT max(id) FROM interactions")
+voice_port; voice_agent 1004 "$PORT" answer 1 "$(step_pause 12000)"
+sb_check "the challenged callback is answered" \
+	sb_wait_log "call $id: the customer answered the callback: bridged to agent 1004" 20
+sb_check "the trunk checked the credentials" grep -q 'Authorization: Digest username="sb"' "$SB_TMP/trunk_auth.msg"
+wait "$TRUNK_PID"; sb_check "the trunk's call succeeded (auth verified)" test $? = 0
+sb_stop
 sb_pass
