@@ -321,7 +321,8 @@ static void timeouts_check(uint64_t now)
 			last = now;
 			__atomic_store_n(&leg->last_rx, now, __ATOMIC_RELAXED);
 		}
-		if (now - last < med.timeout_ms)
+		/* last may be a packet the media thread took after now */
+		if (last >= now || now - last < med.timeout_ms)
 			continue;
 		leg->timed_out = true;
 		event_later(leg, &ev);
@@ -886,13 +887,24 @@ int med_init(const struct cc_config *cfg)
 	if (!err)
 		err = med_worker_start();
 	if (!err)
-		err = med_io_start();
+		err = med_io_start(cfg->media_priority);
 	if (err)
 		return err;
 	med.ready = true;
 	med.tick_next_us = now_us() + TICK_MS * 1000;
 	tmr_start(&med.tick, TICK_MS, tick_h, NULL);
 	return 0;
+}
+
+static void residence_log(void)
+{
+	struct med_io_stats rs;
+
+	med_io_residence(&rs);
+	cc_info("med", "residence of %llu packets: p50 %.2f ms p99 %.2f ms"
+		" max %.2f ms", (unsigned long long)rs.count,
+		(double)rs.p50_us / 1000, (double)rs.p99_us / 1000,
+		(double)rs.max_us / 1000);
 }
 
 void med_close(void)
@@ -912,6 +924,7 @@ void med_close(void)
 		(double)st.max_late_us / 1000, (unsigned long long)st.busy_us,
 		(unsigned long long)st.played, (unsigned long long)st.received,
 		(unsigned long long)st.relayed);
+	residence_log();
 	tmr_cancel(&med.tick);
 	list_flush(&med.pending);
 	if (med.legs.head)

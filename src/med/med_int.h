@@ -110,7 +110,9 @@ void med_worker_push(struct med_job *job);
 struct med_leg;
 struct med_event;
 
-int med_io_start(void);
+/* Starts the media thread; priority > 0 asks for SCHED_FIFO at that
+ * priority (refused without the privilege: then normal scheduling). */
+int med_io_start(unsigned priority);
 void med_io_stop(void);
 /* Main loop: hands fd (leg's RTP socket, already off libre's loop) to the
  * media thread; *slotp names it. EMFILE when every slot is taken. */
@@ -124,6 +126,13 @@ void med_io_unlock(void);
 /* Media thread, lock held: queues ev for slot's leg, delivered on the main
  * loop (dropped if the leg is gone by then). */
 void med_io_event(uint32_t slot, const struct med_event *ev);
+/* How long received datagrams stayed in the server (kernel receive time
+ * to the end of their relay), since med_io_start. */
+struct med_io_stats {
+	uint64_t count;
+	uint64_t p50_us, p99_us, max_us; /* 10 us steps */
+};
+void med_io_residence(struct med_io_stats *st);
 
 /* --- med.c --------------------------------------------------------------- */
 

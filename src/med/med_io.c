@@ -23,12 +23,14 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <re.h>
 #include "core/cc.h"
 #include "med/med.h"
@@ -40,6 +42,8 @@ enum {
 	BATCH = 8,          /* datagrams per recvmmsg */
 	BUFSZ = 2048,       /* one datagram (G.711 at ptime 20: 172 bytes) */
 	WAKE_SLOT = SLOTS,  /* epoll data of the wake-up eventfd */
+	RES_BUCKETS = 10000, /* residence histogram: 0-100 ms by 10 us */
+	CMSG_SZ = 64,
 };
 
 struct slot {
@@ -69,6 +73,12 @@ static struct {
 	struct iovec iov[BATCH];
 	struct sockaddr_storage srcv[BATCH];
 	uint8_t (*bufv)[BUFSZ];
+	uint8_t ctlv[BATCH][CMSG_SZ];
+	/* how long each datagram stayed in the server: from the kernel's
+	 * receive timestamp (SO_TIMESTAMPNS) to the end of its handling
+	 * (relayed, or decoded); under the lock */
+	uint32_t *res_hist;
+	uint64_t res_max_ns, res_count;
 } io = {.epfd = -1, .wakefd = -1, .lock = PTHREAD_MUTEX_INITIALIZER};
 
 void med_io_lock(void)
@@ -116,6 +126,34 @@ static void mq_h(int id, void *data, void *arg)
 
 /* --- The thread ------------------------------------------------------------ */
 
+static uint64_t ts_ns(const struct timespec *ts)
+{
+	return (uint64_t)ts->tv_sec * 1000000000u + (uint64_t)ts->tv_nsec;
+}
+
+static void residence_add(const struct msghdr *mh)
+{
+	struct timespec now;
+	struct cmsghdr *c;
+	uint64_t ns, b;
+
+	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR((struct msghdr *)mh, c)) {
+		struct timespec rx;
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS)
+			continue;
+		memcpy(&rx, CMSG_DATA(c), sizeof(rx));
+		clock_gettime(CLOCK_REALTIME, &now);
+		ns = ts_ns(&now) > ts_ns(&rx) ? ts_ns(&now) - ts_ns(&rx) : 0;
+		b = ns / 10000;
+		io.res_hist[b < RES_BUCKETS ? b : RES_BUCKETS]++;
+		io.res_count++;
+		if (ns > io.res_max_ns)
+			io.res_max_ns = ns;
+		return;
+	}
+}
+
 static void read_socket(struct slot *s)
 {
 	int n;
@@ -123,12 +161,42 @@ static void read_socket(struct slot *s)
 	for (unsigned i = 0; i < BATCH; i++) {
 		io.msgv[i].msg_hdr.msg_name = &io.srcv[i];
 		io.msgv[i].msg_hdr.msg_namelen = sizeof(io.srcv[i]);
-		io.msgv[i].msg_hdr.msg_controllen = 0;
+		io.msgv[i].msg_hdr.msg_control = io.ctlv[i];
+		io.msgv[i].msg_hdr.msg_controllen = CMSG_SZ;
 		io.msgv[i].msg_hdr.msg_flags = 0;
 	}
 	n = recvmmsg(s->fd, io.msgv, BATCH, MSG_DONTWAIT, NULL);
-	for (int i = 0; i < n && s->leg; i++)
+	for (int i = 0; i < n && s->leg; i++) {
 		med_rx_packet(s->leg, io.bufv[i], io.msgv[i].msg_len);
+		residence_add(&io.msgv[i].msg_hdr);
+	}
+}
+
+void med_io_residence(struct med_io_stats *st)
+{
+	uint64_t want, sum = 0;
+
+	memset(st, 0, sizeof(*st));
+	if (!io.res_hist)
+		return;
+	med_io_lock();
+	st->count = io.res_count;
+	st->max_us = io.res_max_ns / 1000;
+	for (unsigned pct = 50; pct <= 99; pct += 49) {
+		want = (io.res_count * pct + 99) / 100;
+		sum = 0;
+		for (size_t i = 0; i <= RES_BUCKETS && want; i++) {
+			sum += io.res_hist[i];
+			if (sum >= want) {
+				if (pct == 50)
+					st->p50_us = i * 10;
+				else
+					st->p99_us = i * 10;
+				break;
+			}
+		}
+	}
+	med_io_unlock();
 }
 
 static void *io_thread(void *arg)
@@ -170,9 +238,11 @@ int med_io_add(uint32_t *slotp, int fd, struct med_leg *leg)
 	struct epoll_event ev = {.events = EPOLLIN};
 	uint32_t idx;
 	struct slot *s;
+	int on = 1;
 
 	if (!io.running || fd < 0 || !leg || !slotp)
 		return EINVAL;
+	(void)setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on));
 	if (io.free_head >= SLOTS)
 		return EMFILE;
 	med_io_lock();
@@ -221,7 +291,29 @@ void med_io_remove(uint32_t slot)
 
 /* --- Module (main loop) --------------------------------------------------- */
 
-int med_io_start(void)
+/* Relayed audio is late by whatever the thread waits for a core: with
+ * other busy processes on the box (a load generator, a backup) a normally
+ * scheduled thread waits milliseconds. SCHED_FIFO makes it run as soon as a
+ * packet is ready; it blocks in epoll_wait between packets, and the
+ * kernel's real-time throttling keeps a share for everything else. */
+static void priority_set(pthread_t t, unsigned priority)
+{
+	struct sched_param sp = {.sched_priority = (int)priority};
+	int err;
+
+	if (!priority)
+		return;
+	err = pthread_setschedparam(t, SCHED_FIFO, &sp);
+	if (err)
+		cc_info("med", "media thread: real-time priority %u not "
+			"granted (%s): normal scheduling", priority,
+			strerror(err));
+	else
+		cc_info("med", "media thread: real-time priority %u",
+			priority);
+}
+
+int med_io_start(unsigned priority)
 {
 	struct epoll_event ev = {.events = EPOLLIN};
 	int err;
@@ -230,7 +322,10 @@ int med_io_start(void)
 		return EALREADY;
 	io.slotv = mem_zalloc(SLOTS * sizeof(*io.slotv), NULL);
 	io.bufv = mem_zalloc(BATCH * BUFSZ, NULL);
-	if (!io.slotv || !io.bufv) {
+	io.res_hist = mem_zalloc((RES_BUCKETS + 1) * sizeof(*io.res_hist),
+				 NULL);
+	io.res_count = io.res_max_ns = 0;
+	if (!io.slotv || !io.bufv || !io.res_hist) {
 		err = ENOMEM;
 		goto out;
 	}
@@ -265,6 +360,7 @@ int med_io_start(void)
 	err = pthread_create(&io.thread, NULL, io_thread, NULL);
 	if (err)
 		goto out;
+	priority_set(io.thread, priority);
 	io.running = true;
 out:
 	if (err) {
@@ -277,6 +373,7 @@ out:
 		io.mq = mem_deref(io.mq);
 		io.slotv = mem_deref(io.slotv);
 		io.bufv = mem_deref(io.bufv);
+		io.res_hist = mem_deref(io.res_hist);
 	}
 	return err;
 }
@@ -297,5 +394,6 @@ void med_io_stop(void)
 	io.mq = mem_deref(io.mq);
 	io.slotv = mem_deref(io.slotv);
 	io.bufv = mem_deref(io.bufv);
+	io.res_hist = mem_deref(io.res_hist);
 	io.running = false;
 }
