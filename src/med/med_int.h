@@ -138,6 +138,9 @@ void med_io_residence(struct med_io_stats *st);
 
 /* Media thread, lock held: one datagram received on leg's RTP socket. */
 void med_rx_packet(struct med_leg *leg, uint8_t *buf, size_t len);
+/* Media thread, lock held: the 20 ms playback tick, due at due_us
+ * (CLOCK_MONOTONIC microseconds). */
+void med_tick(uint64_t due_us);
 /* Main loop: delivers an event raised on the media thread. */
 void med_leg_event(struct med_leg *leg, const struct med_event *ev);
 
