@@ -17,10 +17,16 @@
  *                            closes the file) ──> DONE: the handler runs
  *                            on the main loop, the recording is freed.
  *
- * Ownership: the main loop owns rec.active (recordings still receiving);
- * the writer's list rec.wlist and each recording's ring, state and error
- * are under rec.lock; a recording is freed on the main loop only after
- * the writer has put it on the done list.
+ * Threads: packets are received on med's media thread (med_io.c), which
+ * calls med_rec_rx with the media lock held. The main loop changes
+ * rec.active (recordings still receiving), med_rec_active and a
+ * recording's full flag only under that lock too, so the media thread
+ * reads them consistently; it never frees or unlinks anything (a
+ * recording that reached its length is only marked full and closing).
+ * The writer's list rec.wlist and each recording's ring, state and error
+ * are under rec.lock (taken inside the media lock, never around it). A
+ * recording is freed on the main loop only after the writer has put it
+ * on the done list.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -51,7 +57,8 @@ struct med_rec {
 	struct med_leg *leg;     /* reference, RECORDING only */
 	char path[512];
 	uint32_t max_samples;
-	uint32_t samples;        /* main loop: received so far */
+	uint32_t samples;        /* media thread: received so far */
+	bool full;               /* max length reached (media lock) */
 	med_rec_done_h *doneh;
 	void *arg;
 	/* under rec.lock */
@@ -220,12 +227,21 @@ static void *writer_main(void *arg)
 
 /* --- Main loop ------------------------------------------------------------ */
 
+/* Main loop: out of rec.active (the media thread no longer sees it). */
+static void active_unlink(struct med_rec *r)
+{
+	med_io_lock();
+	list_unlink(&r->le);
+	med_rec_active = list_count(&rec.active);
+	med_io_unlock();
+	r->leg = mem_deref(r->leg);
+}
+
 static void rec_destructor(void *arg)
 {
 	struct med_rec *r = arg;
 
-	list_unlink(&r->le);
-	mem_deref(r->leg);
+	active_unlink(r);
 }
 
 /* Runs the handlers of finished recordings and frees them. */
@@ -241,6 +257,11 @@ static void done_deliver(void)
 		struct med_rec *next = r->wnext;
 		uint32_t ms = r->written / (MED_SRATE / 1000);
 
+		if (r->le.list) /* closed by its length on the media thread */
+			active_unlink(r);
+		if (r->full)
+			cc_info("med", "recording %s: maximum length reached",
+				r->path);
 		if (r->dropped)
 			cc_warn("med", "recording %s: %u samples lost (the"
 				" writer fell behind)", r->path, r->dropped);
@@ -292,12 +313,10 @@ static struct med_rec *rec_find(const struct med_leg *leg)
 	return NULL;
 }
 
-/* RECORDING -> CLOSING: the leg is no longer recorded. */
+/* RECORDING -> CLOSING (main loop): the leg is no longer recorded. */
 static void rec_close(struct med_rec *r)
 {
-	list_unlink(&r->le);
-	med_rec_active = list_count(&rec.active);
-	r->leg = mem_deref(r->leg);
+	active_unlink(r);
 	pthread_mutex_lock(&rec.lock);
 	r->state = RS_CLOSING;
 	pthread_cond_signal(&rec.cond);
@@ -310,7 +329,7 @@ void med_rec_rx(struct med_leg *leg, enum med_codec codec, const uint8_t *p,
 	struct med_rec *r = rec_find(leg);
 	int16_t pcm[512];
 
-	if (!r || !codec)
+	if (!r || !codec || r->full)
 		return;
 	if (n > ARRAY_SIZE(pcm))
 		n = ARRAY_SIZE(pcm);
@@ -328,13 +347,14 @@ void med_rec_rx(struct med_leg *leg, enum med_codec codec, const uint8_t *p,
 		r->ring[r->head] = pcm[i];
 		r->head = next;
 	}
-	pthread_mutex_unlock(&rec.lock);
 	r->samples += (uint32_t)n;
 	if (r->samples >= r->max_samples) {
-		cc_info("med", "recording %s: maximum length reached",
-			r->path);
-		rec_close(r);
+		/* the main loop unlinks it when the writer is done */
+		r->full = true;
+		r->state = RS_CLOSING;
+		pthread_cond_signal(&rec.cond);
 	}
+	pthread_mutex_unlock(&rec.lock);
 }
 
 int med_leg_record_start(struct med_leg *leg, const char *path,
@@ -360,8 +380,10 @@ int med_leg_record_start(struct med_leg *leg, const char *path,
 	r->doneh = h;
 	r->arg = arg;
 	r->state = RS_RECORDING;
+	med_io_lock();
 	list_append(&rec.active, &r->le, r);
 	med_rec_active = list_count(&rec.active);
+	med_io_unlock();
 	pthread_mutex_lock(&rec.lock);
 	r->wnext = rec.wlist;
 	rec.wlist = r;
