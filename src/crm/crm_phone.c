@@ -114,7 +114,10 @@ int crm_phone_normalise(char *out, size_t sz, const char *in,
 		s += strlen(c->trunk);
 		len -= strlen(c->trunk);
 	}
-	if (len >= c->nsn_min && len <= c->nsn_max && *s != '0' &&
+	/* A national number starts with 0 only where 0 is not the trunk
+	 * prefix (Italy: +39 06...). */
+	if (len >= c->nsn_min && len <= c->nsn_max &&
+	    (*s != '0' || !*c->trunk) &&
 	    strlen(c->cc) + len <= 15)
 		return snprintf(out, sz, "+%s%s", c->cc, s) < (int)sz ? 0
 								   : EINVAL;
