@@ -726,7 +726,7 @@ static bool looks_like_number(const char *q)
 static size_t phone_prefixes(char out[][CRM_PHONE_MAX + 8], const char *q)
 {
 	const struct crm_country *c = crm_country_default();
-	char d[32];
+	char d[20];
 	size_t n = 0, k = 0;
 	bool plus = false;
 
