@@ -111,6 +111,35 @@ out:
 	return err;
 }
 
+static int words(void)
+{
+	char wv[CRM_WORDS_MAX][CRM_WORD_MAX + 1];
+	char longw[100];
+	size_t n;
+	int err = 0;
+
+	n = crm_words(wv, CRM_WORDS_MAX, "  Bob Marley-Smith, Ltd. bob 42");
+	TEST_EQ(n, 5);
+	TEST_STREQ(wv[0], "bob");
+	TEST_STREQ(wv[1], "marley");
+	TEST_STREQ(wv[2], "smith");
+	TEST_STREQ(wv[3], "ltd");
+	TEST_STREQ(wv[4], "42"); /* the second bob is dropped */
+	n = crm_words(wv, CRM_WORDS_MAX, "\xc3\x85ngstr\xc3\xb6m ZO\xc3\x8b");
+	TEST_EQ(n, 2);
+	TEST_STREQ(wv[0], "\xc3\xa5ngstr\xc3\xb6m"); /* ångström */
+	TEST_STREQ(wv[1], "zo\xc3\xab");
+	TEST_EQ(crm_words(wv, CRM_WORDS_MAX, " -- , "), 0);
+	TEST_EQ(crm_words(wv, 2, "a b c d"), 2);
+	/* A long word is cut on a character boundary. */
+	memset(longw, 'a', 39);
+	memcpy(longw + 39, "\xc3\xa9xyz", 6);
+	TEST_EQ(crm_words(wv, 1, longw), 1);
+	TEST_EQ(strlen(wv[0]), 39);
+out:
+	return err;
+}
+
 static int csv_reader(void)
 {
 	static const char data[] =
@@ -305,6 +334,7 @@ const struct test_case test_cases[] = {
 	TEST_CASE(phone_e164),
 	TEST_CASE(phone_refused),
 	TEST_CASE(identities),
+	TEST_CASE(words),
 	TEST_CASE(csv_reader),
 	TEST_CASE(csv_writer_round_trip),
 	TEST_CASE(lookups),

@@ -9,7 +9,10 @@
  *             every call), the identity index probe;
  *   pop:      crm_pop_json, the whole screen pop (lookup, the customer,
  *             the last interaction, JSON text);
- *   miss:     crm_caller_find for numbers nobody has.
+ *   miss:     crm_caller_find for numbers nobody has;
+ *   search-prefix, search-name: crm_search_json (what the desktop's
+ *             search box asks as the agent types) for the first four
+ *             letters of a last name, and for a whole "First Last".
  *
  * Each figure: p50 and p99 over the samples, in microseconds.
  * Usage: bench_crm [CUSTOMERS] [SAMPLES] [DIR]  (1000000 20000 /tmp)
@@ -43,9 +46,27 @@ static int cmp_d(const void *a, const void *b)
 
 static long customers = 1000000;
 
+/* Names from syllables: 484 first names, 10,648 last names. */
+static const char *const syl[] = {
+	"ka", "lo", "mi", "ra", "te", "no", "sa", "vi", "du", "be", "ho",
+	"li", "ma", "ne", "pa", "ro", "si", "ta", "ul", "ve", "wi", "zo"};
+enum { SYL = sizeof(syl) / sizeof(*syl) };
+
+static void person(char *out, size_t sz, long n)
+{
+	unsigned long f = (unsigned long)n * 2654435761u % (SYL * SYL);
+	unsigned long l = (unsigned long)n * 40503u % (SYL * SYL * SYL);
+
+	snprintf(out, sz, "%s%s %s%s%s", syl[f / SYL], syl[f % SYL],
+		 syl[l / (SYL * SYL)], syl[l / SYL % SYL], syl[l % SYL]);
+	out[0] = (char)(out[0] - 32);
+	out[strcspn(out, " ") + 1] = (char)(out[strcspn(out, " ") + 1] - 32);
+}
+
 static int fill(sqlite3 *db, void *arg)
 {
-	sqlite3_stmt *c = NULL, *i = NULL, *x = NULL;
+	sqlite3_stmt *c = NULL, *i = NULL, *x = NULL, *w = NULL;
+	char wv[CRM_WORDS_MAX][CRM_WORD_MAX + 1];
 	char name[32], phone[32];
 	int err = EIO;
 
@@ -59,10 +80,12 @@ static int fill(sqlite3 *db, void *arg)
 	    sqlite3_prepare_v2(db, "INSERT INTO interactions (id, channel, "
 			       "customer_id, queue, created_at, outcome) "
 			       "VALUES (?, 'voice', ?, 'support', ?, "
-			       "'answered')", -1, &x, NULL))
+			       "'answered')", -1, &x, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO customer_words "
+			       "VALUES (?, ?)", -1, &w, NULL))
 		goto out;
 	for (long n = 1; n <= customers; n++) {
-		snprintf(name, sizeof(name), "Customer %ld", n);
+		person(name, sizeof(name), n);
 		snprintf(phone, sizeof(phone), "+1415%07ld", n);
 		sqlite3_bind_int64(c, 1, n);
 		sqlite3_bind_text(c, 2, name, -1, SQLITE_TRANSIENT);
@@ -75,6 +98,15 @@ static int fill(sqlite3 *db, void *arg)
 			goto out;
 		sqlite3_reset(c);
 		sqlite3_reset(i);
+		/* The search words, as every write path of src/crm adds. */
+		for (size_t k = 0, nw = crm_words(wv, CRM_WORDS_MAX, name);
+		     k < nw; k++) {
+			sqlite3_bind_text(w, 1, wv[k], -1, SQLITE_STATIC);
+			sqlite3_bind_int64(w, 2, n);
+			if (sqlite3_step(w) != SQLITE_DONE)
+				goto out;
+			sqlite3_reset(w);
+		}
 		if (n % 5)
 			continue;
 		sqlite3_bind_int64(x, 1, n);
@@ -91,6 +123,7 @@ out:
 	sqlite3_finalize(c);
 	sqlite3_finalize(i);
 	sqlite3_finalize(x);
+	sqlite3_finalize(w);
 	return err;
 }
 
@@ -180,6 +213,36 @@ int main(int argc, char *argv[])
 		lat[s] = now_us() - t0;
 	}
 	report("miss", lat, samples);
+	/* Search as typed: four letters of a last name, a whole name. */
+	for (long s = 0; s < samples / 10; s++) {
+		long n = 1 + (long)(cc_rand_next(&rnd) % (uint64_t)customers);
+		char name[32], q[8];
+		char *res;
+
+		person(name, sizeof(name), n);
+		snprintf(q, sizeof(q), "%.4s", strchr(name, ' ') + 1);
+		t0 = now_us();
+		res = crm_search_json(db, q, 10);
+		lat[s] = now_us() - t0;
+		if (!res || !strstr(res, "\"id\""))
+			bad++;
+		free(res);
+	}
+	report("search-prefix", lat, samples / 10);
+	for (long s = 0; s < samples / 10; s++) {
+		long n = 1 + (long)(cc_rand_next(&rnd) % (uint64_t)customers);
+		char name[32];
+		char *res;
+
+		person(name, sizeof(name), n);
+		t0 = now_us();
+		res = crm_search_json(db, name, 10);
+		lat[s] = now_us() - t0;
+		if (!res || !strstr(res, name))
+			bad++;
+		free(res);
+	}
+	report("search-name", lat, samples / 10);
 	printf("wrong-answers: %d\n", bad);
 	free(lat);
 out:

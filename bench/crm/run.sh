@@ -20,11 +20,17 @@ trap cleanup EXIT
 "$build/bench_crm" "$customers" 20000 "$tmp" || exit 1
 
 awk -v n="$rows" 'BEGIN {
+	split("ka lo mi ra te no sa vi du be ho li ma ne pa ro si ta ul ve wi zo", y, " ");
 	print "name,company,phone,email,tier,tags,customer_since";
-	for (i = 1; i <= n; i++)
-		printf "Customer %d,Company %d,(212) %03d-%04d,c%d@example.com,%s,bench;import,20%02d-%02d-%02d\n",
-			i, i % 997, int(i / 10000) % 1000, i % 10000, i,
+	for (i = 1; i <= n; i++) {
+		f = (i * 7919) % 484; l = (i * 40503) % 10648;
+		printf "%s%s %s%s%s,Company %d,(212) %03d-%04d,c%d@example.com,%s,bench;import,20%02d-%02d-%02d\n",
+			toupper(substr(y[int(f / 22) + 1], 1, 1)) substr(y[int(f / 22) + 1], 2), y[f % 22 + 1],
+			toupper(substr(y[int(l / 484) + 1], 1, 1)) substr(y[int(l / 484) + 1], 2),
+			y[int(l / 22) % 22 + 1], y[l % 22 + 1], i % 997,
+			int(i / 10000) % 1000, i % 10000, i,
 			(i % 50 ? "standard" : "VIP"), i % 25, 1 + i % 12, 1 + i % 28
+	}
 }' >"$tmp/customers.csv"
 mkdir -p "$tmp/data"
 "$bin" --data "$tmp/data" --demo --sip 127.0.0.1:0 --http 127.0.0.1:0 \

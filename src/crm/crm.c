@@ -229,6 +229,37 @@ char *crm_pop_json(sqlite3 *db, const char *from, int64_t skip,
 	return text;
 }
 
+/* --- Search words ------------------------------------------------------- */
+
+int crm_words_save(sqlite3 *db, int64_t id)
+{
+	char wordv[2 * CRM_WORDS_MAX][CRM_WORD_MAX + 1];
+	const char *name = "", *company = "";
+	sqlite3_stmt *st;
+	size_t n;
+	int err;
+
+	err = store_exec(db, "DELETE FROM customer_words WHERE customer_id = "
+			 "?", "i", id);
+	if (err)
+		return err;
+	st = crm_prepare(db, "SELECT name, company FROM customers WHERE id = "
+			 "?", "i", id);
+	if (!st)
+		return EIO;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(st, 0);
+		company = (const char *)sqlite3_column_text(st, 1);
+	}
+	n = crm_words(wordv, CRM_WORDS_MAX, name);
+	n += crm_words(wordv + n, CRM_WORDS_MAX, company);
+	sqlite3_finalize(st);
+	for (size_t i = 0; !err && i < n; i++)
+		err = store_exec(db, "INSERT OR IGNORE INTO customer_words "
+				 "VALUES (?, ?)", "si", wordv[i], id);
+	return err;
+}
+
 /* --- A call arrives ------------------------------------------------------ */
 
 struct prov_job {
@@ -622,7 +653,10 @@ int crm_demo_seed(sqlite3 *db, void *arg)
 		if (err)
 			break;
 		id = sqlite3_last_insert_rowid(db);
-		err = crm_identity_insert(db, id, "phone", d->phone, "mobile");
+		err = crm_words_save(db, id);
+		if (!err)
+			err = crm_identity_insert(db, id, "phone", d->phone,
+						  "mobile");
 		if (!err)
 			err = crm_identity_insert(db, id, "email", d->email,
 						  NULL);

@@ -74,6 +74,16 @@ int crm_phone_normalise(char *out, size_t sz, const char *in,
 int crm_identity_normalise(char *out, size_t sz, const char *kind,
 			   const char *in);
 
+/* --- Search words (pure) ----------------------------------------------- */
+
+enum { CRM_WORD_MAX = 40, CRM_WORDS_MAX = 12 };
+
+/* The words of text for search: runs of letters and digits (bytes of
+ * UTF-8 sequences count as letters), ASCII lower-cased, cut at
+ * CRM_WORD_MAX bytes, duplicates dropped. Returns how many (up to max). */
+size_t crm_words(char wordv[][CRM_WORD_MAX + 1], size_t max,
+		 const char *text);
+
 /* --- CSV (pure) ---------------------------------------------------------- */
 
 /*
@@ -159,6 +169,11 @@ void crm_call_arrived(struct store *st, int64_t interaction,
 size_t crm_ivr_fields(sqlite3 *db, const char *by, const char *key,
 		      char *buf, size_t bufsz, const char **fieldv,
 		      size_t pairs_max);
+
+/* Customers matching what the agent typed (a word prefix of the name or
+ * company, a number in any format or part of it, an e-mail prefix, a
+ * handle): JSON array text (malloc'd), up to limit, or NULL on error. */
+char *crm_search_json(sqlite3 *db, const char *q, int limit);
 
 /* Creates the demo customers (one VIP calling from CRM_DEMO_VIP_PHONE)
  * when the customers table is empty and they were never seeded. For the

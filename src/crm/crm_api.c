@@ -421,6 +421,8 @@ static int cust_txn(sqlite3 *db, void *arg)
 					 c->id, json_string_value(v));
 		}
 	}
+	if (!err && (c->has[0] || c->has[1]))
+		err = crm_words_save(db, c->id);
 	if (!err)
 		err = store_exec(db, "UPDATE customers SET updated_at = ? "
 				 "WHERE id = ?", "ii", c->now, c->id);
@@ -576,6 +578,11 @@ static int merge_txn(sqlite3 *db, void *arg)
 		"provisional = c.provisional AND f.provisional, updated_at = ?1"
 		" FROM customers AS f WHERE c.id = ?2 AND f.id = ?3",
 		"iii", m->now, m->into, m->from);
+	if (!err)
+		err = crm_words_save(db, m->into);
+	if (!err)
+		err = store_exec(db, "DELETE FROM customer_words WHERE "
+				 "customer_id = ?", "i", m->from);
 	if (!err)
 		err = store_exec(db, "INSERT OR IGNORE INTO customer_identities"
 				 " (customer_id, kind, value, label) SELECT ?, "
@@ -756,7 +763,6 @@ static json_t *customers_search(sqlite3 *db, const char *q, int64_t limit)
 {
 	json_t *all = json_array(), *rows, *r;
 	char lo[CRM_IDENT_MAX + 8], hi[CRM_IDENT_MAX + 8];
-	char esc[2 * CRM_IDENT_MAX + 8];
 	sqlite3_stmt *st;
 	size_t i;
 
@@ -796,27 +802,40 @@ static json_t *customers_search(sqlite3 *db, const char *q, int64_t limit)
 		json_decref(rows);
 		goto dedupe;
 	}
-	like_escape(esc, sizeof(esc), q);
-	/* Name or company starting with q (indexed), then a word of the name
-	 * starting with q, then identities (handles, accounts) equal to q. */
-	st = crm_prepare(db, "SELECT " BRIEF ", 'name' AS matched FROM "
-			 "customers c WHERE c.merged_into IS NULL AND c.name "
-			 "LIKE ?1 || '%' ESCAPE '\\' UNION ALL SELECT * FROM "
-			 "(SELECT " BRIEF ", 'company' FROM customers c "
-			 "WHERE c.merged_into IS NULL AND c.company LIKE ?1 "
-			 "|| '%' ESCAPE '\\' LIMIT ?2) LIMIT ?2", "si", esc,
-			 limit);
-	rows = brief_rows(st);
-	json_array_extend(all, rows);
-	json_decref(rows);
-	if ((int64_t)json_array_size(all) < limit) {
-		st = crm_prepare(db, "SELECT " BRIEF ", 'name' AS matched "
-				 "FROM customers c WHERE c.merged_into IS NULL"
-				 " AND c.name LIKE '% ' || ? || '%' ESCAPE "
-				 "'\\' LIMIT ?", "si", esc, limit);
-		rows = brief_rows(st);
+	/* Every word typed as the start of a word of the name or company
+	 * (up to three words: the first drives, the others must exist for
+	 * the same customer), then identities (handles, accounts) equal to
+	 * q. */
+	{
+		char wv[3][CRM_WORD_MAX + 1], we[3][CRM_WORD_MAX + 2];
+		size_t nw = crm_words(wv, 3, q);
+
+		for (size_t k = 0; k < nw; k++)
+			prefix_end(we[k], sizeof(we[k]), wv[k]);
+		for (size_t k = nw; k < 3; k++) {
+			wv[k][0] = '\0'; /* matches every word */
+			snprintf(we[k], sizeof(we[k]), "\xff\xff");
+		}
+		st = nw ? crm_prepare(
+				  db,
+				  "SELECT " BRIEF ", 'name' AS matched FROM "
+				  "customers c WHERE c.id IN (SELECT DISTINCT "
+				  "w.customer_id FROM customer_words w WHERE "
+				  "w.word >= ?1 AND w.word < ?2 AND EXISTS "
+				  "(SELECT 1 FROM customer_words x WHERE "
+				  "x.customer_id = w.customer_id AND x.word >= "
+				  "?3 AND x.word < ?4) AND EXISTS (SELECT 1 FROM"
+				  " customer_words x WHERE x.customer_id = "
+				  "w.customer_id AND x.word >= ?5 AND x.word < "
+				  "?6) LIMIT ?7) AND c.merged_into IS NULL",
+				  "ssssssi", wv[0], we[0], wv[1], we[1], wv[2],
+				  we[2], limit)
+			 : NULL;
+		rows = st ? brief_rows(st) : json_array();
 		json_array_extend(all, rows);
 		json_decref(rows);
+	}
+	if ((int64_t)json_array_size(all) < limit) {
 		st = crm_prepare(db, "SELECT " BRIEF ", ci.kind AS matched "
 				 "FROM customer_identities ci JOIN customers "
 				 "c ON c.id = ci.customer_id WHERE ci.kind IN"
@@ -844,6 +863,15 @@ dedupe:
 	}
 	json_decref(all);
 	return rows;
+}
+
+char *crm_search_json(sqlite3 *db, const char *q, int limit)
+{
+	json_t *r = customers_search(db, q, limit);
+	char *text = r ? json_dumps(r, JSON_COMPACT) : NULL;
+
+	json_decref(r);
+	return text;
 }
 
 int crm_api_customers_get(struct api_req *req)

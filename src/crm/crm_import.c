@@ -74,7 +74,7 @@ struct imp {
 	size_t error_count, rows, valid;
 	int64_t first_id, last_id, now;
 	/* writer */
-	sqlite3_stmt *ins_cust, *ins_ident, *ins_tag;
+	sqlite3_stmt *ins_cust, *ins_ident, *ins_tag, *ins_word;
 };
 
 /* One checked row, pointing into the reader's buffer and its own. */
@@ -431,6 +431,21 @@ static int row_insert(struct imp *im, sqlite3 *db, struct row *r)
 		if (rc != SQLITE_DONE)
 			return store_err(rc);
 	}
+	{
+		char wv[2 * CRM_WORDS_MAX][CRM_WORD_MAX + 1];
+		size_t n = crm_words(wv, CRM_WORDS_MAX, r->attr[0]);
+
+		n += crm_words(wv + n, CRM_WORDS_MAX, r->attr[1]);
+		for (size_t k = 0; k < n; k++) {
+			st = im->ins_word;
+			sqlite3_bind_text(st, 1, wv[k], -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 2, id);
+			rc = sqlite3_step(st);
+			sqlite3_reset(st);
+			if (rc != SQLITE_DONE)
+				return store_err(rc);
+		}
+	}
 	for (size_t k = 0; k < r->tagc; k++) {
 		st = im->ins_tag;
 		sqlite3_bind_int64(st, 1, id);
@@ -523,7 +538,9 @@ static int import_txn(sqlite3 *db, void *arg)
 			       "(customer_id, kind, value) VALUES (?, ?, ?)",
 			       -1, &im->ins_ident, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO customer_tags "
-			       "VALUES (?, ?)", -1, &im->ins_tag, NULL))
+			       "VALUES (?, ?)", -1, &im->ins_tag, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO customer_words "
+			       "VALUES (?, ?)", -1, &im->ins_word, NULL))
 		goto out;
 	err = import_walk(im, db, j->req, j->mapping);
 	/* Any bad row: the unit rolls back, nothing goes in. */
@@ -536,7 +553,8 @@ out:
 	sqlite3_finalize(im->ins_cust);
 	sqlite3_finalize(im->ins_ident);
 	sqlite3_finalize(im->ins_tag);
-	im->ins_cust = im->ins_ident = im->ins_tag = NULL;
+	sqlite3_finalize(im->ins_word);
+	im->ins_cust = im->ins_ident = im->ins_tag = im->ins_word = NULL;
 	return err;
 }
 

@@ -55,6 +55,10 @@ bool crm_date_ok(const char *s);
 int crm_identity_insert(sqlite3 *db, int64_t customer, const char *kind,
 			const char *value, const char *label);
 
+/* Rewrites the search words of customer id from its name and company
+ * (writer thread). */
+int crm_words_save(sqlite3 *db, int64_t id);
+
 /* The full customer as JSON (identities, tags, custom, consent), or NULL
  * when there is none. */
 json_t *crm_customer_json(sqlite3 *db, int64_t id);

@@ -188,3 +188,51 @@ bool crm_identity_kind_ok(const char *kind)
 			return true;
 	return false;
 }
+
+static bool word_char(unsigned char ch)
+{
+	return isalnum(ch) || ch >= 0x80;
+}
+
+size_t crm_words(char wordv[][CRM_WORD_MAX + 1], size_t max,
+		 const char *text)
+{
+	size_t n = 0;
+	const char *s = text;
+
+	while (s && *s && n < max) {
+		const char *start;
+		size_t len;
+		bool dup = false;
+
+		while (*s && !word_char((unsigned char)*s))
+			s++;
+		if (!*s)
+			break;
+		for (start = s; *s && word_char((unsigned char)*s); s++)
+			;
+		len = (size_t)(s - start);
+		if (len > CRM_WORD_MAX) {
+			/* Cut on a character boundary, not inside UTF-8. */
+			len = CRM_WORD_MAX;
+			while (len && ((unsigned char)start[len] & 0xc0) == 0x80)
+				len--;
+		}
+		for (size_t i = 0; i < len; i++) {
+			unsigned char ch = (unsigned char)start[i];
+
+			/* Latin-1 capitals (U+00C0-U+00DE but the sign
+			 * U+00D7) lower-cased too: Å, É, Ö. */
+			if (i && (unsigned char)start[i - 1] == 0xc3 &&
+			    ch >= 0x80 && ch <= 0x9e && ch != 0x97)
+				ch = (unsigned char)(ch + 0x20);
+			wordv[n][i] = (char)tolower(ch);
+		}
+		wordv[n][len] = '\0';
+		for (size_t i = 0; i < n && !dup; i++)
+			dup = !strcmp(wordv[i], wordv[n]);
+		if (len && !dup)
+			n++;
+	}
+	return n;
+}

@@ -23,6 +23,17 @@ CREATE INDEX customers_name ON customers(name) WHERE merged_into IS NULL;
 CREATE INDEX customers_company ON customers(company)
 	WHERE merged_into IS NULL;
 
+-- Search as the agent types: every word of the name and company,
+-- lower-cased ("marl" finds Bob Marley by a range on word). Written by
+-- src/crm on every path that sets a name or company.
+CREATE TABLE customer_words (
+	word TEXT NOT NULL,
+	customer_id INTEGER NOT NULL REFERENCES customers(id)
+		ON DELETE CASCADE,
+	PRIMARY KEY (word, customer_id)
+) WITHOUT ROWID;
+CREATE INDEX customer_words_customer ON customer_words(customer_id, word);
+
 -- How a customer is recognised. value is normalised: phone E.164
 -- (+14155550100, or bare digits for short numbers), email lower-case,
 -- others as given. Several customers may share one (a family's line).
