@@ -286,6 +286,22 @@ sb_check "export: header" test "$(head -n 1 "$SB_TMP/export.csv")" = \
 sb_check "export re-imports (dry run: every row valid)" up 200 "dry_run=1" "$SB_TMP/export.csv" "$SUPER"
 sb_check "re-import: no errors" test "$(api_field '[.rows,.error_count]|@csv')" = "$n,0"
 
+# --- the other roles: team leaders and quality analysts --------------------------------------
+sb_check "a team leader login" api 201 POST $V1/accounts "$ADMIN" '{"username":"tl1","password":"secret99","role":"team_leader"}'
+sb_check "a quality analyst login" api 201 POST $V1/accounts "$ADMIN" '{"username":"qa1","password":"secret99","role":"quality_analyst"}'
+TL=$(api_login tl1 secret99)
+QA=$(api_login qa1 secret99)
+sb_check "team leader reads customers" api 200 GET "$V1/customers/$BOB" "$TL"
+sb_check "team leader may not delete" api 403 DELETE "$V1/customers/$BOB" "$TL"
+sb_check "team leader may not merge" api 403 POST "$V1/customers/$BOB/merge" "$TL" "{\"from\":$ADA}"
+sb_check "team leader may not import" up 403 "dry_run=1" "$good" "$TL"
+sb_check "quality analyst reads the timeline" api 200 GET "$V1/customers/$BOB/timeline" "$QA"
+sb_check "quality analyst exports" api 200 GET "$V1/customers/export" "$QA"
+sb_check "quality analyst may not define fields" api 403 PUT $V1/customer-fields/x "$QA" '{"label":"X","type":"text"}'
+sb_check "supervisor may not define fields" api 403 PUT $V1/customer-fields/x "$SUPER" '{"label":"X","type":"text"}'
+sb_check "admin may import (dry run)" up 200 "dry_run=1&mapping=$map" "$good" "$ADMIN"
+sb_check "an import of an empty body" up 400 "dry_run=1" /dev/null "$SUPER"
+
 # --- delete (supervisors), field delete, audit --------------------------------------------
 sb_check "agent may not delete" api 403 DELETE "$V1/customers/$ADA" "$AGENT"
 sb_check "agent may not delete a case" api 403 DELETE "$V1/cases/$CASE" "$AGENT"
