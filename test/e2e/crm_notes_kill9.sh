@@ -5,8 +5,9 @@
 # killed with SIGKILL mid-typing. After a restart the interaction holds
 # the last acknowledged text (or the one save that was in flight), every
 # acknowledged save is a version, the interaction is marked interrupted and
-# shows in the agent's list to finish, with its notes; wrapping it up takes
-# it off the list.
+# shows in the agent's list to finish, with its notes, on the agent desktop
+# too (Chromium): the agent opens it, completes the notes and wraps it up
+# with a disposition, which takes it off the list.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_api.sh"
 . "$(dirname "$0")/lib_voice.sh"
@@ -76,8 +77,13 @@ sb_check "lists it with the notes and the customer" \
 	test "$(api_field "[.[] | select(.interaction_id == $iid) | (.notes | length), .customer_name] | @csv")" = "$saved,\"Ada Lovelace\""
 sb_check "the interaction shows the notes" api 200 GET "/api/v1/interactions/$iid" "$AGENT"
 sb_check "notes on the interaction" test "$(api_field '.notes | length')" = "$saved"
-sb_check "the agent finishes it (disposition)" api 200 POST "/api/v1/interactions/$iid/wrapup" "$AGENT" \
-	"{\"disposition\":\"follow_up\",\"notes\":\"${text:0:saved} Done.\"}"
+here=$(cd "$(dirname "$0")" && pwd)
+[ -d "$here/node_modules/playwright-core" ] ||
+	sb_fail "playwright-core missing: run scripts/deps.sh (npm install in test/e2e)"
+SB_HTTP_PORT=$SB_HTTP_PORT SB_IID=$iid SB_NOTES="${text:0:saved}" \
+	timeout 120 node "$here/crm_unfinished.mjs" || sb_fail "browser test crm_unfinished.mjs"
+sb_check "finished from the desktop: disposition and the notes typed after" \
+	test "$(sqlite3 "$db" "SELECT disposition || '|' || notes FROM interaction_notes WHERE interaction_id = $iid")" = "follow_up|${text:0:saved} Done."
 sb_check "off the list" api 200 GET /api/v1/me/unfinished "$AGENT"
 sb_check "list empty" test "$(api_field length)" = 0
 sb_check "the final text is the newest version" api 200 GET "/api/v1/interactions/$iid/notes/versions" "$AGENT"
