@@ -244,7 +244,41 @@ async function crmShow(cid) {
     ...(c.identities || []).map((i) => i.value), (c.tags || []).join(', ')].filter(Boolean).join(' · ');
   $('cust-in-name').value = c.name || '';
   $('cust-in-company').value = c.company || '';
+  crmCases(cid);
 }
+
+async function crmCases(cid) {
+  let rows = [];
+  try { rows = await SB.api('GET', '/cases?customer=' + cid); } catch (e) { return; }
+  const ul = $('cust-cases');
+  ul.innerHTML = '';
+  for (const k of rows) {
+    const li = document.createElement('li');
+    li.dataset.case = k.id;
+    li.innerHTML = '#' + SB.esc(k.id) + ' ' + SB.esc(k.subject) + ' <span class="badge case-status">' +
+      SB.esc(k.status.replace('_', ' ')) + '</span> <span class="muted">' + SB.esc(k.priority) + '</span>' +
+      (A.iid ? ' <button type="button">Link this contact</button>' : '');
+    const b = li.querySelector('button');
+    if (b) b.onclick = async () => {
+      try {
+        await SB.api('POST', '/cases/' + k.id + '/interactions', { interaction_id: A.iid });
+      } catch (e) { $('cust-status').textContent = e.message; }
+      crmCases(cid);
+    };
+    ul.appendChild(li);
+  }
+}
+
+$('btn-case-new').onclick = async () => {
+  const subject = $('case-subject').value.trim();
+  if (!A.customer || !subject) return;
+  try {
+    await SB.api('POST', '/cases', { subject, customer_id: A.customer.id,
+      ...(A.iid ? { interaction_id: A.iid } : {}) });
+    $('case-subject').value = '';
+    crmCases(A.customer.id);
+  } catch (e) { $('cust-status').textContent = e.message; }
+};
 
 $('btn-cust-save').onclick = async () => {
   if (!A.customer) return;

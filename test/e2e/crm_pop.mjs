@@ -49,12 +49,19 @@ try {
   await agent.waitForFunction(() => /Ada Lovelace/.test(document.querySelector('#cust-results').textContent) &&
     document.querySelector('#cust-q').value === '555 555 01', null, { timeout: 5000 });
   check('and by her number typed in part', true);
+  await agent.fill('#case-subject', 'Premium contract renewal');
+  await agent.click('#btn-case-new');
+  await agent.waitForFunction(() => /Premium contract renewal/.test(document.querySelector('#cust-cases').textContent), null, { timeout: 5000 });
+  check('the agent opens a case for the contact from the panel', /new/.test(await agent.textContent('#cust-cases .case-status')));
   await agent.fill('#notes', 'Asked about the premium contract renewal.');
   await agent.waitForSelector('#notes-status:text("saved")', { timeout: 8000 });
   await shot(agent, 'crm-call.png');
   await wrapUp(agent, 'resolved');
   check('the first call wrapped up as resolved', (await callerDone) === 0);
 
+  // The case is solved in between.
+  const caseId = await agent.getAttribute('#cust-cases li', 'data-case');
+  await agent.evaluate((id) => SB.api('PATCH', '/cases/' + id, { status: 'solved' }), caseId);
   // Second call: the pop shows the last interaction.
   callerDone = place(process.env.SB_CALL2);
   await agent.waitForSelector('#card:not(.hidden)', { timeout: 15000 });
@@ -64,6 +71,11 @@ try {
   check('her name and the VIP badge again', /Ada Lovelace/.test(await agent.textContent('#card-customer')) &&
     await agent.isVisible('#card-vip'));
   await shot(agent, 'crm-pop-second.png');
+  await agent.waitForSelector('#call:not(.hidden)', { timeout: 10000 });
+  await agent.waitForFunction(() => /solved/.test(document.querySelector('#cust-cases').textContent), null, { timeout: 5000 });
+  await agent.click('#cust-cases button');
+  await agent.waitForFunction(() => /open/.test(document.querySelector('#cust-cases .case-status').textContent), null, { timeout: 5000 });
+  check('the new contact linked to the solved case reopens it', true);
   await wrapUp(agent, 'follow_up');
   check('the second call ends', (await callerDone) === 0);
   done();

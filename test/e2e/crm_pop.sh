@@ -4,8 +4,10 @@
 # number written the national way (555 555 0100: +15555550100 in the CRM).
 # The agent desktop's card shows her name, the VIP badge and "first
 # contact"; the agent's SIPp phone answers, the customer panel shows her,
-# the agent searches as they type; wrap-up with a disposition. She calls
-# again: the card now shows her last interaction (queue and disposition).
+# the agent searches as they type and opens a case for the contact;
+# wrap-up with a disposition; the case is solved. She calls again: the card
+# now shows her last interaction (queue and disposition), and linking this
+# contact to her solved case from the panel reopens it.
 # Both interactions carry her customer id; an unknown number gets a
 # provisional customer. Screenshots in artifacts/.
 . "$(dirname "$0")/lib.sh"
@@ -36,6 +38,9 @@ sb_check "both calls linked to the VIP customer ($ada)" \
 	test "$(sqlite3 "$db" "SELECT group_concat(coalesce(customer_id, 'none')) FROM interactions")" = "$ada,$ada"
 sb_check "the first one with its disposition" \
 	test "$(sqlite3 "$db" "SELECT n.disposition FROM interactions i JOIN interaction_notes n ON n.interaction_id = i.id ORDER BY i.id LIMIT 1")" = resolved
+
+sb_check "her case: both calls linked, reopened once, open" \
+	test "$(sqlite3 "$db" "SELECT (SELECT count(*) FROM case_interactions WHERE case_id = k.id) || '|' || k.reopened || '|' || k.status FROM cases k WHERE k.customer_id = $ada")" = "2|1|open"
 
 # An unknown caller: a provisional customer with the number, linked.
 voice_call 5001 "" 1000 60000 5550142 || sb_fail "the unknown caller's call"
