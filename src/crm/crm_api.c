@@ -1096,7 +1096,7 @@ int crm_api_interaction_customer(struct api_req *req)
 {
 	int64_t id, cust;
 	json_t *c;
-	int err, changes = 0;
+	int err;
 
 	err = api_req_param_id(&id, req, "id");
 	if (!err)
@@ -1117,7 +1117,6 @@ int crm_api_interaction_customer(struct api_req *req)
 	}
 	err = store_write_wait(store_main(), "UPDATE interactions SET "
 			       "customer_id = ? WHERE id = ?", "ii", cust, id);
-	(void)changes;
 	if (err) {
 		json_decref(c);
 		return err;

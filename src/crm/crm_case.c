@@ -111,7 +111,7 @@ static int case_check(struct api_req *req, json_t *b)
 		return api_reply_error(req, 400, "invalid", "priority",
 				       "priority must be low, normal, high or"
 				       " urgent");
-	if ((v = json_object_get(b, "due_at")) &&
+	if ((v = json_object_get(b, "due_at")) && !json_is_null(v) &&
 	    json_integer_value(v) <= 0)
 		return api_reply_error(req, 400, "invalid", "due_at",
 				       "due_at is ms since the epoch");
@@ -127,7 +127,7 @@ static int case_check(struct api_req *req, json_t *b)
 					       "no agent %lld", (long long)
 					       json_integer_value(v));
 	}
-	if ((v = json_object_get(b, "customer_id"))) {
+	if ((v = json_object_get(b, "customer_id")) && !json_is_null(v)) {
 		st = crm_prepare(crm_reader(), "SELECT 1 FROM customers WHERE "
 				 "id = ? AND merged_into IS NULL", "i",
 				 (int64_t)json_integer_value(v));

@@ -134,6 +134,10 @@ sb_check "case: comment thread" test "$(api_field '.comments[0].body,.comments[0
 sb_check "case: empty comment refused" api 400 POST "$V1/cases/$CASE/comments" "$AGENT" '{"body":""}'
 sb_check "case: pending customer" api 200 PATCH "$V1/cases/$CASE" "$AGENT" '{"status":"pending_customer"}'
 sb_check "case: bad status on update" api 400 PATCH "$V1/cases/$CASE" "$AGENT" '{"status":"gone"}'
+sb_check "case: due date and owner cleared" api 200 PATCH "$V1/cases/$CASE" "$AGENT" '{"due_at":null,"owner_agent_id":null}'
+sb_check "case: cleared" test "$(api_field '[.due_at,.owner_agent_id]|@csv')" = ","
+sb_check "case: owner given back" api 200 PATCH "$V1/cases/$CASE" "$AGENT" '{"owner_agent_id":1001,"priority":"urgent"}'
+sb_check "case: owner and priority" test "$(api_field '[.owner_agent_id,.priority,.owner_name]|@csv')" = '1001,"urgent","Alice 1001"'
 sb_check "case: list open ones of Bob" api 200 GET "$V1/cases?customer=$BOB" "$AGENT"
 sb_check "case: listed" test "$(api_field '.[0].id')" = "$CASE"
 sb_check "case: list by status" api 200 GET "$V1/cases?status=pending_customer" "$AGENT"
