@@ -41,6 +41,7 @@
 #include "ivr/ivr.h"
 #include "sig/sig_int.h"
 #include "store/store.h"
+#include "crm/crm.h"
 
 enum {
 	SIG_SWEEP_MS = 200,
@@ -715,7 +716,8 @@ static void call_queue(struct call *c, const char *queue,
 	struct cc_task_req req = {0};
 	char *path = sig_ivr_path(c->ivr, false);
 	char *detail = sig_ivr_path(c->ivr, true);
-	char *attrs = NULL;
+	char *attrs = NULL, *pop;
+	struct pl popl;
 	int err;
 
 	str_ncpy(c->queue, queue, sizeof(c->queue));
@@ -723,8 +725,14 @@ static void call_queue(struct call *c, const char *queue,
 				       "ivr_path = ?", "s", path ? path : "[]");
 	if (detail)
 		ix_event(c, "ivr", 0, detail);
-	(void)re_sdprintf(&attrs, "{\"ivr_path\": %s, \"ivr\": %s}",
-			  path ? path : "[]", detail ? detail : "null");
+	/* The screen pop: the CRM's customer for the caller's number. */
+	pop = crm_pop_json(store_reader(store_main()), c->from, c->ix, NULL);
+	popl.p = pop ? pop + 1 : "";
+	popl.l = pop ? strlen(pop) - 2 : 0;
+	(void)re_sdprintf(&attrs, "{\"ivr_path\": %s, \"ivr\": %s%s%r}",
+			  path ? path : "[]", detail ? detail : "null",
+			  pop ? ", " : "", &popl);
+	free(pop);
 	free(path);
 	free(detail);
 	req.interaction = c->ix;
@@ -994,6 +1002,9 @@ static void record_start(struct call *c, const struct sip_msg *msg)
 				       "call_id = ?, state = 'ivr'", "s",
 				       callid);
 	ix_event(c, "call_started", 0, NULL);
+	/* Who is calling: links the interaction to its customer (or a
+	 * provisional one) before the IVR and the agent see it. */
+	crm_call_arrived(store_main(), c->ix, c->from, NULL);
 }
 
 /* *50 / *51 / *52 from an agent's phone (digest-authenticated). */
