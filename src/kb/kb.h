@@ -34,7 +34,7 @@ struct cc_config;
 
 enum {
 	KB_TITLE_MAX = 200,     /* bytes */
-	KB_BODY_MAX = 65536,    /* bytes of Markdown */
+	KB_BODY_MAX = 60000,    /* bytes of Markdown (a request is 64 KiB) */
 	KB_TAGS_MAX = 20,
 	KB_TAG_MAX = 40,
 	KB_LIMIT_MAX = 50,      /* results per search */

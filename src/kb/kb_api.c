@@ -581,7 +581,7 @@ int kb_api_articles_get(struct api_req *req)
 		 " ORDER BY a.updated_at DESC, a.id DESC LIMIT ?4",
 		 where);
 	res = json_array();
-	err = store_query(db, list_row_h, res, sql, "siisi", tag, owner_id,
+	err = store_query(db, list_row_h, res, sql, "sisii", tag, owner_id,
 			  audience, (int64_t)limit, (int64_t)kb_writer(req));
 	if (err) {
 		json_decref(res);

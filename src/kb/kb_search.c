@@ -532,9 +532,25 @@ struct sugg {
 	unsigned used;
 };
 
+/* Length of t without a common English ending (charged, refunds,
+ * billing match charge, refund, bill as prefixes). */
+static size_t stem_len(const char *t, size_t len)
+{
+	static const char *const endv[] = {"ing", "ed", "es", "s"};
+	size_t i, el;
+
+	for (i = 0; i < sizeof(endv) / sizeof(endv[0]); i++) {
+		el = strlen(endv[i]);
+		if (len >= el + 4 && !strcmp(t + len - el, endv[i]))
+			return len - el;
+	}
+	return len;
+}
+
 static void sugg_term(const char *t, size_t len, void *arg)
 {
 	struct sugg *s = arg;
+	char stem[KB_TERM_MAX + 1];
 	unsigned i;
 
 	if (len < 2 || stopword(t) || s->used >= 24)
@@ -550,7 +566,10 @@ static void sugg_term(const char *t, size_t len, void *arg)
 		sb_phrase(&s->m, t, false);
 		sb_str(&s->m, " OR ");
 	}
-	sb_phrase(&s->m, t, len >= 4);
+	len = stem_len(t, len);
+	memcpy(stem, t, len);
+	stem[len] = '\0';
+	sb_phrase(&s->m, stem, len >= 4);
 }
 
 int kb_suggest(sqlite3 *db, const struct kb_suggest_in *in, unsigned limit,
