@@ -3,16 +3,18 @@
  * kb_fts, see 050_kb.sql) and keeping that index. A query is split into
  * terms; each becomes a quoted FTS5 phrase (so nothing the agent types is
  * FTS5 syntax), a prefix query when long enough, and, when no indexed word
- * starts with it, an OR of the nearest known words from the kb_vocab
- * table (fts5vocab): typo tolerance by edit distance over the words that
- * share the term's first or second letter, which keeps the scan to a
- * small slice of the vocabulary. Ranking is FTS5's bm25 with the weights
- * set in the migration (title 10, body 1, tags 4). Snippets and titles
- * come back with the matches between 0x02 and 0x03, turned into <mark>
- * after the text around them is escaped.
+ * starts with it, an OR of the nearest known words from kb_terms: typo
+ * tolerance by edit distance over the words that share the term's first
+ * or second letter, which keeps the scan to a small slice of the word
+ * list. Ranking is FTS5's bm25 with the weights set in the migration
+ * (title 10, body 1, tags 4), bounded in cost (run_bounded): at most
+ * RANK_CAP articles are scored per query. Snippets and titles come back
+ * with the matches between 0x02 and 0x03, turned into <mark> after the
+ * text around them is escaped.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,7 @@ enum {
 	FUZZY_MIN = 4,        /* bytes: shorter terms are taken as typed */
 	FUZZY_TWO = 8,        /* bytes: from here two edits are allowed */
 	VOCAB_SCAN_MAX = 20000,
+	RANK_CAP = 2000,      /* matches BM25 ranks in full, see run_bounded */
 };
 
 /* --- Pure parts ---------------------------------------------------------- */
@@ -211,8 +214,7 @@ static char *marked_html(const char *s)
 
 struct near {
 	char term[KB_TERM_MAX + 1];
-	unsigned dist;
-	int64_t docs;
+	unsigned dist, lendiff;
 };
 
 struct nearset {
@@ -221,16 +223,13 @@ struct nearset {
 };
 
 static void near_add(struct nearset *ns, const char *t, unsigned dist,
-		     int64_t docs)
+		     unsigned lendiff)
 {
-	size_t i, at;
+	size_t at;
 
-	for (i = 0; i < ns->n; i++)
-		if (!strcmp(ns->v[i].term, t))
-			return;
 	for (at = 0; at < ns->n; at++)
 		if (dist < ns->v[at].dist ||
-		    (dist == ns->v[at].dist && docs > ns->v[at].docs))
+		    (dist == ns->v[at].dist && lendiff < ns->v[at].lendiff))
 			break;
 	if (at >= NEAR_MAX)
 		return;
@@ -239,7 +238,7 @@ static void near_add(struct nearset *ns, const char *t, unsigned dist,
 	memmove(&ns->v[at + 1], &ns->v[at], (ns->n - at) * sizeof(ns->v[0]));
 	snprintf(ns->v[at].term, sizeof(ns->v[at].term), "%s", t);
 	ns->v[at].dist = dist;
-	ns->v[at].docs = docs;
+	ns->v[at].lendiff = lendiff;
 	ns->n++;
 }
 
@@ -260,34 +259,24 @@ static bool vocab_has(sqlite3 *db, const char *t, bool prefix)
 	char hi[KB_TERM_MAX + 2];
 	sqlite3_stmt *st = NULL;
 	bool found = false;
-	int rc;
 
-	if (prefix) {
-		range_end(hi, t, strlen(t));
-		rc = sqlite3_prepare_v2(db,
-					"SELECT 1 FROM kb_vocab WHERE term >= ?1"
-					" AND term < ?2 LIMIT 1",
-					-1, &st, NULL);
-		if (rc == SQLITE_OK) {
-			sqlite3_bind_text(st, 1, t, -1, SQLITE_STATIC);
+	range_end(hi, t, strlen(t));
+	if (sqlite3_prepare_v2(db,
+			       prefix ? "SELECT 1 FROM kb_terms WHERE term >= ?1"
+					" AND term < ?2 LIMIT 1"
+				      : "SELECT 1 FROM kb_terms WHERE term = ?1",
+			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, t, -1, SQLITE_STATIC);
+		if (prefix)
 			sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
-		}
+		found = sqlite3_step(st) == SQLITE_ROW;
 	}
-	else {
-		rc = sqlite3_prepare_v2(db,
-					"SELECT 1 FROM kb_vocab WHERE term = ?1",
-					-1, &st, NULL);
-		if (rc == SQLITE_OK)
-			sqlite3_bind_text(st, 1, t, -1, SQLITE_STATIC);
-	}
-	if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		found = true;
 	sqlite3_finalize(st);
 	return found;
 }
 
 /* Known words within max edits of t, among those that start with t's
- * first or second byte (one scan each of a slice of the vocabulary). */
+ * first or second byte (one range scan each of the word list). */
 static void vocab_near(sqlite3 *db, const char *t, unsigned max, bool prefix,
 		       struct nearset *ns)
 {
@@ -296,7 +285,7 @@ static void vocab_near(sqlite3 *db, const char *t, unsigned max, bool prefix,
 	sqlite3_stmt *st = NULL;
 
 	if (sqlite3_prepare_v2(db,
-			       "SELECT term, doc FROM kb_vocab WHERE term >= ?1"
+			       "SELECT term FROM kb_terms WHERE term >= ?1"
 			       " AND term < ?2 LIMIT ?3",
 			       -1, &st, NULL) != SQLITE_OK)
 		return;
@@ -312,17 +301,17 @@ static void vocab_near(sqlite3 *db, const char *t, unsigned max, bool prefix,
 		sqlite3_bind_int(st, 3, VOCAB_SCAN_MAX);
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *w = (const char *)sqlite3_column_text(st, 0);
-			int wl = sqlite3_column_bytes(st, 0);
+			size_t wl = (size_t)sqlite3_column_bytes(st, 0);
 			unsigned d;
 
-			if (!w || wl > KB_TERM_MAX ||
-			    (!prefix && (size_t)wl + max < tl) ||
-			    (!prefix && (size_t)wl > tl + max) ||
-			    (prefix && (size_t)wl + max < tl))
+			if (!w || wl > KB_TERM_MAX || wl + max < tl ||
+			    (!prefix && wl > tl + max))
 				continue;
-			d = kb_edit_distance(t, tl, w, (size_t)wl, max, prefix);
+			d = kb_edit_distance(t, tl, w, wl, max, prefix);
 			if (d <= max)
-				near_add(ns, w, d, sqlite3_column_int64(st, 1));
+				near_add(ns, w, d,
+					 (unsigned)(wl > tl ? wl - tl
+							    : tl - wl));
 		}
 		sqlite3_reset(st);
 	}
@@ -350,102 +339,257 @@ static void term_collect(const char *t, size_t len, void *arg)
 	}
 }
 
-/* The FTS5 expression for terms joined by op (" AND ", " OR "). */
-static void match_build(struct sbuf *m, sqlite3 *db, const struct terms *ts,
-			const char *op, bool fuzzy, struct kb_search_info *info,
-			const char *tag)
+/* The FTS5 expression for terms joined by op (" AND ", " OR ") into m,
+ * and the same terms joined by OR into any (for the title-first stage). */
+static void match_build(struct sbuf *m, struct sbuf *any, sqlite3 *db,
+			const struct terms *ts, const char *op, bool fuzzy,
+			struct kb_search_info *info, const char *tag)
 {
 	struct sbuf cor = {info->corrected, 0, sizeof(info->corrected), 0};
 	unsigned i, used = 0;
 
 	info->corrected[0] = '\0';
-	if (ts->n)
-		sb_str(m, "(");
+	sb_str(m, "(");
 	for (i = 0; i < ts->n; i++) {
 		const char *t = ts->v[i];
-		size_t tl = strlen(t);
+		size_t tl = strlen(t), from = m->n;
 		bool last = i + 1 == ts->n;
-		bool prefix = tl >= 3 || (last && tl >= 2);
+		bool prefix = tl >= 3;
 		struct nearset ns = {0};
 		size_t k;
 
 		/* a lone trailing letter is the start of a word not yet typed */
 		if (last && tl == 1 && ts->n > 1)
 			continue;
-		if (used++)
+		if (used++) {
 			sb_str(m, op);
+			sb_str(any, " OR ");
+		}
+		from = m->n;
 		if (fuzzy && tl >= FUZZY_MIN && !vocab_has(db, t, prefix))
 			vocab_near(db, t, tl >= FUZZY_TWO ? 2 : 1, prefix,
 				   &ns);
 		if (!ns.n) {
 			sb_phrase(m, t, prefix);
-			continue;
 		}
-		sb_str(m, "(");
-		sb_phrase(m, t, prefix);
-		for (k = 0; k < ns.n; k++) {
-			sb_str(m, " OR ");
-			sb_phrase(m, ns.v[k].term, false);
+		else {
+			sb_str(m, "(");
+			sb_phrase(m, t, prefix);
+			for (k = 0; k < ns.n; k++) {
+				sb_str(m, " OR ");
+				sb_phrase(m, ns.v[k].term, false);
+			}
+			sb_str(m, ")");
+			if (cor.n)
+				sb_str(&cor, " ");
+			sb_str(&cor, t);
+			sb_str(&cor, ">");
+			sb_str(&cor, ns.v[0].term);
 		}
-		sb_str(m, ")");
-		if (cor.n)
-			sb_str(&cor, " ");
-		sb_str(&cor, t);
-		sb_str(&cor, ">");
-		sb_str(&cor, ns.v[0].term);
+		if (!m->full)
+			sb_add(any, m->p + from, m->n - from);
 	}
-	if (ts->n)
-		sb_str(m, ")");
+	sb_str(m, ")");
 	if (tag && *tag) {
 		struct terms tt = {0};
 
 		kb_terms_split(tag, 4, term_collect, &tt);
 		for (i = 0; i < tt.n; i++) {
-			sb_str(m, m->n ? " AND " : "");
-			sb_str(m, "tags : ");
+			sb_str(m, " AND tags : ");
 			sb_phrase(m, tt.v[i], false);
 		}
 	}
 }
 
+/* --- A bounded BM25 ------------------------------------------------------ */
+
+/*
+ * kb_rank(w_title, w_body, w_tags): BM25 as FTS5's bm25() computes it
+ * (k1 1.2, b 0.75, the weighted term frequency per phrase, the row's
+ * length against the average) but without the inverse document
+ * frequencies: bm25() finds those by reading every match of every phrase
+ * in the whole table, whatever else limits the query, and that pass is
+ * what makes a common word or a short prefix slow. For one-word queries
+ * the order is the same; run_bounded uses it only when it ranks a
+ * subset of a large match anyway.
+ */
+struct rank_avg {
+	double avgdl;
+};
+
+static void kb_rank_fn(const Fts5ExtensionApi *x, Fts5Context *fts,
+		       sqlite3_context *ctx, int nval, sqlite3_value **valv)
+{
+	struct rank_avg *ra = x->xGetAuxdata(fts, 0);
+	double w[4] = {1, 1, 1, 0}, freq[KB_TERMS_MAX * (NEAR_MAX + 1) * 2];
+	int nphrase = x->xPhraseCount(fts), ninst = 0, i, len = 0;
+	double score = 0;
+
+	for (i = 0; i < nval && i < 3; i++)
+		w[i] = sqlite3_value_double(valv[i]);
+	if (!ra) {
+		sqlite3_int64 rows = 0, tokens = 0;
+
+		ra = sqlite3_malloc(sizeof(*ra));
+		if (!ra) {
+			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+		x->xRowCount(fts, &rows);
+		x->xColumnTotalSize(fts, -1, &tokens);
+		ra->avgdl = rows ? (double)tokens / (double)rows : 1;
+		if (ra->avgdl <= 0)
+			ra->avgdl = 1;
+		x->xSetAuxdata(fts, ra, sqlite3_free);
+	}
+	if (nphrase > (int)(sizeof(freq) / sizeof(freq[0])))
+		nphrase = (int)(sizeof(freq) / sizeof(freq[0]));
+	memset(freq, 0, sizeof(freq));
+	x->xInstCount(fts, &ninst);
+	for (i = 0; i < ninst; i++) {
+		int ph, col, off;
+
+		if (x->xInst(fts, i, &ph, &col, &off) == SQLITE_OK &&
+		    ph < nphrase && col >= 0 && col < 4)
+			freq[ph] += w[col];
+	}
+	x->xColumnSize(fts, -1, &len);
+	for (i = 0; i < nphrase; i++)
+		if (freq[i] > 0)
+			score += freq[i] * 2.2 /
+				 (freq[i] + 1.2 * (0.25 + 0.75 * len /
+							   ra->avgdl));
+	sqlite3_result_double(ctx, -score);
+}
+
+/* Registers kb_rank on db once per connection (readers are per thread). */
+static void rank_register(sqlite3 *db)
+{
+	static __thread sqlite3 *done;
+	fts5_api *api = NULL;
+	sqlite3_stmt *st = NULL;
+
+	if (done == db)
+		return;
+	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+		sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (api && api->xCreateFunction(api, "kb_rank", NULL, kb_rank_fn,
+					NULL) == SQLITE_OK)
+		done = db;
+}
+
 /* --- Running ------------------------------------------------------------- */
 
+/* Hits handed on, each article once, at most limit. */
+struct emit {
+	kb_hit_h *h;
+	void *arg;
+	int64_t seen[KB_LIMIT_MAX];
+	unsigned n, limit;
+};
+
+static int audience_bind(sqlite3_stmt *st, const struct kb_search_opts *o,
+			 int i)
+{
+	if (o && o->audience)
+		return sqlite3_bind_text(st, i, o->audience, -1, SQLITE_STATIC);
+	return SQLITE_OK;
+}
+
+/* How many articles match, counting no further than cap (cheap: no
+ * ranking, FTS5 stops at the limit). */
+static unsigned count_upto(sqlite3 *db, const char *match,
+			   const struct kb_search_opts *o, unsigned cap)
+{
+	char sql[256];
+	sqlite3_stmt *st = NULL;
+	unsigned n = 0;
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM (SELECT rowid FROM kb_fts WHERE kb_fts"
+		 " MATCH ?1 %s LIMIT ?2)",
+		 o && o->audience ? "AND audience = ?3" : "");
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, (int)cap);
+		audience_bind(st, o, 3);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = (unsigned)sqlite3_column_int(st, 0);
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* The rowid of the nth newest matching article (0 when fewer match). */
+static int64_t newest_rowid(sqlite3 *db, const char *match,
+			    const struct kb_search_opts *o, unsigned nth)
+{
+	char sql[256];
+	sqlite3_stmt *st = NULL;
+	int64_t id = 0;
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT rowid FROM kb_fts WHERE kb_fts MATCH ?1 %s ORDER BY"
+		 " rowid DESC LIMIT 1 OFFSET ?2",
+		 o && o->audience ? "AND audience = ?3" : "");
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, (int)nth);
+		audience_bind(st, o, 3);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			id = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return id;
+}
+
+/* Runs match ranked (rank: NULL for the table's bm25 weights), only on
+ * rowids >= min_rowid when set, emitting what e has not seen. */
 static int run(sqlite3 *db, const char *match, const char *rank,
-	       const struct kb_search_opts *o, kb_hit_h *hith, void *arg,
-	       unsigned *hitsp)
+	       const struct kb_search_opts *o, int64_t min_rowid,
+	       struct emit *e)
 {
 	char sql[640];
 	sqlite3_stmt *st = NULL;
 	int rc, err = 0;
-	unsigned limit = o && o->limit ? o->limit : 10;
 
-	if (limit > KB_LIMIT_MAX)
-		limit = KB_LIMIT_MAX;
+	if (e->n >= e->limit)
+		return 0;
 	snprintf(sql, sizeof(sql),
 		 "SELECT rowid, title, highlight(kb_fts, 0, x'02', x'03'),"
 		 " snippet(kb_fts, 1, x'02', x'03', '…', 16), tags, audience,"
-		 " rank FROM kb_fts WHERE kb_fts MATCH ?1%s%s"
+		 " rank FROM kb_fts WHERE kb_fts MATCH ?1%s%s%s"
 		 " ORDER BY rank LIMIT ?2",
 		 o && o->audience ? " AND audience = ?3" : "",
-		 rank ? " AND rank MATCH ?4" : "");
+		 rank ? " AND rank MATCH ?4" : "",
+		 min_rowid ? " AND rowid >= ?5" : "");
 	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return EIO;
 	sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, (int)limit);
-	if (o && o->audience)
-		sqlite3_bind_text(st, 3, o->audience, -1, SQLITE_STATIC);
+	/* room for the ones already seen */
+	sqlite3_bind_int(st, 2, (int)(e->limit + e->n));
+	audience_bind(st, o, 3);
 	if (rank)
 		sqlite3_bind_text(st, 4, rank, -1, SQLITE_STATIC);
-	*hitsp = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if (min_rowid)
+		sqlite3_bind_int64(st, 5, min_rowid);
+	while (e->n < e->limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct kb_hit h;
-		char *th = marked_html(
-			(const char *)sqlite3_column_text(st, 2));
-		char *sh = marked_html(
-			(const char *)sqlite3_column_text(st, 3));
+		char *th, *sh;
+		unsigned i;
 
 		h.id = sqlite3_column_int64(st, 0);
+		for (i = 0; i < e->n && e->seen[i] != h.id; i++)
+			;
+		if (i < e->n)
+			continue;
+		th = marked_html((const char *)sqlite3_column_text(st, 2));
+		sh = marked_html((const char *)sqlite3_column_text(st, 3));
 		h.title = (const char *)sqlite3_column_text(st, 1);
 		h.title_html = th;
 		h.snippet_html = sh;
@@ -454,12 +598,12 @@ static int run(sqlite3 *db, const char *match, const char *rank,
 		h.score = sqlite3_column_double(st, 6);
 		err = th && sh ? 0 : ENOMEM;
 		if (!err)
-			err = hith ? hith(&h, arg) : 0;
+			err = e->h ? e->h(&h, e->arg) : 0;
 		free(th);
 		free(sh);
 		if (err)
 			break;
-		(*hitsp)++;
+		e->seen[e->n++] = h.id;
 	}
 	if (!err && rc != SQLITE_ROW && rc != SQLITE_DONE)
 		err = EIO;
@@ -467,12 +611,54 @@ static int run(sqlite3 *db, const char *match, const char *rank,
 	return err;
 }
 
+/*
+ * Ranking without a bound in cost. BM25 must score every matching article
+ * before the best can be picked; that is cheap up to RANK_CAP matches and
+ * exact then. Beyond (a common word, a two-letter prefix), the articles
+ * with a term in their title (or tags: restrict) are ranked first: with
+ * the title weighing ten times the body they are the top of the BM25
+ * order anyway. When even those are too many, the newest RANK_CAP of them
+ * are ranked; when they are too few, the newest RANK_CAP matches fill up.
+ */
+static int run_bounded(sqlite3 *db, const char *match, const char *any,
+		       const char *restrict_cols, const char *rank,
+		       const struct kb_search_opts *o, struct emit *e)
+{
+	char mt[sizeof(((struct kb_search_info *)0)->match) * 2 + 64];
+	int64_t thr;
+	int err;
+
+	if (count_upto(db, match, o, RANK_CAP + 1) <= RANK_CAP)
+		return run(db, match, rank, o, 0, e);
+	rank_register(db);
+	rank = restrict_cols[1] == 't' && restrict_cols[6] == '}'
+		       ? "kb_rank(10.0, 1.0, 4.0)"
+		       : "kb_rank(6.0, 1.0, 12.0)";
+	/* any NULL: match is an OR, restricting it to the columns is all */
+	if (any)
+		snprintf(mt, sizeof(mt), "%s AND %s : (%s)", match,
+			 restrict_cols, any);
+	else
+		snprintf(mt, sizeof(mt), "%s : (%s)", restrict_cols, match);
+	if (count_upto(db, mt, o, RANK_CAP + 1) > RANK_CAP) {
+		thr = newest_rowid(db, mt, o, RANK_CAP - 1);
+		return run(db, mt, rank, o, thr, e);
+	}
+	err = run(db, mt, rank, o, 0, e);
+	if (err || e->n >= e->limit)
+		return err;
+	thr = newest_rowid(db, match, o, RANK_CAP - 1);
+	return run(db, match, rank, o, thr, e);
+}
+
 int kb_search(sqlite3 *db, const char *q, const struct kb_search_opts *o,
 	      kb_hit_h *hith, void *arg, struct kb_search_info *info)
 {
+	char anybuf[sizeof(info->match)];
 	struct kb_search_info tmp;
 	struct terms ts = {0};
-	struct sbuf m;
+	struct emit *e;
+	struct sbuf m, any;
 	int err;
 
 	if (!db)
@@ -484,22 +670,38 @@ int kb_search(sqlite3 *db, const char *q, const struct kb_search_opts *o,
 	kb_terms_split(q, KB_TERMS_MAX, term_collect, &ts);
 	if (!ts.n)
 		return 0;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return ENOMEM;
+	e->h = hith;
+	e->arg = arg;
+	e->limit = o && o->limit ? o->limit : 10;
+	if (e->limit > KB_LIMIT_MAX)
+		e->limit = KB_LIMIT_MAX;
 	m = (struct sbuf){info->match, 0, sizeof(info->match), 0};
-	match_build(&m, db, &ts, " AND ", ts.n <= FUZZY_TERMS_MAX, info,
+	any = (struct sbuf){anybuf, 0, sizeof(anybuf), 0};
+	match_build(&m, &any, db, &ts, " AND ", ts.n <= FUZZY_TERMS_MAX, info,
 		    o ? o->tag : NULL);
-	if (m.full)
-		return EINVAL;
-	err = run(db, info->match, NULL, o, hith, arg, &info->hits);
-	if (err || info->hits || ts.n < 2)
-		return err;
+	err = m.full || any.full ? EINVAL : 0;
+	if (!err)
+		err = run_bounded(db, info->match, anybuf, "{title}", NULL, o,
+				  e);
+	if (err || e->n || ts.n < 2)
+		goto out;
 	/* nothing had every word: anything with some, best first */
 	info->all_terms = false;
 	m = (struct sbuf){info->match, 0, sizeof(info->match), 0};
-	match_build(&m, db, &ts, " OR ", ts.n <= FUZZY_TERMS_MAX, info,
+	any = (struct sbuf){anybuf, 0, sizeof(anybuf), 0};
+	match_build(&m, &any, db, &ts, " OR ", ts.n <= FUZZY_TERMS_MAX, info,
 		    o ? o->tag : NULL);
-	if (m.full)
-		return EINVAL;
-	return run(db, info->match, NULL, o, hith, arg, &info->hits);
+	err = m.full || any.full ? EINVAL : 0;
+	if (!err)
+		err = run_bounded(db, info->match, anybuf, "{title}", NULL, o,
+				  e);
+out:
+	info->hits = e->n;
+	free(e);
+	return err;
 }
 
 /* --- Suggestions --------------------------------------------------------- */
@@ -566,10 +768,12 @@ static void sugg_term(const char *t, size_t len, void *arg)
 		sb_phrase(&s->m, t, false);
 		sb_str(&s->m, " OR ");
 	}
-	len = stem_len(t, len);
-	memcpy(stem, t, len);
-	stem[len] = '\0';
-	sb_phrase(&s->m, stem, len >= 4);
+	/* a word as it is, or the stem of one with a common ending as a
+	 * prefix (fewer phrases: each costs BM25 a pass over its matches) */
+	i = (unsigned)stem_len(t, len);
+	memcpy(stem, t, i);
+	stem[i] = '\0';
+	sb_phrase(&s->m, stem, i < len);
 }
 
 int kb_suggest(sqlite3 *db, const struct kb_suggest_in *in, unsigned limit,
@@ -578,6 +782,8 @@ int kb_suggest(sqlite3 *db, const struct kb_suggest_in *in, unsigned limit,
 	struct kb_search_opts o = {NULL, NULL, limit ? limit : 5};
 	struct kb_search_info tmp;
 	struct sugg s;
+	struct emit *e;
+	int err;
 
 	if (!db || !in)
 		return EINVAL;
@@ -598,10 +804,20 @@ int kb_suggest(sqlite3 *db, const struct kb_suggest_in *in, unsigned limit,
 		return 0;
 	if (s.m.full)
 		return EINVAL;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return ENOMEM;
+	e->h = hith;
+	e->arg = arg;
+	e->limit = o.limit > KB_LIMIT_MAX ? KB_LIMIT_MAX : o.limit;
 	info->all_terms = false;
-	/* tags weigh most for suggestions: a queue's own procedures first */
-	return run(db, info->match, "bm25(6.0, 1.0, 12.0)", &o, hith, arg,
-		   &info->hits);
+	/* tags weigh most for suggestions: a queue's own procedures first;
+	 * when too many match, those with a word in title or tags */
+	err = run_bounded(db, info->match, NULL, "{title tags}",
+			  "bm25(6.0, 1.0, 12.0)", &o, e);
+	info->hits = e->n;
+	free(e);
+	return err;
 }
 
 /* --- Index --------------------------------------------------------------- */
@@ -621,11 +837,47 @@ int kb_index_remove(sqlite3 *db, int64_t id)
 	return rc == SQLITE_DONE ? 0 : EIO;
 }
 
+struct words {
+	sqlite3_stmt *st;
+	int rc;
+};
+
+static void word_h(const char *t, size_t len, void *arg)
+{
+	struct words *w = arg;
+
+	if (w->rc != SQLITE_DONE)
+		return;
+	sqlite3_bind_text(w->st, 1, t, (int)len, SQLITE_STATIC);
+	w->rc = sqlite3_step(w->st);
+	sqlite3_reset(w->st);
+}
+
+/* Adds the words of text to kb_terms, the word list typo tolerance looks
+ * in. It only grows: a word of an article withdrawn since costs nothing
+ * but a useless alternative. */
+static int words_add(sqlite3 *db, const char *const *textv, size_t n)
+{
+	struct words w = {NULL, SQLITE_DONE};
+	size_t i;
+
+	if (sqlite3_prepare_v2(db,
+			       "INSERT OR IGNORE INTO kb_terms (term) VALUES"
+			       " (?1)",
+			       -1, &w.st, NULL) != SQLITE_OK)
+		return EIO;
+	for (i = 0; i < n; i++)
+		kb_terms_split(textv[i], UINT32_MAX, word_h, &w);
+	sqlite3_finalize(w.st);
+	return w.rc == SQLITE_DONE ? 0 : EIO;
+}
+
 int kb_index_put(sqlite3 *db, int64_t id, const char *title,
 		 const char *body, const char *tags, const char *audience)
 {
 	sqlite3_stmt *st = NULL;
 	char *text = NULL;
+	const char *wordv[3];
 	int rc, err;
 
 	err = kb_md_text(&text, body ? body : "", body ? strlen(body) : 0);
@@ -648,6 +900,9 @@ int kb_index_put(sqlite3 *db, int64_t id, const char *title,
 	}
 	err = rc == SQLITE_DONE ? 0 : EIO;
 	sqlite3_finalize(st);
+	wordv[0] = title, wordv[1] = text, wordv[2] = tags;
+	if (!err)
+		err = words_add(db, wordv, 3);
 out:
 	free(text);
 	return err;
