@@ -465,7 +465,7 @@ int kb_api_mailout_ack(struct api_req *req)
 			"kb.acknowledged",
 			json_pack("{s:I,s:I}", "mailout_id", (json_int_t)a.id,
 				  "agent_id", (json_int_t)a.agent),
-			0);
+			a.agent); /* the agent's other desktops */
 	}
 	return api_reply_json(req, 200,
 			      json_pack("{s:I,s:I,s:I}", "mailout_id",
