@@ -190,11 +190,11 @@ int kb_api_mailout_add(struct api_req *req)
 	m.rv = calloc(RECIPIENTS_MAX, sizeof(*m.rv));
 	if (!m.rv)
 		return ENOMEM;
-	m.target = json_dumps(
-		m.queue ? json_pack("{s:s}", "queue", m.queue)
-		: m.all ? json_pack("{s:b}", "all", 1)
-			: json_pack("{s:O}", "agents", m.agents),
-		JSON_COMPACT | JSON_ENCODE_ANY);
+	v = m.queue ? json_pack("{s:s}", "queue", m.queue)
+	    : m.all ? json_pack("{s:b}", "all", 1)
+		    : json_pack("{s:O}", "agents", m.agents);
+	m.target = v ? json_dumps(v, JSON_COMPACT) : NULL;
+	json_decref(v);
 	m.by = api_req_username(req);
 	m.now = cc_wall_ms();
 	err = m.target ? store_txn_wait(store_main(), mailout_txn, &m)
