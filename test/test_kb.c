@@ -706,6 +706,83 @@ out:
 	return err;
 }
 
+
+/* More matches than BM25 ranks in full (2,000): the articles with the word
+ * in their title still come first, best first; when even those are too
+ * many, the newest 2,000 of them are ranked. */
+struct big {
+	unsigned n, titled;
+};
+
+static int big_txn(sqlite3 *db, void *arg)
+{
+	const struct big *b = arg;
+	char title[64], body[128];
+	unsigned i;
+	int err = 0;
+
+	for (i = 1; i <= b->n && !err; i++) {
+		bool t = i % (b->n / b->titled) == 0;
+
+		snprintf(title, sizeof(title), "%s %u", t ? "Common rule" :
+			 "Filler article", i);
+		snprintf(body, sizeof(body), "Some common words%s here, %u.",
+			 i == 1999 ? " common common common" : "", i);
+		err = kb_index_put(db, i, title, body, "", "internal");
+	}
+	return err;
+}
+
+static int search_bounded_large(void)
+{
+	struct big b = {2400, 6};
+	struct kb_search_opts o = {NULL, NULL, 10};
+	struct kb_search_info info;
+	struct kb_suggest_in in = {0};
+	struct store *st = NULL;
+	char path[512];
+	struct hits r = {0};
+	unsigned i;
+	int err = 0;
+
+	snprintf(path, sizeof(path), "%s/big.db", test_tmpdir());
+	TEST_ERR(store_open(&st, path, false));
+	TEST_ERR(store_txn_wait(st, big_txn, &b));
+	TEST_ERR(kb_search(store_reader(st), "common", &o, hits_h, &r, &info));
+	TEST_EQ(r.n, 10);
+	/* the six with Common in the title first */
+	for (i = 0; i < 6; i++)
+		TEST_ASSERT(strstr(r.title[i], "<mark>Common</mark> rule"));
+	TEST_ASSERT(!strstr(r.title[6], "rule"));
+	/* then the body matches (of the newest 2,000), 1999 (the word four
+	 * times) on top */
+	TEST_EQ(r.id[6], 1999);
+	/* the same for a prefix */
+	memset(&r, 0, sizeof(r));
+	TEST_ERR(kb_search(store_reader(st), "comm", &o, hits_h, &r, &info));
+	TEST_EQ(r.n, 10);
+	TEST_ASSERT(strstr(r.title[0], "rule"));
+	/* and for suggestions */
+	memset(&r, 0, sizeof(r));
+	in.subject = "a common question";
+	TEST_ERR(kb_suggest(store_reader(st), &in, 5, hits_h, &r, &info));
+	TEST_EQ(r.n, 5);
+	TEST_ASSERT(strstr(r.title[0], "rule"));
+	/* every title matches: the newest 2,000 are ranked */
+	memset(&r, 0, sizeof(r));
+	TEST_ERR(kb_search(store_reader(st), "some", &o, hits_h, &r, &info));
+	TEST_EQ(r.n, 10);
+	memset(&r, 0, sizeof(r));
+	TEST_ERR(kb_search(store_reader(st), "article", &o, hits_h, &r,
+			   &info));
+	TEST_EQ(r.n, 10);
+	for (i = 0; i < r.n; i++)
+		TEST_ASSERT(r.id[i] >= 395); /* 2,394 match: the newest 2,000 */
+out:
+	mem_deref(st);
+	return err;
+}
+
 const struct test_case test_cases[] = {
 	TEST_CASE(md_blocks),
 	TEST_CASE(md_hostile),
@@ -719,6 +796,7 @@ const struct test_case test_cases[] = {
 	TEST_CASE(search_typo),
 	TEST_CASE(search_any_and_filters),
 	TEST_CASE(index_remove_and_replace),
+	TEST_CASE(search_bounded_large),
 	TEST_CASE(suggest_by_queue_and_text),
 };
 TEST_TABLE_END;
