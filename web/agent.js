@@ -106,6 +106,7 @@ async function loadToday() {
 function onEvent(ev) {
   const d = ev.data || {};
   const iid = d.interaction_id || d.id;
+  if (typeof KB !== 'undefined') KB.onEvent(ev); /* knowledge base: web/kb.js */
   switch (ev.type) {
   case 'resync': loadState(); break;
   case 'agent.state':
