@@ -24,6 +24,7 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 /* Not <re.h>: its JSON names clash with jansson. */
@@ -33,6 +34,7 @@
 #include "acd/acd.h"
 #include "core/cc.h"
 #include "core/center.h"
+#include "sig/sig.h"
 #include "api_int.h"
 #include "api_live.h"
 
@@ -387,6 +389,26 @@ static void agent_h(const struct cc_agent_info *a, void *arg)
 	json_array_append_new(b->agents, o);
 }
 
+/* sig's error counters, read here on the main loop (sig.h): {"errors":
+ * {kind: n}, "rejected": {"4xx": n, ...}}. */
+static json_t *sip_json(void)
+{
+	struct sig_counters c;
+	json_t *kinds = json_object(), *classes = json_object();
+	char name[8];
+
+	sig_counters_get(&c);
+	for (int k = 0; k < SIG_ERR_KINDS; k++)
+		json_object_set_new(kinds, sig_error_name((enum sig_error)k),
+				    json_integer((json_int_t)c.kind[k]));
+	for (int k = 4; k <= 6; k++) {
+		snprintf(name, sizeof(name), "%dxx", k);
+		json_object_set_new(classes, name,
+				    json_integer((json_int_t)c.class[k]));
+	}
+	return json_pack("{s:o,s:o}", "errors", kinds, "rejected", classes);
+}
+
 json_t *api_live_build(void)
 {
 	int64_t now = cc_wall_ms();
@@ -419,12 +441,13 @@ json_t *api_live_build(void)
 									 s)) +
 						 1));
 	}
-	return json_pack("{s:I,s:I,s:o,s:o,s:o,s:o,s:I}", "at",
+	return json_pack("{s:I,s:I,s:o,s:o,s:o,s:o,s:I,s:o}", "at",
 			 (json_int_t)now, "uptime_s",
 			 (json_int_t)((now - (int64_t)api_started_ms) / 1000),
 			 "queues", b.queues, "agents", b.agents, "calls",
 			 calls, "agent_states", states, "calls_in_progress",
-			 (json_int_t)list_count(&live.tasks));
+			 (json_int_t)list_count(&live.tasks), "sip",
+			 sip_json());
 }
 
 /* --- Commands (api_core_call) ------------------------------------------ */

@@ -39,6 +39,7 @@
 #include "core/center.h"
 #include "med/med.h"
 #include "ivr/ivr.h"
+#include "sig/sig.h"
 #include "sig/sig_int.h"
 #include "store/store.h"
 
@@ -398,6 +399,7 @@ static void aleg_refer_h(struct sip *sip, const struct sip_msg *msg,
 
 	if (!hdr || sip_addr_decode(&addr, &hdr->val) ||
 	    pl_strcpy(&addr.uri.user, user, sizeof(user))) {
+		sig_count(SIG_ERR_IN_DIALOG, 400);
 		(void)sip_replyf(sip, msg, 400, "Bad Request",
 				 "Warning: 399 switchboard \"Refer-To missing"
 				 " or malformed\"\r\nContent-Length: 0\r\n\r\n");
@@ -412,6 +414,7 @@ static void aleg_refer_h(struct sip *sip, const struct sip_msg *msg,
 		target = cc_agent_by_ext(user);
 	if ((!queue[0] && !target) || c->agent != a ||
 	    (target && target->id == a->agent)) {
+		sig_count(SIG_ERR_IN_DIALOG, 404);
 		(void)sip_replyf(sip, msg, 404, "Not Found",
 				 "Warning: 399 switchboard \"no agent or queue"
 				 " '%s'\"\r\nContent-Length: 0\r\n\r\n", user);
@@ -891,6 +894,7 @@ static void call_info_h(struct sip *sip, const struct sip_msg *msg,
 	char digit = info_digit(msg);
 
 	if (!digit) {
+		sig_count(SIG_ERR_IN_DIALOG, 415);
 		(void)sip_replyf(sip, msg, 415, "Unsupported Media Type",
 				 "Accept: application/dtmf-relay,"
 				 " application/dtmf\r\nContent-Length: 0\r\n\r\n");
@@ -927,6 +931,7 @@ static void call_refer_h(struct sip *sip, const struct sip_msg *msg,
 			 void *arg)
 {
 	(void)arg;
+	sig_count(SIG_ERR_IN_DIALOG, 403);
 	(void)sip_replyf(sip, msg, 403, "Forbidden",
 			 "Warning: 399 switchboard \"callers cannot"
 			 " transfer\"\r\nContent-Length: 0\r\n\r\n");
@@ -953,6 +958,7 @@ static int call_answer(struct call **cp, const struct sip_msg *msg)
 	else
 		err = med_leg_offer(c->leg, &sdp);
 	if (err) {
+		sig_count(SIG_ERR_SDP, err == ENOTSUP ? 488 : 400);
 		(void)sip_replyf(sig_sip(), msg, err == ENOTSUP ? 488 : 400,
 				 err == ENOTSUP ? "Not Acceptable Here" :
 						  "Bad Request",
@@ -968,6 +974,7 @@ static int call_answer(struct call **cp, const struct sip_msg *msg)
 			     call_estab_h, call_info_h, call_refer_h,
 			     call_close_h, c, "Allow: %s\r\n", sig_allow);
 	if (err) {
+		sig_count(SIG_ERR_INTERNAL, 500);
 		(void)sip_reply(sig_sip(), msg, 500, "Server Internal Error");
 		goto out;
 	}
@@ -1020,6 +1027,7 @@ static void feature_call(const struct sip_msg *msg, const char *ext)
 		say = "You are logged out. Goodbye.";
 	}
 	if (!a || cc_agent_presence(a->id, st, reason, "phone")) {
+		sig_count(SIG_ERR_UNAVAILABLE, 480);
 		(void)sip_reply(sig_sip(), msg, 480, "Temporarily Unavailable");
 		return;
 	}
@@ -1065,6 +1073,7 @@ void sig_call_incoming(const struct sip_msg *msg, void *arg)
 
 	(void)arg;
 	if (sig_stopping()) {
+		sig_count(SIG_ERR_UNAVAILABLE, 503);
 		(void)sip_reply(sig_sip(), msg, 503, "Service Unavailable");
 		return;
 	}
@@ -1078,6 +1087,7 @@ void sig_call_incoming(const struct sip_msg *msg, void *arg)
 			return;
 		}
 		if (err) {
+			sig_count(SIG_ERR_AUTH_FAILED, 403);
 			(void)sip_replyf(sig_sip(), msg, 403, "Forbidden",
 					 "Warning: 399 switchboard \"wrong"
 					 " username or password\"\r\n"
@@ -1090,6 +1100,7 @@ void sig_call_incoming(const struct sip_msg *msg, void *arg)
 			feature_call(msg, user);
 			return;
 		}
+		sig_count(SIG_ERR_NOT_FOUND, 404);
 		(void)sip_replyf(sig_sip(), msg, 404, "Not Found",
 				 "Warning: 399 switchboard \"%r is not a"
 				 " number of this center\"\r\n"
