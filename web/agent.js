@@ -69,6 +69,8 @@ function showCard(d) {
   $('card-wait').textContent = SB.dur(d.waited_s || 0);
   $('card-ivr').textContent = (d.ivr_path || []).join(' › ') || '—';
   $('btn-accept').classList.toggle('hidden', !d.can_accept);
+  $('btn-reject').classList.toggle('hidden', !d.can_reject);
+  $('btn-accept').disabled = $('btn-reject').disabled = false;
   $('card-status').textContent = 'ringing';
   A.offered = d.interaction_id || d.id;
 }
@@ -140,6 +142,7 @@ async function loadState() {
   try {
     const s = await SB.api('GET', '/agents/' + A.me.agent_id + '/state');
     setState(s.state, s.reason, s.since);
+    $('auto-answer').checked = !!s.auto_answer;
     if (s.interaction_id) await showInteraction(s.interaction_id);
     if (s.state === 'wrapup') startWrap(s.wrapup_left_s);
   } catch (e) { $('state-err').textContent = e.message; }
@@ -170,7 +173,23 @@ $('notes').addEventListener('input', () => {
 });
 $('btn-hold').onclick = () => A.iid && SB.api('POST', '/interactions/' + A.iid + '/hold').catch((e) => alert(e.message));
 $('btn-resume').onclick = () => A.iid && SB.api('POST', '/interactions/' + A.iid + '/resume').catch((e) => alert(e.message));
-$('btn-accept').onclick = () => A.offered && SB.api('POST', '/interactions/' + A.offered + '/accept').catch((e) => alert(e.message));
+// Accept: the phone is rung again asking it to answer by itself; Reject:
+// the next agent gets the call at once.
+function offerButton(op) {
+  if (!A.offered) return;
+  $('btn-accept').disabled = $('btn-reject').disabled = true;
+  $('card-status').textContent = op === 'accept' ? 'answering on your phone…' : 'rejected';
+  SB.api('POST', '/interactions/' + A.offered + '/' + op).then(() => {
+    if (op === 'reject') $('card').classList.add('hidden');
+  }).catch((e) => {
+    $('btn-accept').disabled = $('btn-reject').disabled = false;
+    $('card-status').textContent = e.message;
+  });
+}
+$('btn-accept').onclick = () => offerButton('accept');
+$('btn-reject').onclick = () => offerButton('reject');
+$('auto-answer').onchange = () => SB.api('POST', '/agents/' + A.me.agent_id + '/auto-answer',
+  { enabled: $('auto-answer').checked }).catch((e) => { $('state-err').textContent = e.message; });
 $('btn-xfer').onclick = () => {
   const t = $('xfer-target').value.trim();
   if (A.iid && t) SB.api('POST', '/interactions/' + A.iid + '/transfer', { target: t }).catch((e) => alert(e.message));

@@ -148,6 +148,28 @@ int api_route_agent_state_set(struct api_req *req)
 	return api_reply_json(req, 200, r);
 }
 
+/* POST /agents/{id}/auto-answer {enabled}: offers to the agent's phone
+ * carry the auto-answer hint (the desktop's switch). */
+int api_route_agent_auto_answer(struct api_req *req)
+{
+	json_t *r = NULL;
+	int64_t id;
+	int err;
+
+	err = agent_param(&id, req);
+	if (err)
+		return err;
+	err = api_core_call(&r, api_live_auto_answer,
+			    json_pack("{s:I,s:b}", "agent", (json_int_t)id,
+				      "enabled",
+				      json_is_true(json_object_get(
+					      req->json, "enabled"))),
+			    API_CORE_TIMEOUT_MS);
+	if (err)
+		return core_err(req, err, "agent");
+	return api_reply_json(req, 200, r);
+}
+
 int api_route_calls_get(struct api_req *req)
 {
 	json_t *r = NULL;
@@ -188,7 +210,7 @@ int api_route_call_get(struct api_req *req)
 	return api_reply_json(req, 200, r);
 }
 
-/* POST /interactions/{id}/hangup|hold|resume|transfer */
+/* POST /interactions/{id}/hangup|hold|resume|transfer|accept|reject */
 int api_route_call_control(struct api_req *req)
 {
 	const char *op = strrchr(req->path, '/') + 1;

@@ -198,8 +198,15 @@ static void event_h(const struct cc_event *ev, void *arg)
 		t->entered = cc_wall_ms() - (int64_t)ev->wait_ms;
 		ltask_set(t, "ringing", ev->agent);
 		d = task_json(t);
-		if (d)
-			json_object_set_new(d, "can_accept", json_false());
+		if (d) {
+			/* Accept rings the phone again with the auto-answer
+			 * hint; Reject hands the call to the next agent. */
+			json_object_set_new(d, "can_accept", json_true());
+			json_object_set_new(d, "can_reject", json_true());
+			json_object_set_new(d, "auto_answer",
+					    json_boolean(sig_agent_auto_answer(
+						    ev->agent)));
+		}
 		pub("interaction.offered", d, ev->agent);
 		break;
 	case CC_EV_TASK_ANSWERED:
@@ -469,6 +476,8 @@ static int agent_state_json(json_t **resultp, uint32_t agent)
 		return ENOMEM;
 	json_object_set_new(o, "reason", l.reason[0] ? json_string(l.reason)
 						     : json_null());
+	json_object_set_new(o, "auto_answer",
+			    json_boolean(sig_agent_auto_answer(agent)));
 	t = ltask_of_agent(agent);
 	if (t) {
 		json_object_set_new(o, "interaction_id", json_integer(t->id));
@@ -515,6 +524,23 @@ int api_live_agent_state_set(json_t **resultp, const json_t *args)
 		return EINVAL;
 	err = cc_agent_presence(agent, st, st == ACD_AWAY ? reason : NULL,
 				by ? by : "api");
+	if (err)
+		return err;
+	return agent_state_json(resultp, agent);
+}
+
+/* args {agent, enabled}: the agent's offers carry the auto-answer hint
+ * (sig.h). Answers the agent's state. */
+int api_live_auto_answer(json_t **resultp, const json_t *args)
+{
+	uint32_t agent = (uint32_t)json_integer_value(json_object_get(args,
+								      "agent"));
+	int err;
+
+	if (!cc_center_acd() || !cc_agent_by_id(agent))
+		return ENOENT;
+	err = sig_agent_auto_answer_set(agent, json_is_true(json_object_get(
+						       args, "enabled")));
 	if (err)
 		return err;
 	return agent_state_json(resultp, agent);
@@ -587,6 +613,11 @@ int api_live_control(json_t **resultp, const json_t *args)
 	else if (!strcmp(op, "transfer")) {
 		ctl = CC_CTL_TRANSFER;
 		if (strcmp(t->state, "talking") && strcmp(t->state, "held"))
+			return EALREADY;
+	}
+	else if (!strcmp(op, "accept") || !strcmp(op, "reject")) {
+		ctl = op[0] == 'a' ? CC_CTL_ACCEPT : CC_CTL_REJECT;
+		if (strcmp(t->state, "ringing"))
 			return EALREADY;
 	}
 	else

@@ -86,6 +86,15 @@ enum cc_ctl {
 	CC_CTL_HOLD,
 	CC_CTL_RESUME,
 	CC_CTL_TRANSFER, /* target: an agent extension or a queue name */
+	/* The desktop's buttons on an offer (the agent being rung): */
+	CC_CTL_ACCEPT,   /* ring the agent's phone again, asking it to
+			  * answer by itself (auto-answer hint) */
+	CC_CTL_REJECT,   /* decline: stop ringing, the next agent is tried */
+	/* Attended transfer (src/sig/sig_consult.c): */
+	CC_CTL_CONSULT,  /* target: agent extension or queue; the caller
+			  * holds while the agent talks to the target */
+	CC_CTL_CONSULT_COMPLETE, /* caller to the target, the agent leaves */
+	CC_CTL_CONSULT_CANCEL,   /* drop the target, caller back to agent */
 };
 
 /* What the channel owning a task does for the center (main loop). */

@@ -7,6 +7,7 @@
 #ifndef SIG_SIG_H
 #define SIG_SIG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "core/cc.h"
 
@@ -56,5 +57,15 @@ struct sig_counters {
 void sig_counters_get(struct sig_counters *c);
 /* The kind's name for metrics ("malformed", "auth_failed", ...). */
 const char *sig_error_name(enum sig_error kind);
+
+/*
+ * Main loop: whether the INVITEs that offer calls to agent carry an
+ * auto-answer hint (Call-Info: answer-after=0, Alert-Info
+ * info=alert-autoanswer, Answer-Mode: Auto, RFC 5373), which phones that
+ * support it obey by answering at once. Set from the agent's desktop; kept
+ * while the server runs. ENOMEM when the table of agents is full.
+ */
+int sig_agent_auto_answer_set(uint32_t agent, bool on);
+bool sig_agent_auto_answer(uint32_t agent);
 
 #endif

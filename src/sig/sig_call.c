@@ -450,8 +450,58 @@ static void aleg_med_h(struct med_leg *leg, const struct med_event *ev,
 		dropout(a->call, "no media");
 }
 
-/* Rings every registered device of agent. */
-static int ring_agent(struct call *c, uint32_t agent)
+/* --- Auto-answer: agents who asked for the hint on their offers ------- */
+
+enum { SIG_AUTO_ANSWER_MAX = 4096 };
+
+static struct {
+	uint32_t agentv[SIG_AUTO_ANSWER_MAX];
+	size_t n;
+} aa;
+
+bool sig_agent_auto_answer(uint32_t agent)
+{
+	for (size_t i = 0; i < aa.n; i++)
+		if (aa.agentv[i] == agent)
+			return true;
+	return false;
+}
+
+int sig_agent_auto_answer_set(uint32_t agent, bool on)
+{
+	for (size_t i = 0; i < aa.n; i++) {
+		if (aa.agentv[i] != agent)
+			continue;
+		if (!on)
+			aa.agentv[i] = aa.agentv[--aa.n];
+		return 0;
+	}
+	if (!on)
+		return 0;
+	if (aa.n == SIG_AUTO_ANSWER_MAX)
+		return ENOMEM;
+	aa.agentv[aa.n++] = agent;
+	return 0;
+}
+
+/* The headers that ask a phone to answer by itself (empty: none). */
+static const char *auto_answer_hdrs(bool on)
+{
+	static char buf[256];
+
+	if (!on)
+		return "";
+	(void)re_snprintf(buf, sizeof(buf),
+			  "Call-Info: <sip:%s>;answer-after=0\r\n"
+			  "Alert-Info: <http://127.0.0.1/>"
+			  ";info=alert-autoanswer;delay=0\r\n"
+			  "Answer-Mode: Auto\r\n", sig_laddr_str());
+	return buf;
+}
+
+/* Rings every registered device of agent (asking them to answer by
+ * themselves when auto is set). */
+static int ring_agent(struct call *c, uint32_t agent, bool autoans)
 {
 	const struct cc_agent_info *info = cc_agent_by_id(agent);
 	struct sig_binding bv[SIG_DEVICES_MAX];
@@ -486,8 +536,9 @@ static int ring_agent(struct call *c, uint32_t agent)
 				aleg_estab_h, aleg_info_h, aleg_refer_h,
 				aleg_close_h, a,
 				"X-Switchboard-Interaction: %lld\r\n"
-				"X-Switchboard-Queue: %s\r\n",
-				(long long)c->ix, c->queue);
+				"X-Switchboard-Queue: %s\r\n%s",
+				(long long)c->ix, c->queue,
+				auto_answer_hdrs(autoans));
 		mem_deref(sdp);
 		if (err) {
 			cc_warn("sig", "call %lld: cannot ring %s: %s",
@@ -508,7 +559,7 @@ static void task_offer(void *owner, uint32_t agent, uint32_t ring_ms)
 
 	(void)ring_ms; /* the center enforces the ring timeout */
 	c->offered = agent;
-	if (ring_agent(c, agent)) {
+	if (ring_agent(c, agent, sig_agent_auto_answer(agent))) {
 		c->offered = 0;
 		(void)cc_task_reject((uint64_t)c->ix, agent, "no_device");
 	}
@@ -530,6 +581,30 @@ static void task_give_up(void *owner)
 	c->task = false;
 	cc_info("sig", "call %lld: the queue gave up", (long long)c->ix);
 	call_destroy(c);
+}
+
+/* The desktop's Accept / Reject on the offer being rung. Reject: the
+ * devices stop ringing (CANCEL) and the ACD tries the next agent at once.
+ * Accept: SIP gives no way to make a ringing phone pick up, so its devices
+ * are rung again with the auto-answer hint, which phones that support it
+ * answer at once (the others ring on: the agent answers by hand). */
+static int offer_button(struct call *c, bool accept)
+{
+	uint32_t agent = c->offered;
+
+	if (!agent || c->agent)
+		return EALREADY;
+	ringing_cancel(c, agent);
+	ix_event(c, accept ? "accept_requested" : "declined_on_desktop",
+		 agent, NULL);
+	if (accept && !ring_agent(c, agent, true)) {
+		cc_info("sig", "call %lld: agent %u accepts on the desktop:"
+			" rung with auto-answer", (long long)c->ix, agent);
+		return 0;
+	}
+	c->offered = 0;
+	return cc_task_reject((uint64_t)c->ix, agent,
+			      accept ? "no_device" : "declined");
 }
 
 static int task_control(void *owner, enum cc_ctl ctl, const char *target)
@@ -585,6 +660,13 @@ static int task_control(void *owner, enum cc_ctl ctl, const char *target)
 		return cc_task_transfer((uint64_t)c->ix, a ? NULL : target,
 					a ? a->id : 0);
 	}
+	case CC_CTL_ACCEPT:
+	case CC_CTL_REJECT:
+		return offer_button(c, ctl == CC_CTL_ACCEPT);
+	case CC_CTL_CONSULT:
+	case CC_CTL_CONSULT_COMPLETE:
+	case CC_CTL_CONSULT_CANCEL:
+		return ENOTSUP;
 	}
 	return EINVAL;
 }
