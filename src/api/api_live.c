@@ -291,6 +291,25 @@ static void event_h(const struct cc_event *ev, void *arg)
 		break;
 	case CC_EV_TICK:
 		break;
+	case CC_EV_TASK_CONSULT: {
+		/* Both desktops: the transferring agent's and the target's. */
+		const struct cc_agent_info *ta = cc_agent_by_id(ev->target);
+		const struct cc_agent_info *fa = cc_agent_by_id(ev->agent);
+
+		d = json_pack("{s:I,s:s,s:I,s:I,s:s?,s:s?}", "interaction_id",
+			      (json_int_t)ev->task, "phase",
+			      ev->reason ? ev->reason : "?", "agent",
+			      (json_int_t)ev->agent, "target_agent",
+			      (json_int_t)ev->target, "target",
+			      ta ? ta->extension : NULL, "from",
+			      fa ? fa->name : NULL);
+		if (t && d && t->from)
+			json_object_set_new(d, "caller", json_string(t->from));
+		if (ev->target)
+			pub("interaction.consult", json_incref(d), ev->target);
+		pub("interaction.consult", d, ev->agent);
+		break;
+	}
 	}
 }
 
@@ -613,6 +632,18 @@ int api_live_control(json_t **resultp, const json_t *args)
 	else if (!strcmp(op, "transfer")) {
 		ctl = CC_CTL_TRANSFER;
 		if (strcmp(t->state, "talking") && strcmp(t->state, "held"))
+			return EALREADY;
+	}
+	else if (!strcmp(op, "consult")) {
+		ctl = CC_CTL_CONSULT;
+		if (strcmp(t->state, "talking"))
+			return EALREADY;
+	}
+	else if (!strcmp(op, "consult_complete") ||
+		 !strcmp(op, "consult_cancel")) {
+		ctl = op[8] == 'c' && op[9] == 'o' ? CC_CTL_CONSULT_COMPLETE
+						   : CC_CTL_CONSULT_CANCEL;
+		if (strcmp(t->state, "held"))
 			return EALREADY;
 	}
 	else if (!strcmp(op, "accept") || !strcmp(op, "reject")) {

@@ -41,6 +41,7 @@
 #include "ivr/ivr.h"
 #include "sig/sig.h"
 #include "sig/sig_int.h"
+#include "sig/sig_call_int.h"
 #include "store/store.h"
 
 enum {
@@ -48,52 +49,6 @@ enum {
 	SIG_DROPOUT_MS = 5000,   /* agent BYE this soon after answer: dropout */
 	SIG_DEVICES_MAX = 8,
 	SIG_NUMBERS_MAX = 256,
-};
-
-enum call_state {
-	CS_MENU,
-	CS_QUEUED,
-	CS_BRIDGED,
-	CS_FEATURE,
-};
-
-struct call;
-
-/* One device of an agent being rung, or the agent's bridged leg. */
-struct aleg {
-	struct le le;
-	struct call *call;
-	struct sipsess *sess;
-	struct med_leg *leg;
-	uint32_t agent;
-	bool up;
-	bool held;
-};
-
-struct call {
-	struct le le;
-	struct sipsess *sess;
-	struct med_leg *leg;
-	enum call_state state;
-	int64_t ix;              /* interaction id */
-	char from[64], to[64];
-	bool answered;           /* our 200 went out */
-	bool task;               /* the center has it */
-	/* IVR */
-	struct sig_ivr *ivr;
-	bool hangup;             /* the flow hung up: gone at the sweep */
-	bool survey;             /* in the post-call survey */
-	/* queue */
-	char queue[SIG_NAME_MAX];
-	uint64_t next_announce;
-	bool announcing;
-	uint32_t play_id;
-	/* agents */
-	struct list ringing;     /* struct aleg */
-	uint32_t offered;        /* agent being rung, 0 none */
-	struct aleg *agent;      /* bridged */
-	uint64_t bridged_at;
-	struct med_leg_stats ast; /* agent legs' media, summed */
 };
 
 struct number {
@@ -147,6 +102,17 @@ static void play_moh(struct call *c)
 		(void)med_leg_play(c->leg, sc.moh, true, NULL);
 }
 
+void sig_call_moh(struct call *c)
+{
+	play_moh(c);
+}
+
+void sig_call_event(const struct call *c, const char *type, uint32_t agent,
+		    const char *detail)
+{
+	ix_event(c, type, agent, detail);
+}
+
 static const struct number *number_find(const struct pl *user)
 {
 	for (size_t i = 0; i < sc.numberc; i++)
@@ -166,6 +132,10 @@ static void aleg_destructor(void *arg)
 		struct med_leg_stats st;
 
 		med_leg_stats_get(a->leg, &st);
+		cc_info("sig", "call %lld: agent %u leg rx %llu tx %llu",
+			(long long)a->call->ix, a->agent,
+			(unsigned long long)st.rx_packets,
+			(unsigned long long)st.tx_packets);
 		a->call->ast.rx_packets += st.rx_packets;
 		a->call->ast.tx_packets += st.tx_packets;
 		a->call->ast.relayed += st.relayed;
@@ -277,6 +247,14 @@ static void aleg_close_h(int err, const struct sip_msg *msg, void *arg)
 
 	if (err == ECONNRESET) /* libre's word for the peer's BYE */
 		err = 0;
+	if (a->consult) {
+		sig_consult_leg_closed(c, a, err ? miss_reason(err, msg) :
+					 a->up ? "hung_up" :
+						 miss_reason(err, msg));
+		return;
+	}
+	if (a->up && c->agent == a && c->consult && sig_consult_agent_left(c))
+		return;
 	if (a->up && c->agent == a) {
 		if (err)
 			dropout(c, err == ETIMEDOUT ? "no response" :
@@ -308,6 +286,10 @@ static void aleg_estab_h(const struct sip_msg *msg, void *arg)
 	int err;
 
 	(void)msg;
+	if (a->consult) {
+		sig_consult_leg_answered(c, a);
+		return;
+	}
 	if (c->agent || c->offered != agent) {
 		mem_deref(a); /* late answer: BYE */
 		return;
@@ -446,7 +428,10 @@ static void aleg_med_h(struct med_leg *leg, const struct med_event *ev,
 	struct aleg *a = arg;
 
 	(void)leg;
-	if (ev->type == MED_EVENT_RTP_TIMEOUT && a->up && a->call->agent == a)
+	if (ev->type == MED_EVENT_RTP_TIMEOUT && a->consult)
+		sig_consult_leg_closed(a->call, a, "no_media");
+	else if (ev->type == MED_EVENT_RTP_TIMEOUT && a->up &&
+		 a->call->agent == a)
 		dropout(a->call, "no media");
 }
 
@@ -503,6 +488,12 @@ static const char *auto_answer_hdrs(bool on)
  * themselves when auto is set). */
 static int ring_agent(struct call *c, uint32_t agent, bool autoans)
 {
+	return sig_call_ring(c, agent, autoans, &c->ringing, false);
+}
+
+int sig_call_ring(struct call *c, uint32_t agent, bool autoans,
+		  struct list *into, bool consult)
+{
 	const struct cc_agent_info *info = cc_agent_by_id(agent);
 	struct sig_binding bv[SIG_DEVICES_MAX];
 	unsigned n = sig_reg_bindings(agent, bv, SIG_DEVICES_MAX);
@@ -523,7 +514,8 @@ static int ring_agent(struct call *c, uint32_t agent, bool autoans)
 			continue;
 		a->call = c;
 		a->agent = agent;
-		list_append(&c->ringing, &a->le, a);
+		a->consult = consult;
+		list_append(into, &a->le, a);
 		err = med_leg_alloc(&a->leg, NULL, aleg_med_h, a);
 		if (!err)
 			err = med_leg_offer(a->leg, &sdp);
@@ -558,6 +550,8 @@ static void task_offer(void *owner, uint32_t agent, uint32_t ring_ms)
 	struct call *c = owner;
 
 	(void)ring_ms; /* the center enforces the ring timeout */
+	if (c->consult && sig_consult_offer(c, agent))
+		return;
 	c->offered = agent;
 	if (ring_agent(c, agent, sig_agent_auto_answer(agent))) {
 		c->offered = 0;
@@ -627,6 +621,8 @@ static int task_control(void *owner, enum cc_ctl ctl, const char *target)
 	case CC_CTL_RESUME:
 		if (!c->agent)
 			return EINVAL;
+		if (c->consult)
+			return EALREADY;
 		med_leg_set_dir(c->agent->leg, ctl == CC_CTL_HOLD ?
 					       MED_DIR_SENDONLY :
 					       MED_DIR_SENDRECV);
@@ -649,6 +645,8 @@ static int task_control(void *owner, enum cc_ctl ctl, const char *target)
 
 		if (!target || (!a && cc_queue_id(target, &qid)))
 			return ENOENT;
+		if (c->consult)
+			return EALREADY;
 		if (c->agent) {
 			struct aleg *al = c->agent;
 
@@ -664,9 +662,11 @@ static int task_control(void *owner, enum cc_ctl ctl, const char *target)
 	case CC_CTL_REJECT:
 		return offer_button(c, ctl == CC_CTL_ACCEPT);
 	case CC_CTL_CONSULT:
+		return sig_consult_start(c, target);
 	case CC_CTL_CONSULT_COMPLETE:
+		return sig_consult_complete(c);
 	case CC_CTL_CONSULT_CANCEL:
-		return ENOTSUP;
+		return sig_consult_cancel(c);
 	}
 	return EINVAL;
 }
@@ -686,6 +686,7 @@ static void call_destructor(void *arg)
 	struct med_leg_stats st = {0};
 
 	list_unlink(&c->le);
+	c->consult = mem_deref(c->consult); /* the target's legs */
 	list_flush(&c->ringing);
 	c->agent = mem_deref(c->agent); /* adds its media to c->ast */
 	med_leg_stats_get(c->leg, &st);
