@@ -115,6 +115,7 @@ function onEvent(ev) {
   case 'interaction.answered':
     $('card-status').textContent = 'answered';
     $('card').classList.add('hidden');
+    $('consult-in').classList.add('hidden');
     showInteraction(iid);
     break;
   case 'interaction.held':
@@ -129,6 +130,7 @@ function onEvent(ev) {
   case 'interaction.missed': case 'interaction.requeued':
     if (iid === A.offered) $('card').classList.add('hidden');
     break;
+  case 'interaction.consult': showConsult(d); break;
   case 'wrapup.started': startWrap(d.seconds || d.wrapup_s); break;
   case 'wrapup.finished':
     $('wrapup').classList.add('hidden'); $('call').classList.add('hidden');
@@ -173,6 +175,35 @@ $('notes').addEventListener('input', () => {
 });
 $('btn-hold').onclick = () => A.iid && SB.api('POST', '/interactions/' + A.iid + '/hold').catch((e) => alert(e.message));
 $('btn-resume').onclick = () => A.iid && SB.api('POST', '/interactions/' + A.iid + '/resume').catch((e) => alert(e.message));
+// Attended transfer: the transferring agent's controls and the consulted
+// agent's notice, from the interaction.consult events.
+function showConsult(d) {
+  const mine = d.agent === A.me.agent_id;
+  const live = d.phase === 'ringing' || d.phase === 'talking';
+  if (mine) {
+    $('consult-status').classList.toggle('hidden', !live);
+    $('consult-status').textContent = d.phase === 'ringing' ? 'ringing ' + d.target + '…'
+      : 'talking to ' + d.target + ' (caller on hold)';
+    $('btn-consult-complete').classList.toggle('hidden', d.phase !== 'talking');
+    $('btn-consult-cancel').classList.toggle('hidden', !live);
+    $('btn-consult').disabled = live;
+  } else {
+    $('consult-in').classList.toggle('hidden', !live);
+    $('consult-in-text').textContent = (d.from || 'an agent') + ' consults you about ' +
+      (d.caller || 'a caller') + (d.phase === 'ringing' ? ': answer your phone' : '');
+  }
+}
+$('btn-consult').onclick = () => {
+  const t = $('consult-target').value.trim();
+  if (!A.iid || !t) return;
+  const body = /^[0-9]+$/.test(t) ? { agent: t } : { queue: t };
+  SB.api('POST', '/interactions/' + A.iid + '/consult', body).catch((e) => alert(e.message));
+};
+$('btn-consult-complete').onclick = () => A.iid &&
+  SB.api('POST', '/interactions/' + A.iid + '/transfer/complete').catch((e) => alert(e.message));
+$('btn-consult-cancel').onclick = () => A.iid &&
+  SB.api('POST', '/interactions/' + A.iid + '/transfer/cancel').catch((e) => alert(e.message));
+
 // Accept: the phone is rung again asking it to answer by itself; Reject:
 // the next agent gets the call at once.
 function offerButton(op) {

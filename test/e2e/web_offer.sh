@@ -26,7 +26,7 @@ RING_MS=500 voice_agent 1001 "$PORT" answer 1
 sb_wait_log 'agent 1001 available' 10 || sb_fail "agent 1001's phone"
 for n in 1 2 3; do
 	voice_call_args 5001 "" 8000 60000 555020$n
-	printf '%q ' timeout 90 sipp "${CALL_ARGS[@]}" >"$SB_TMP/call$n.sh"
+	{ printf 'exec '; printf '%q ' timeout 90 sipp "${CALL_ARGS[@]}"; } >"$SB_TMP/call$n.sh"
 done
 SB_HTTP_PORT=$SB_HTTP_PORT SB_TMP=$SB_TMP SB_PHONE_MSG="$SB_TMP/agent_1003.msg" \
 	timeout 200 node "$here/web_offer.mjs" || sb_fail "browser test web_offer.mjs"
