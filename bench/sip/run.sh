@@ -23,9 +23,20 @@ agents=${BENCH_AGENTS:-1200}
 bridged=${BENCH_BRIDGED:-1000}
 waiting=${BENCH_WAITING:-2000}
 hold_s=${BENCH_HOLD_S:-30}
+phases=${BENCH_PHASES:-"a b c"}
 tmp=$(mktemp -d /tmp/sbbench.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null; [ -n "${pid:-}" ] && kill -9 $pid 2>/dev/null; [ "${BENCH_KEEP:-0}" = 1 ] && echo "kept $tmp" >&2 || rm -rf "$tmp"' EXIT
 ulimit -n "$(ulimit -Hn)"
+# SIPp's -rtp_echo answers every call's RTP from one socket in one thread:
+# at 1,000 calls that socket takes 50,000 packets/s, and the default 208 KiB
+# receive buffer overflows whenever the thread waits for a core (the loss
+# is then SIPp's, not the server's). Give new sockets a 4 MiB buffer while
+# the benchmark runs (root only; restored on exit).
+rmem0=$(cat /proc/sys/net/core/rmem_default 2>/dev/null)
+if [ -w /proc/sys/net/core/rmem_default ]; then
+	echo 4194304 >/proc/sys/net/core/rmem_default
+	trap 'echo "$rmem0" >/proc/sys/net/core/rmem_default; kill $(jobs -p) 2>/dev/null; [ -n "${pid:-}" ] && kill -9 $pid 2>/dev/null; [ "${BENCH_KEEP:-0}" = 1 ] && echo "kept $tmp" >&2 || rm -rf "$tmp"' EXIT
+fi
 hz=$(getconf CLK_TCK)
 probe=${SB_BUILD:-$src/build}/bench_sip
 case $probe in /*) ;; *) probe=$src/$probe ;; esac
@@ -131,7 +142,13 @@ ok_of() { grep -a 'Successful call' "$1" | tail -1 | awk -F'|' '{gsub(/ /, "", $
 
 prepare
 
+has() { [[ " $phases " == *" $1 "* ]]; }
+res_p50=? res_p99=? res_max=?
+best=? bok=0 bf=? relayed=0 cpu_b=0 cb0=0 cb1=0 rss0=0 rss1=0 p99b=?
+wok=0 wf=? late_c=? p99c=? cpu_c=0 rss0c=0 rss1c=0
+
 # --- A: call setup rate -----------------------------------------------------
+if has a; then
 start a
 agents_up a
 caller_xml "$tmp/caller_a.xml" 1000 no
@@ -149,8 +166,26 @@ for rate in $rates; do
 done
 kill "$agent_pid" 2>/dev/null; wait "$agent_pid" 2>/dev/null
 stop
+fi
+
+# --- B0: the same RTP load without the server (SIPp echoes the probe) ----
+# The jitter floor of this machine for the probe and SIPp's echo thread
+# alone, measured in the same run: what the server adds is B minus B0.
+if has b; then
+	tmpl "$src/test/e2e/sipp/agent.xml" "$tmp/echo.xml" USER=agent RING_MS=0 \
+		ANSWER= STEPS= BYE_WAIT_MS=600000
+	sipp -sf "$tmp/echo.xml" -t u1 -i 127.0.0.1 -p 15062 -mp 16100 \
+		-rtp_echo -nostdin -max_socket 65000 >"$tmp/echo.out" 2>&1 &
+	echo_pid=$!
+	sleep 0.5
+	for ((i = 0; i < bridged; i++)); do echo 16100; done >"$tmp/ports0.log"
+	"$probe" --ports "$tmp/ports0.log" --bind 127.0.0.1:18501 \
+		--seconds 15 >"$tmp/probe0.out" 2>&1
+	kill "$echo_pid" 2>/dev/null; wait "$echo_pid" 2>/dev/null
+fi
 
 # --- B: concurrent bridged calls with media -------------------------------
+if has b; then
 start b
 agents_up b
 rss0=$(rss_kb) cb0=$(cpu_ticks)
@@ -178,13 +213,19 @@ kill "$agent_pid" 2>/dev/null; wait "$agent_pid" 2>/dev/null
 cb1=$(cpu_ticks)
 stop
 medline=$(grep -a 'med: ticks' "$log" | tail -1)
+resline=$(grep -a 'med: residence' "$log" | tail -1)
+res_p50=$(sed -n 's/.*p50 \([0-9.]*\) ms.*/\1/p' <<<"$resline")
+res_p99=$(sed -n 's/.*p99 \([0-9.]*\) ms.*/\1/p' <<<"$resline")
+res_max=$(sed -n 's/.*max \([0-9.]*\) ms.*/\1/p' <<<"$resline")
 relayed=$(sed -n 's/.*relayed \([0-9]*\).*/\1/p' <<<"$medline")
 p99b=$(sed -n 's/.*p99 \([0-9.]*\) ms.*/\1/p' <<<"$medline")
 cpu_b=$(echo "($c1 - $c0) / $hz / ($t1 - $t0)" | bc -l)
 echo "bridged: $bok ok, $bf failed; $medline" >&2
 cat "$tmp/probe.out" >&2
+fi
 
 # --- C: callers waiting with music ----------------------------------------
+if has c; then
 start c
 rss0c=$(rss_kb)
 caller_xml "$tmp/caller_c.xml" "$talk" no
@@ -204,6 +245,7 @@ echo "waiting: $wok ok, $wf failed; $medc" >&2
 late_c=$(sed -n 's/.*late (>5 ms) [0-9]* (\([0-9.]*\)%).*/\1/p' <<<"$medc")
 p99c=$(sed -n 's/.*p99 \([0-9.]*\) ms.*/\1/p' <<<"$medc")
 cpu_c=$(echo "($c1 - $c0) / $hz / ($t1 - $t0)" | bc -l)
+fi
 
 echo "sip-setup-rate-zero-failures: $best calls/s"
 echo "sip-bridged-calls: $bok calls"
@@ -216,7 +258,18 @@ printf 'sip-cpu-per-relayed-packet: %.2f us\n' \
 	"$(echo "($cb1 - $cb0) / $hz * 1000000 / (${relayed:-0} + 1)" | bc -l)"
 printf 'sip-memory-per-call: %.1f KiB\n' "$(echo "($rss1 - $rss0) / $bridged" | bc -l)"
 echo "sip-bridged-loop-lateness-p99: ${p99b:-?} ms"
+# Time each packet spent in the server, from the kernel's receive
+# timestamp to the end of its relay: what the server adds to jitter is at
+# most p99 minus p50 of it.
+echo "sip-bridged-server-residence-p50: ${res_p50:-?} ms"
+echo "sip-bridged-server-residence-p99: ${res_p99:-?} ms"
+echo "sip-bridged-server-residence-max: ${res_max:-?} ms"
 sed -n 's/^probe-\(.*\)/sip-bridged-probe-\1/p' "$tmp/probe.out"
+sed -n 's/^probe-\(jitter-p99\|rtt-p99\|loss\)/sip-baseline-probe-\1/p' "$tmp/probe0.out" 2>/dev/null
+j1=$(sed -n 's/^probe-jitter-p99: \([0-9.]*\).*/\1/p' "$tmp/probe.out" 2>/dev/null)
+j0=$(sed -n 's/^probe-jitter-p99: \([0-9.]*\).*/\1/p' "$tmp/probe0.out" 2>/dev/null)
+[ -n "$j1" ] && [ -n "$j0" ] &&
+	printf 'sip-bridged-jitter-added-p99: %.2f ms\n' "$(echo "$j1 - $j0" | bc -l)"
 echo "sip-waiting-callers: $wok calls"
 echo "sip-waiting-failed: ${wf:-?} calls"
 echo "sip-waiting-late-ticks: ${late_c:-?} %"

@@ -65,6 +65,7 @@ struct cc_config {
 	uint16_t rtp_max;
 	enum cc_log_level log_level;
 	uint32_t rtp_timeout; /* seconds without RTP before a leg is dead */
+	uint32_t media_priority; /* SCHED_FIFO priority of the media thread */
 	char public_addr[64]; /* address put in SDP/Contact; "" = the SIP IP */
 	uint32_t session_ttl; /* seconds an API login token lives */
 	bool auto_login;      /* registering a phone logs its agent in */

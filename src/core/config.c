@@ -48,6 +48,8 @@ static const struct setting settingv[] = {
 	 "LEVEL   debug, info, warn or error"},
 	{"rtp-timeout", SET_UINT, F(rtp_timeout), 1, 3600,
 	 "SECONDS   a call leg with no RTP for this long is dead"},
+	{"media-priority", SET_UINT, F(media_priority), 0, 99,
+	 "N   real-time (SCHED_FIFO) priority of the media thread, 0 = none"},
 	{"public-addr", SET_STR, F(public_addr), 0, 0,
 	 "IP   address announced in SDP and Contact (default: the SIP IP)"},
 	{"session-ttl", SET_UINT, F(session_ttl), 1, 30 * 86400,
@@ -79,6 +81,7 @@ void cc_config_init(struct cc_config *cfg)
 	cfg->rtp_max = 20000;
 	cfg->log_level = CC_LOG_INFO;
 	cfg->rtp_timeout = 30;
+	cfg->media_priority = 10;
 	cfg->session_ttl = 12 * 3600;
 }
 

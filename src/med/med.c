@@ -3,7 +3,10 @@
  *
  * A leg owns one libre RTP socket (RTP port even, RTCP the next one) from
  * --rtp-ports and one SDP session with a single audio stream offering
- * PCMU, PCMA and telephone-event. Received packets are handled at once:
+ * PCMU, PCMA and telephone-event. The RTP socket is read by the media
+ * thread (med_io.c), not by libre's loop; RTP is written here, header
+ * included, straight to the socket (libre keeps only RTCP and the port).
+ * Received packets are handled at once, on the media thread:
  * RFC 4733 events become digits (and are relayed when the bridged peer
  * negotiated telephone-event); audio is relayed to the bridged peer as it
  * arrives, with a byte-table PCMU<->PCMA conversion when the two legs
@@ -14,6 +17,15 @@
  * every playing leg, catching up on frames it is late for, and once a
  * second checks every leg for RTP timeouts. Events raised during the tick
  * are delivered after it, so a handler may release any leg.
+ *
+ * Threads: the main loop owns every leg and is the only one to change its
+ * negotiated state (address, codec, direction), its prompt and its bridge,
+ * always under the media lock; the media thread reads those under the same
+ * lock while it handles a packet, and writes only the receive side (last
+ * packet time, counters, DTMF state) and, for a bridged peer that is not
+ * playing, the peer's send side (sequence, timestamp, marker). The tick
+ * writes a playing leg's send side, which the media thread then leaves
+ * alone. Events raised on the media thread reach the main loop by mqueue.
  *
  * Leg states (by fields): raddr unset until the remote SDP is known;
  * peer set while bridged; play set while a prompt plays (or waits to be
@@ -38,6 +50,9 @@ enum {
 struct med_leg {
 	struct le le; /* med.legs */
 	struct rtp_sock *rtp;
+	int fd;        /* the RTP socket, read by the media thread */
+	uint32_t slot; /* its media thread slot */
+	bool io;       /* registered with the media thread */
 	struct sdp_session *sdp;
 	struct sdp_media *m;
 	struct sa raddr;
@@ -55,10 +70,12 @@ struct med_leg {
 	uint32_t play_id;
 	uint64_t next_frame; /* when the next frame is due (ms) */
 	/* tx */
+	uint32_t ssrc;
+	uint16_t seq;
 	uint32_t ts;
 	bool marker;
 	/* rx */
-	uint64_t last_rx;
+	uint64_t last_rx; /* atomic: written by the media thread */
 	bool timed_out;
 	bool got_rtp;
 	struct med_telev_rx telev;
@@ -84,6 +101,7 @@ static struct {
 	uint32_t timeout_ms;
 	uint32_t play_seq;
 	struct med_tick_stats ts;
+	uint64_t io_received, io_relayed; /* media thread, under the lock */
 	uint64_t tick_next_us;
 	uint32_t late_hist[LATE_BUCKETS + 1]; /* 0.1 ms buckets */
 } med;
@@ -159,42 +177,51 @@ static bool can_send(const struct med_leg *leg)
 	       leg->ldir != MED_DIR_INACTIVE && leg->ldir != MED_DIR_RECVONLY;
 }
 
-/* Sends mb (pos at the payload, RTP_HEADER_SIZE bytes of room before it:
- * libre writes the header there). */
-static int send_mb(struct med_leg *leg, int pt, bool marker, uint32_t ts,
-		   struct mbuf *mb)
+/* Writes the RTP header into the 12 bytes before payload (the caller
+ * leaves that room) and sends header and payload in one datagram from the
+ * leg's socket. Main loop (prompts) or media thread (relay), never both
+ * for one leg at a time (see the top of the file). */
+static int rtp_out(struct med_leg *leg, int pt, bool marker, uint32_t ts,
+		   uint8_t *payload, size_t n)
 {
-	int err;
+	uint8_t *h = payload - RTP_HEADER_SIZE;
+	ssize_t r;
 
 	if (!can_send(leg))
 		return 0;
-	err = rtp_send(leg->rtp, &leg->raddr, false, marker, (uint8_t)pt, ts,
-		       mb);
-	if (!err)
-		leg->st.tx_packets++;
-	return err;
+	h[0] = 0x80;
+	h[1] = (uint8_t)((marker ? 0x80 : 0) | (pt & 0x7f));
+	h[2] = (uint8_t)(leg->seq >> 8);
+	h[3] = (uint8_t)leg->seq;
+	h[4] = (uint8_t)(ts >> 24);
+	h[5] = (uint8_t)(ts >> 16);
+	h[6] = (uint8_t)(ts >> 8);
+	h[7] = (uint8_t)ts;
+	h[8] = (uint8_t)(leg->ssrc >> 24);
+	h[9] = (uint8_t)(leg->ssrc >> 16);
+	h[10] = (uint8_t)(leg->ssrc >> 8);
+	h[11] = (uint8_t)leg->ssrc;
+	r = sendto(leg->fd, h, n + RTP_HEADER_SIZE, MSG_DONTWAIT,
+		   &leg->raddr.u.sa, leg->raddr.len);
+	if (r < 0)
+		return errno;
+	leg->seq++;
+	leg->st.tx_packets++;
+	return 0;
 }
 
-/* Sends a payload through one reused buffer (the main loop only). */
+/* Sends a payload of at most 1024 bytes (copied behind a header). */
 static int send_payload(struct med_leg *leg, int pt, bool marker,
 			uint32_t ts, const uint8_t *p, size_t n)
 {
-	static struct mbuf *mb;
+	uint8_t pkt[RTP_HEADER_SIZE + 1024];
 
 	if (!can_send(leg))
 		return 0;
-	if (!mb) {
-		mb = mbuf_alloc(RTP_HEADER_SIZE + 1024);
-		if (!mb)
-			return ENOMEM;
-	}
 	if (n > 1024)
 		return EMSGSIZE;
-	mb->pos = RTP_HEADER_SIZE;
-	mb->end = RTP_HEADER_SIZE;
-	(void)mbuf_write_mem(mb, p, n);
-	mb->pos = RTP_HEADER_SIZE;
-	return send_mb(leg, pt, marker, ts, mb);
+	memcpy(pkt + RTP_HEADER_SIZE, p, n);
+	return rtp_out(leg, pt, marker, ts, pkt + RTP_HEADER_SIZE, n);
 }
 
 /* Sends the next frame of the leg's prompt; false when it ended. */
@@ -235,8 +262,10 @@ static void play_end(struct med_leg *leg, bool done, int err)
 	struct med_event ev = {0};
 
 	ev.play_id = leg->play_id;
+	med_io_lock();
 	leg->play = mem_deref(leg->play);
 	leg->marker = true;
+	med_io_unlock();
 	if (!done)
 		return;
 	ev.type = err ? MED_EVENT_PLAY_FAILED : MED_EVENT_PLAY_DONE;
@@ -286,9 +315,14 @@ static void timeouts_check(uint64_t now)
 		    med_leg_rdir(leg) == MED_DIR_INACTIVE ||
 		    med_leg_rdir(leg) == MED_DIR_RECVONLY)
 			continue;
-		if (!leg->last_rx)
-			leg->last_rx = now;
-		if (now - leg->last_rx < med.timeout_ms)
+		uint64_t last = __atomic_load_n(&leg->last_rx, __ATOMIC_RELAXED);
+
+		if (!last) {
+			last = now;
+			__atomic_store_n(&leg->last_rx, now, __ATOMIC_RELAXED);
+		}
+		/* last may be a packet the media thread took after now */
+		if (last >= now || now - last < med.timeout_ms)
 			continue;
 		leg->timed_out = true;
 		event_later(leg, &ev);
@@ -348,12 +382,16 @@ static uint64_t late_pct(unsigned pct)
 void med_tick_stats_get(struct med_tick_stats *st)
 {
 	*st = med.ts;
+	med_io_lock();
+	st->received = med.io_received;
+	st->relayed = med.io_relayed;
+	med_io_unlock();
 	st->legs = list_count(&med.legs);
 	st->late_p50_us = late_pct(50);
 	st->late_p99_us = late_pct(99);
 }
 
-/* --- Receiving ------------------------------------------------------------ */
+/* --- Receiving (the media thread, under the media lock) ------------------ */
 
 static void dtmf_h(char digit, void *arg)
 {
@@ -362,95 +400,124 @@ static void dtmf_h(char digit, void *arg)
 			       .dtmf_source = MED_DTMF_INBAND};
 
 	leg->st.dtmf++;
-	event_later(leg, &ev);
+	med_io_event(leg->slot, &ev);
 }
 
-/* Relays a received packet's payload to the bridged peer in place (the
- * receive buffer has room for the header before the payload). */
+/* Relays a received payload to the bridged peer in place (the receive
+ * buffer has the received header, at least 12 bytes, before it). */
 static void relay_audio(struct med_leg *leg, struct med_leg *peer,
-			const struct rtp_header *hdr, struct mbuf *mb)
+			bool marker, uint8_t *p, size_t n)
 {
-	size_t n = mbuf_get_left(mb), pos = mb->pos;
-
-	if (peer->play || !peer->codec || mb->pos < RTP_HEADER_SIZE)
+	if (peer->play || !peer->codec)
 		return;
 	if (peer->codec != leg->codec) {
 		const uint8_t *tab = leg->codec == MED_CODEC_PCMU ? med_u2a :
 								    med_a2u;
-		uint8_t *p = mbuf_buf(mb);
 
 		for (size_t i = 0; i < n; i++)
 			p[i] = tab[p[i]];
 	}
-	if (!send_mb(peer, peer->pt, hdr->m || peer->marker, peer->ts, mb)) {
+	if (!rtp_out(peer, peer->pt, marker || peer->marker, peer->ts, p, n)) {
 		peer->st.relayed++;
-		med.ts.relayed++;
+		med.io_relayed++;
 	}
-	mb->pos = pos;
 	peer->marker = false;
 	peer->ts += (uint32_t)n;
 }
 
-static void rtp_h(const struct sa *src, const struct rtp_header *hdr,
-		  struct mbuf *mb, void *arg)
+/* One datagram read from leg's RTP socket (RFC 3550 header parsed here:
+ * version 2, CSRCs, extension and padding skipped). */
+void med_rx_packet(struct med_leg *leg, uint8_t *buf, size_t len)
 {
-	struct med_leg *leg = arg;
 	struct med_leg *peer = leg->peer;
+	size_t off = RTP_HEADER_SIZE, n;
+	uint8_t *p;
+	bool marker;
+	int pt;
+	uint32_t ts;
 
-	(void)src;
-	leg->last_rx = cc_clock_ms();
-	med.ts.received++;
-	if (leg->telev_pt >= 0 && hdr->pt == leg->telev_pt) {
-		char digit = med_telev_rx_packet(&leg->telev, hdr->ts,
-						 mbuf_buf(mb),
-						 mbuf_get_left(mb));
+	__atomic_store_n(&leg->last_rx, cc_clock_ms(), __ATOMIC_RELAXED);
+	med.io_received++;
+	if (len < RTP_HEADER_SIZE || (buf[0] >> 6) != 2)
+		goto bad;
+	off += 4u * (buf[0] & 0x0f);
+	if (buf[0] & 0x10) { /* extension: 4-byte header, length in words */
+		if (len < off + 4)
+			goto bad;
+		off += 4 + 4u * ((size_t)buf[off + 2] << 8 | buf[off + 3]);
+	}
+	n = len > off ? len - off : 0;
+	if (buf[0] & 0x20) { /* padding: the last byte counts it */
+		if (!n || buf[len - 1] > n)
+			goto bad;
+		n -= buf[len - 1];
+	}
+	if (len < off)
+		goto bad;
+	p = buf + off;
+	marker = buf[1] & 0x80;
+	pt = buf[1] & 0x7f;
+	ts = (uint32_t)buf[4] << 24 | (uint32_t)buf[5] << 16 |
+	     (uint32_t)buf[6] << 8 | buf[7];
+	if (leg->telev_pt >= 0 && pt == leg->telev_pt) {
+		char digit = med_telev_rx_packet(&leg->telev, ts, p, n);
 
 		leg->st.rx_packets++;
 		if (peer && peer->telev_pt >= 0 && !peer->play)
-			(void)send_payload(peer, peer->telev_pt, hdr->m,
-					   peer->ts, mbuf_buf(mb),
-					   mbuf_get_left(mb));
+			(void)rtp_out(peer, peer->telev_pt, marker, peer->ts,
+				      p, n);
 		if (digit) {
 			struct med_event ev = {.type = MED_EVENT_DTMF,
 					       .digit = digit,
 					       .dtmf_source = MED_DTMF_RFC4733};
 
 			leg->st.dtmf++;
-			mem_ref(leg);
-			event_now(leg, &ev);
-			mem_deref(leg);
+			med_io_event(leg->slot, &ev);
 		}
 		return;
 	}
-	if (!leg->codec || hdr->pt != leg->pt) {
-		leg->st.rx_dropped++;
-		return;
-	}
+	if (!leg->codec || pt != leg->pt)
+		goto bad;
 	leg->st.rx_packets++;
 	if (!leg->got_rtp) {
 		struct med_event ev = {.type = MED_EVENT_RTP_FIRST};
 
 		leg->got_rtp = true;
-		event_later(leg, &ev);
+		med_io_event(leg->slot, &ev);
 	}
 	if (peer) {
-		relay_audio(leg, peer, hdr, mb);
+		relay_audio(leg, peer, marker, p, n);
 		return;
 	}
 	if (leg->dtmf) {
 		int16_t pcm[512];
-		size_t n = mbuf_get_left(mb);
 
 		if (n > ARRAY_SIZE(pcm))
 			n = ARRAY_SIZE(pcm);
-		med_g711_decode(leg->codec, pcm, mbuf_buf(mb), n);
+		med_g711_decode(leg->codec, pcm, p, n);
 		dtmf_dec_probe(leg->dtmf, pcm, n);
-		if (med.pending.head) {
-			mem_ref(leg);
-			events_deliver();
-			mem_deref(leg);
-		}
 	}
+	return;
+bad:
+	leg->st.rx_dropped++;
+}
+
+/* Main loop: an event the media thread raised, its leg still alive. */
+void med_leg_event(struct med_leg *leg, const struct med_event *ev)
+{
+	mem_ref(leg);
+	event_now(leg, ev);
+	mem_deref(leg);
+}
+
+/* libre never reads the RTP socket (it is detached from libre's loop). */
+static void rtp_h(const struct sa *src, const struct rtp_header *hdr,
+		  struct mbuf *mb, void *arg)
+{
+	(void)src;
+	(void)hdr;
+	(void)mb;
+	(void)arg;
 }
 
 static void rtcp_h(const struct sa *src, struct rtcp_msg *msg, void *arg)
@@ -459,7 +526,8 @@ static void rtcp_h(const struct sa *src, struct rtcp_msg *msg, void *arg)
 
 	(void)src;
 	(void)msg;
-	leg->last_rx = cc_clock_ms(); /* RTCP keeps a held leg alive */
+	/* RTCP keeps a held leg alive */
+	__atomic_store_n(&leg->last_rx, cc_clock_ms(), __ATOMIC_RELAXED);
 }
 
 /* --- Legs ----------------------------------------------------------------- */
@@ -468,11 +536,19 @@ static void leg_destructor(void *arg)
 {
 	struct med_leg *leg = arg;
 
+	if (leg->io) {
+		/* Out of the media thread, then back on libre's loop so that
+		 * libre's socket destructor finds it where it left it. */
+		med_io_remove(leg->slot);
+		udp_thread_attach(rtp_sock(leg->rtp));
+	}
+	med_io_lock();
 	if (leg->peer) {
 		leg->peer->peer = NULL;
 		leg->peer->marker = true;
 		leg->peer = NULL;
 	}
+	med_io_unlock();
 	list_unlink(&leg->le);
 	pending_drop(leg);
 	mem_deref(leg->play);
@@ -501,12 +577,23 @@ int med_leg_alloc(struct med_leg **legp, const struct sa *laddr,
 	leg->ldir = MED_DIR_SENDRECV;
 	leg->marker = true;
 	leg->ts = (uint32_t)rand_u32();
+	leg->seq = (uint16_t)rand_u32();
+	leg->fd = -1;
 	ip = laddr && sa_isset(laddr, SA_ADDR) ? *laddr : med.bind_ip;
 	sa_set_port(&ip, 0);
 	err = rtp_listen(&leg->rtp, IPPROTO_UDP, &ip, med.port_min,
 			 med.port_max, true, rtp_h, rtcp_h, leg);
 	if (err)
 		goto out;
+	leg->ssrc = rtp_sess_ssrc(leg->rtp);
+	leg->fd = udp_sock_fd(rtp_sock(leg->rtp), sa_af(&ip));
+	udp_thread_detach(rtp_sock(leg->rtp));
+	err = med_io_add(&leg->slot, leg->fd, leg);
+	if (err) {
+		udp_thread_attach(rtp_sock(leg->rtp));
+		goto out;
+	}
+	leg->io = true;
 	sdpaddr = sa_isset(&med.sdp_ip, SA_ADDR) ? med.sdp_ip :
 		  sa_is_any(&ip)		  ? med.sdp_ip :
 						    ip;
@@ -559,15 +646,17 @@ static int leg_update(struct med_leg *leg)
 	}
 	if (!fmt)
 		return ENOTSUP;
+	te = sdp_media_rformat(leg->m, "telephone-event");
+	med_io_lock();
 	leg->codec = !str_casecmp(fmt->name, "PCMA") ? MED_CODEC_PCMA :
 						      MED_CODEC_PCMU;
 	leg->pt = fmt->pt;
-	te = sdp_media_rformat(leg->m, "telephone-event");
 	leg->telev_pt = te ? te->pt : -1;
 	if (sa_isset(sdp_media_raddr(leg->m), SA_ALL))
 		leg->raddr = *sdp_media_raddr(leg->m);
 	leg->timed_out = false;
-	leg->last_rx = cc_clock_ms();
+	__atomic_store_n(&leg->last_rx, cc_clock_ms(), __ATOMIC_RELAXED);
+	med_io_unlock();
 	return 0;
 }
 
@@ -616,8 +705,11 @@ int med_leg_apply_answer(struct med_leg *leg, struct mbuf *answer)
 
 void med_leg_set_dir(struct med_leg *leg, enum med_dir dir)
 {
-	if (leg)
-		leg->ldir = dir;
+	if (!leg)
+		return;
+	med_io_lock();
+	leg->ldir = dir;
+	med_io_unlock();
 }
 
 enum med_dir med_leg_rdir(const struct med_leg *leg)
@@ -643,8 +735,11 @@ const struct sa *med_leg_laddr(const struct med_leg *leg)
 
 void med_leg_stats_get(const struct med_leg *leg, struct med_leg_stats *st)
 {
-	if (leg && st)
-		*st = leg->st;
+	if (!leg || !st)
+		return;
+	med_io_lock();
+	*st = leg->st;
+	med_io_unlock();
 }
 
 /* --- Playback ------------------------------------------------------------- */
@@ -652,26 +747,46 @@ void med_leg_stats_get(const struct med_leg *leg, struct med_leg_stats *st)
 int med_leg_play(struct med_leg *leg, struct med_prompt *p, bool loop,
 		 uint32_t *idp)
 {
+	struct med_prompt *old;
+
 	if (!leg || !p)
 		return EINVAL;
-	mem_deref(leg->play);
+	med_io_lock();
+	old = leg->play;
 	leg->play = mem_ref(p);
 	leg->loop = loop;
 	leg->pos = 0;
 	leg->play_id = ++med.play_seq;
 	leg->next_frame = 0;
 	leg->marker = true;
+	med_io_unlock();
+	mem_deref(old);
 	if (idp)
 		*idp = leg->play_id;
 	return 0;
 }
 
+/* Under the media lock; returns the prompt to release after it. */
+static struct med_prompt *stop_locked(struct med_leg *leg)
+{
+	struct med_prompt *old = leg->play;
+
+	leg->play = NULL;
+	if (old)
+		leg->marker = true;
+	return old;
+}
+
 void med_leg_stop(struct med_leg *leg)
 {
+	struct med_prompt *old;
+
 	if (!leg || !leg->play)
 		return;
-	leg->play = mem_deref(leg->play);
-	leg->marker = true;
+	med_io_lock();
+	old = stop_locked(leg);
+	med_io_unlock();
+	mem_deref(old);
 }
 
 bool med_leg_playing(const struct med_leg *leg)
@@ -681,18 +796,34 @@ bool med_leg_playing(const struct med_leg *leg)
 
 /* --- Bridge ------------------------------------------------------------- */
 
+static void unbridge_locked(struct med_leg *leg)
+{
+	if (!leg->peer)
+		return;
+	leg->peer->peer = NULL;
+	leg->peer->marker = true;
+	leg->peer = NULL;
+	leg->marker = true;
+}
+
 int med_leg_bridge(struct med_leg *a, struct med_leg *b)
 {
+	struct med_prompt *pa, *pb;
+
 	if (!a || !b)
 		return EINVAL;
 	if (a == b)
 		return EINVAL;
-	med_leg_unbridge(a);
-	med_leg_unbridge(b);
-	med_leg_stop(a);
-	med_leg_stop(b);
+	med_io_lock();
+	unbridge_locked(a);
+	unbridge_locked(b);
+	pa = stop_locked(a);
+	pb = stop_locked(b);
 	a->peer = b;
 	b->peer = a;
+	med_io_unlock();
+	mem_deref(pa);
+	mem_deref(pb);
 	return 0;
 }
 
@@ -700,10 +831,9 @@ void med_leg_unbridge(struct med_leg *leg)
 {
 	if (!leg || !leg->peer)
 		return;
-	leg->peer->peer = NULL;
-	leg->peer->marker = true;
-	leg->peer = NULL;
-	leg->marker = true;
+	med_io_lock();
+	unbridge_locked(leg);
+	med_io_unlock();
 }
 
 struct med_leg *med_leg_peer(const struct med_leg *leg)
@@ -756,12 +886,25 @@ int med_init(const struct cc_config *cfg)
 	err = med_prompt_init(cfg->data);
 	if (!err)
 		err = med_worker_start();
+	if (!err)
+		err = med_io_start(cfg->media_priority);
 	if (err)
 		return err;
 	med.ready = true;
 	med.tick_next_us = now_us() + TICK_MS * 1000;
 	tmr_start(&med.tick, TICK_MS, tick_h, NULL);
 	return 0;
+}
+
+static void residence_log(void)
+{
+	struct med_io_stats rs;
+
+	med_io_residence(&rs);
+	cc_info("med", "residence of %llu packets: p50 %.2f ms p99 %.2f ms"
+		" max %.2f ms", (unsigned long long)rs.count,
+		(double)rs.p50_us / 1000, (double)rs.p99_us / 1000,
+		(double)rs.max_us / 1000);
 }
 
 void med_close(void)
@@ -781,11 +924,13 @@ void med_close(void)
 		(double)st.max_late_us / 1000, (unsigned long long)st.busy_us,
 		(unsigned long long)st.played, (unsigned long long)st.received,
 		(unsigned long long)st.relayed);
+	residence_log();
 	tmr_cancel(&med.tick);
 	list_flush(&med.pending);
 	if (med.legs.head)
 		cc_warn("med", "%u legs still open at close",
 			list_count(&med.legs));
+	med_io_stop();
 	med_worker_stop();
 	med_prompt_close();
 	med.ready = false;

@@ -9,7 +9,10 @@
  *
  * Threading: every function here runs on the main loop (libre's re_main)
  * only. Prompt loading, speech synthesis and recording run on med's worker
- * thread and come back through an mqueue; callers never block.
+ * thread and come back through an mqueue; callers never block. RTP is
+ * received and relayed on med's own media thread (med_io.c), which can
+ * run at real-time priority (--media-priority); its events (digits, first
+ * RTP) reach the leg's handler on the main loop like every other.
  *
  * Timing: one periodic 20 ms tick drives playback for all legs (no timer
  * per leg). Relayed packets are forwarded as they arrive, not on the tick.

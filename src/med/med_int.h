@@ -105,7 +105,42 @@ void med_worker_stop(void);
 /* Takes the job (it must live until done() has run; done frees it). */
 void med_worker_push(struct med_job *job);
 
+/* --- med_io.c: the media receive thread ---------------------------------- */
+
+struct med_leg;
+struct med_event;
+
+/* Starts the media thread; priority > 0 asks for SCHED_FIFO at that
+ * priority (refused without the privilege: then normal scheduling). */
+int med_io_start(unsigned priority);
+void med_io_stop(void);
+/* Main loop: hands fd (leg's RTP socket, already off libre's loop) to the
+ * media thread; *slotp names it. EMFILE when every slot is taken. */
+int med_io_add(uint32_t *slotp, int fd, struct med_leg *leg);
+/* Main loop: takes the socket back; nothing of the leg is read after. */
+void med_io_remove(uint32_t slot);
+/* The media lock: held by the media thread while it handles a socket's
+ * datagrams, and by the main loop while it changes a leg. Not recursive. */
+void med_io_lock(void);
+void med_io_unlock(void);
+/* Media thread, lock held: queues ev for slot's leg, delivered on the main
+ * loop (dropped if the leg is gone by then). */
+void med_io_event(uint32_t slot, const struct med_event *ev);
+/* How long received datagrams stayed in the server (kernel receive time
+ * to the end of their relay), since med_io_start. */
+struct med_io_stats {
+	uint64_t count;
+	uint64_t p50_us, p99_us, max_us; /* 10 us steps */
+};
+void med_io_residence(struct med_io_stats *st);
+
 /* --- med.c --------------------------------------------------------------- */
+
+/* Media thread, lock held: one datagram received on leg's RTP socket. */
+void med_rx_packet(struct med_leg *leg, uint8_t *buf, size_t len);
+/* Main loop: delivers an event raised on the media thread. */
+void med_leg_event(struct med_leg *leg, const struct med_event *ev);
+
 
 /* What the tick measured since med_init (for bench/med and logs). */
 struct med_tick_stats {
