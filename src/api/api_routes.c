@@ -88,6 +88,33 @@ const struct api_route api_routev[] = {
 	 api_route_call_control,
 	 "Blind transfer to an agent (extension) or a queue (name)",
 	 "target:string!", NULL},
+	{"POST", V1 "/interactions/{id}/consult", API_ROLES_ALL, 0,
+	 api_route_call_control,
+	 "Attended transfer, first step: the caller holds (music) while the "
+	 "agent's phone is bridged to another agent's (agent: extension) or "
+	 "to the longest idle available agent of a queue (queue: name)",
+	 "agent:string, queue:string", NULL},
+	{"POST", V1 "/interactions/{id}/transfer/complete", API_ROLES_ALL, 0,
+	 api_route_call_control,
+	 "Attended transfer: the caller is bridged to the consulted agent, "
+	 "the transferring agent's phone is released", NULL, NULL},
+	{"POST", V1 "/interactions/{id}/transfer/cancel", API_ROLES_ALL, 0,
+	 api_route_call_control,
+	 "Attended transfer: drop the consult, the caller is back with the "
+	 "agent", NULL, NULL},
+	{"POST", V1 "/interactions/{id}/accept", API_ROLES_ALL, 0,
+	 api_route_call_control,
+	 "Accept the offer being rung (the agent's own): the phone is rung "
+	 "again asking it to answer by itself (Call-Info answer-after=0)",
+	 NULL, NULL},
+	{"POST", V1 "/interactions/{id}/reject", API_ROLES_ALL, 0,
+	 api_route_call_control,
+	 "Decline the offer being rung: the phone stops ringing and the next "
+	 "agent is tried at once", NULL, NULL},
+	{"POST", V1 "/agents/{id}/auto-answer", API_ROLES_ALL, 0,
+	 api_route_agent_auto_answer,
+	 "Offers to the agent's phone ask it to answer by itself (agents: "
+	 "their own)", "enabled:boolean!", NULL},
 	{"PUT", V1 "/interactions/{id}/notes", API_ROLES_ALL, 0,
 	 api_route_notes_put,
 	 "Save the notes of an interaction (the desktop saves as the agent "

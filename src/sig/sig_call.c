@@ -39,7 +39,9 @@
 #include "core/center.h"
 #include "med/med.h"
 #include "ivr/ivr.h"
+#include "sig/sig.h"
 #include "sig/sig_int.h"
+#include "sig/sig_call_int.h"
 #include "store/store.h"
 #include "crm/crm.h"
 
@@ -48,52 +50,6 @@ enum {
 	SIG_DROPOUT_MS = 5000,   /* agent BYE this soon after answer: dropout */
 	SIG_DEVICES_MAX = 8,
 	SIG_NUMBERS_MAX = 256,
-};
-
-enum call_state {
-	CS_MENU,
-	CS_QUEUED,
-	CS_BRIDGED,
-	CS_FEATURE,
-};
-
-struct call;
-
-/* One device of an agent being rung, or the agent's bridged leg. */
-struct aleg {
-	struct le le;
-	struct call *call;
-	struct sipsess *sess;
-	struct med_leg *leg;
-	uint32_t agent;
-	bool up;
-	bool held;
-};
-
-struct call {
-	struct le le;
-	struct sipsess *sess;
-	struct med_leg *leg;
-	enum call_state state;
-	int64_t ix;              /* interaction id */
-	char from[64], to[64];
-	bool answered;           /* our 200 went out */
-	bool task;               /* the center has it */
-	/* IVR */
-	struct sig_ivr *ivr;
-	bool hangup;             /* the flow hung up: gone at the sweep */
-	bool survey;             /* in the post-call survey */
-	/* queue */
-	char queue[SIG_NAME_MAX];
-	uint64_t next_announce;
-	bool announcing;
-	uint32_t play_id;
-	/* agents */
-	struct list ringing;     /* struct aleg */
-	uint32_t offered;        /* agent being rung, 0 none */
-	struct aleg *agent;      /* bridged */
-	uint64_t bridged_at;
-	struct med_leg_stats ast; /* agent legs' media, summed */
 };
 
 struct number {
@@ -147,6 +103,17 @@ static void play_moh(struct call *c)
 		(void)med_leg_play(c->leg, sc.moh, true, NULL);
 }
 
+void sig_call_moh(struct call *c)
+{
+	play_moh(c);
+}
+
+void sig_call_event(const struct call *c, const char *type, uint32_t agent,
+		    const char *detail)
+{
+	ix_event(c, type, agent, detail);
+}
+
 static const struct number *number_find(const struct pl *user)
 {
 	for (size_t i = 0; i < sc.numberc; i++)
@@ -166,6 +133,10 @@ static void aleg_destructor(void *arg)
 		struct med_leg_stats st;
 
 		med_leg_stats_get(a->leg, &st);
+		cc_info("sig", "call %lld: agent %u leg rx %llu tx %llu",
+			(long long)a->call->ix, a->agent,
+			(unsigned long long)st.rx_packets,
+			(unsigned long long)st.tx_packets);
 		a->call->ast.rx_packets += st.rx_packets;
 		a->call->ast.tx_packets += st.tx_packets;
 		a->call->ast.relayed += st.relayed;
@@ -277,6 +248,14 @@ static void aleg_close_h(int err, const struct sip_msg *msg, void *arg)
 
 	if (err == ECONNRESET) /* libre's word for the peer's BYE */
 		err = 0;
+	if (a->consult) {
+		sig_consult_leg_closed(c, a, err ? miss_reason(err, msg) :
+					 a->up ? "hung_up" :
+						 miss_reason(err, msg));
+		return;
+	}
+	if (a->up && c->agent == a && c->consult && sig_consult_agent_left(c))
+		return;
 	if (a->up && c->agent == a) {
 		if (err)
 			dropout(c, err == ETIMEDOUT ? "no response" :
@@ -308,6 +287,10 @@ static void aleg_estab_h(const struct sip_msg *msg, void *arg)
 	int err;
 
 	(void)msg;
+	if (a->consult) {
+		sig_consult_leg_answered(c, a);
+		return;
+	}
 	if (c->agent || c->offered != agent) {
 		mem_deref(a); /* late answer: BYE */
 		return;
@@ -399,6 +382,7 @@ static void aleg_refer_h(struct sip *sip, const struct sip_msg *msg,
 
 	if (!hdr || sip_addr_decode(&addr, &hdr->val) ||
 	    pl_strcpy(&addr.uri.user, user, sizeof(user))) {
+		sig_count(SIG_ERR_IN_DIALOG, 400);
 		(void)sip_replyf(sip, msg, 400, "Bad Request",
 				 "Warning: 399 switchboard \"Refer-To missing"
 				 " or malformed\"\r\nContent-Length: 0\r\n\r\n");
@@ -413,6 +397,7 @@ static void aleg_refer_h(struct sip *sip, const struct sip_msg *msg,
 		target = cc_agent_by_ext(user);
 	if ((!queue[0] && !target) || c->agent != a ||
 	    (target && target->id == a->agent)) {
+		sig_count(SIG_ERR_IN_DIALOG, 404);
 		(void)sip_replyf(sip, msg, 404, "Not Found",
 				 "Warning: 399 switchboard \"no agent or queue"
 				 " '%s'\"\r\nContent-Length: 0\r\n\r\n", user);
@@ -444,12 +429,71 @@ static void aleg_med_h(struct med_leg *leg, const struct med_event *ev,
 	struct aleg *a = arg;
 
 	(void)leg;
-	if (ev->type == MED_EVENT_RTP_TIMEOUT && a->up && a->call->agent == a)
+	if (ev->type == MED_EVENT_RTP_TIMEOUT && a->consult)
+		sig_consult_leg_closed(a->call, a, "no_media");
+	else if (ev->type == MED_EVENT_RTP_TIMEOUT && a->up &&
+		 a->call->agent == a)
 		dropout(a->call, "no media");
 }
 
-/* Rings every registered device of agent. */
-static int ring_agent(struct call *c, uint32_t agent)
+/* --- Auto-answer: agents who asked for the hint on their offers ------- */
+
+enum { SIG_AUTO_ANSWER_MAX = 4096 };
+
+static struct {
+	uint32_t agentv[SIG_AUTO_ANSWER_MAX];
+	size_t n;
+} aa;
+
+bool sig_agent_auto_answer(uint32_t agent)
+{
+	for (size_t i = 0; i < aa.n; i++)
+		if (aa.agentv[i] == agent)
+			return true;
+	return false;
+}
+
+int sig_agent_auto_answer_set(uint32_t agent, bool on)
+{
+	for (size_t i = 0; i < aa.n; i++) {
+		if (aa.agentv[i] != agent)
+			continue;
+		if (!on)
+			aa.agentv[i] = aa.agentv[--aa.n];
+		return 0;
+	}
+	if (!on)
+		return 0;
+	if (aa.n == SIG_AUTO_ANSWER_MAX)
+		return ENOMEM;
+	aa.agentv[aa.n++] = agent;
+	return 0;
+}
+
+/* The headers that ask a phone to answer by itself (empty: none). */
+static const char *auto_answer_hdrs(bool on)
+{
+	static char buf[256];
+
+	if (!on)
+		return "";
+	(void)re_snprintf(buf, sizeof(buf),
+			  "Call-Info: <sip:%s>;answer-after=0\r\n"
+			  "Alert-Info: <http://127.0.0.1/>"
+			  ";info=alert-autoanswer;delay=0\r\n"
+			  "Answer-Mode: Auto\r\n", sig_laddr_str());
+	return buf;
+}
+
+/* Rings every registered device of agent (asking them to answer by
+ * themselves when auto is set). */
+static int ring_agent(struct call *c, uint32_t agent, bool autoans)
+{
+	return sig_call_ring(c, agent, autoans, &c->ringing, false);
+}
+
+int sig_call_ring(struct call *c, uint32_t agent, bool autoans,
+		  struct list *into, bool consult)
 {
 	const struct cc_agent_info *info = cc_agent_by_id(agent);
 	struct sig_binding bv[SIG_DEVICES_MAX];
@@ -471,7 +515,8 @@ static int ring_agent(struct call *c, uint32_t agent)
 			continue;
 		a->call = c;
 		a->agent = agent;
-		list_append(&c->ringing, &a->le, a);
+		a->consult = consult;
+		list_append(into, &a->le, a);
 		err = med_leg_alloc(&a->leg, NULL, aleg_med_h, a);
 		if (!err)
 			err = med_leg_offer(a->leg, &sdp);
@@ -484,8 +529,9 @@ static int ring_agent(struct call *c, uint32_t agent)
 				aleg_estab_h, aleg_info_h, aleg_refer_h,
 				aleg_close_h, a,
 				"X-Switchboard-Interaction: %lld\r\n"
-				"X-Switchboard-Queue: %s\r\n",
-				(long long)c->ix, c->queue);
+				"X-Switchboard-Queue: %s\r\n%s",
+				(long long)c->ix, c->queue,
+				auto_answer_hdrs(autoans));
 		mem_deref(sdp);
 		if (err) {
 			cc_warn("sig", "call %lld: cannot ring %s: %s",
@@ -505,8 +551,10 @@ static void task_offer(void *owner, uint32_t agent, uint32_t ring_ms)
 	struct call *c = owner;
 
 	(void)ring_ms; /* the center enforces the ring timeout */
+	if (c->consult && sig_consult_offer(c, agent))
+		return;
 	c->offered = agent;
-	if (ring_agent(c, agent)) {
+	if (ring_agent(c, agent, sig_agent_auto_answer(agent))) {
 		c->offered = 0;
 		(void)cc_task_reject((uint64_t)c->ix, agent, "no_device");
 	}
@@ -530,6 +578,30 @@ static void task_give_up(void *owner)
 	call_destroy(c);
 }
 
+/* The desktop's Accept / Reject on the offer being rung. Reject: the
+ * devices stop ringing (CANCEL) and the ACD tries the next agent at once.
+ * Accept: SIP gives no way to make a ringing phone pick up, so its devices
+ * are rung again with the auto-answer hint, which phones that support it
+ * answer at once (the others ring on: the agent answers by hand). */
+static int offer_button(struct call *c, bool accept)
+{
+	uint32_t agent = c->offered;
+
+	if (!agent || c->agent)
+		return EALREADY;
+	ringing_cancel(c, agent);
+	ix_event(c, accept ? "accept_requested" : "declined_on_desktop",
+		 agent, NULL);
+	if (accept && !ring_agent(c, agent, true)) {
+		cc_info("sig", "call %lld: agent %u accepts on the desktop:"
+			" rung with auto-answer", (long long)c->ix, agent);
+		return 0;
+	}
+	c->offered = 0;
+	return cc_task_reject((uint64_t)c->ix, agent,
+			      accept ? "no_device" : "declined");
+}
+
 static int task_control(void *owner, enum cc_ctl ctl, const char *target)
 {
 	struct call *c = owner;
@@ -550,6 +622,8 @@ static int task_control(void *owner, enum cc_ctl ctl, const char *target)
 	case CC_CTL_RESUME:
 		if (!c->agent)
 			return EINVAL;
+		if (c->consult)
+			return EALREADY;
 		med_leg_set_dir(c->agent->leg, ctl == CC_CTL_HOLD ?
 					       MED_DIR_SENDONLY :
 					       MED_DIR_SENDRECV);
@@ -572,6 +646,8 @@ static int task_control(void *owner, enum cc_ctl ctl, const char *target)
 
 		if (!target || (!a && cc_queue_id(target, &qid)))
 			return ENOENT;
+		if (c->consult)
+			return EALREADY;
 		if (c->agent) {
 			struct aleg *al = c->agent;
 
@@ -583,6 +659,15 @@ static int task_control(void *owner, enum cc_ctl ctl, const char *target)
 		return cc_task_transfer((uint64_t)c->ix, a ? NULL : target,
 					a ? a->id : 0);
 	}
+	case CC_CTL_ACCEPT:
+	case CC_CTL_REJECT:
+		return offer_button(c, ctl == CC_CTL_ACCEPT);
+	case CC_CTL_CONSULT:
+		return sig_consult_start(c, target);
+	case CC_CTL_CONSULT_COMPLETE:
+		return sig_consult_complete(c);
+	case CC_CTL_CONSULT_CANCEL:
+		return sig_consult_cancel(c);
 	}
 	return EINVAL;
 }
@@ -602,6 +687,7 @@ static void call_destructor(void *arg)
 	struct med_leg_stats st = {0};
 
 	list_unlink(&c->le);
+	c->consult = mem_deref(c->consult); /* the target's legs */
 	list_flush(&c->ringing);
 	c->agent = mem_deref(c->agent); /* adds its media to c->ast */
 	med_leg_stats_get(c->leg, &st);
@@ -899,6 +985,7 @@ static void call_info_h(struct sip *sip, const struct sip_msg *msg,
 	char digit = info_digit(msg);
 
 	if (!digit) {
+		sig_count(SIG_ERR_IN_DIALOG, 415);
 		(void)sip_replyf(sip, msg, 415, "Unsupported Media Type",
 				 "Accept: application/dtmf-relay,"
 				 " application/dtmf\r\nContent-Length: 0\r\n\r\n");
@@ -935,6 +1022,7 @@ static void call_refer_h(struct sip *sip, const struct sip_msg *msg,
 			 void *arg)
 {
 	(void)arg;
+	sig_count(SIG_ERR_IN_DIALOG, 403);
 	(void)sip_replyf(sip, msg, 403, "Forbidden",
 			 "Warning: 399 switchboard \"callers cannot"
 			 " transfer\"\r\nContent-Length: 0\r\n\r\n");
@@ -961,6 +1049,7 @@ static int call_answer(struct call **cp, const struct sip_msg *msg)
 	else
 		err = med_leg_offer(c->leg, &sdp);
 	if (err) {
+		sig_count(SIG_ERR_SDP, err == ENOTSUP ? 488 : 400);
 		(void)sip_replyf(sig_sip(), msg, err == ENOTSUP ? 488 : 400,
 				 err == ENOTSUP ? "Not Acceptable Here" :
 						  "Bad Request",
@@ -976,6 +1065,7 @@ static int call_answer(struct call **cp, const struct sip_msg *msg)
 			     call_estab_h, call_info_h, call_refer_h,
 			     call_close_h, c, "Allow: %s\r\n", sig_allow);
 	if (err) {
+		sig_count(SIG_ERR_INTERNAL, 500);
 		(void)sip_reply(sig_sip(), msg, 500, "Server Internal Error");
 		goto out;
 	}
@@ -1031,6 +1121,7 @@ static void feature_call(const struct sip_msg *msg, const char *ext)
 		say = "You are logged out. Goodbye.";
 	}
 	if (!a || cc_agent_presence(a->id, st, reason, "phone")) {
+		sig_count(SIG_ERR_UNAVAILABLE, 480);
 		(void)sip_reply(sig_sip(), msg, 480, "Temporarily Unavailable");
 		return;
 	}
@@ -1076,6 +1167,7 @@ void sig_call_incoming(const struct sip_msg *msg, void *arg)
 
 	(void)arg;
 	if (sig_stopping()) {
+		sig_count(SIG_ERR_UNAVAILABLE, 503);
 		(void)sip_reply(sig_sip(), msg, 503, "Service Unavailable");
 		return;
 	}
@@ -1089,6 +1181,7 @@ void sig_call_incoming(const struct sip_msg *msg, void *arg)
 			return;
 		}
 		if (err) {
+			sig_count(SIG_ERR_AUTH_FAILED, 403);
 			(void)sip_replyf(sig_sip(), msg, 403, "Forbidden",
 					 "Warning: 399 switchboard \"wrong"
 					 " username or password\"\r\n"
@@ -1101,6 +1194,7 @@ void sig_call_incoming(const struct sip_msg *msg, void *arg)
 			feature_call(msg, user);
 			return;
 		}
+		sig_count(SIG_ERR_NOT_FOUND, 404);
 		(void)sip_replyf(sig_sip(), msg, 404, "Not Found",
 				 "Warning: 399 switchboard \"%r is not a"
 				 " number of this center\"\r\n"
