@@ -53,6 +53,11 @@ const struct api_route api_routev[] = {
 	 "One interaction with its events timeline, notes, IVR path and the "
 	 "customer's previous contacts (an agent: only their own, else 403)",
 	 NULL, NULL},
+	/* IVR: voicemail recordings (src/ivr/ivr_api.c) */
+	{"GET", V1 "/interactions/{id}/recording", API_ROLES_ALL, 0,
+	 ivr_api_recording_get,
+	 "The interaction's recording as WAV (a voicemail): staff, or the "
+	 "agent it was assigned to (else 403)", NULL, NULL},
 	{"GET", V1 "/stats/intervals", API_ROLES_STAFF, 0,
 	 api_route_intervals_get,
 	 "A day's 15-minute intervals: per queue (counts, service level, "
