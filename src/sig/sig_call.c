@@ -50,77 +50,17 @@
 #include "core/center.h"
 #include "med/med.h"
 #include "ivr/ivr.h"
+#include "sig/sig.h"
 #include "sig/sig_int.h"
+#include "sig/sig_call_int.h"
 #include "store/store.h"
+#include "crm/crm.h"
 
 enum {
 	SIG_SWEEP_MS = 200,
 	SIG_DROPOUT_MS = 5000,   /* agent BYE this soon after answer: dropout */
 	SIG_DEVICES_MAX = 8,
 	SIG_NUMBERS_MAX = 256,
-};
-
-enum call_state {
-	CS_MENU,
-	CS_QUEUED,
-	CS_BRIDGED,
-	CS_FEATURE,
-	CS_DIALING,   /* callback: the agent is on, the customer rings;
-		       * transfer out: the caller waits for the outside */
-};
-
-enum call_kind {
-	CK_INBOUND,   /* a caller on the line */
-	CK_VOICEMAIL, /* a message for an agent: no caller leg */
-	CK_CALLBACK,  /* the customer is called once an agent answers */
-};
-
-struct call;
-
-/* One device of an agent being rung, or the agent's bridged leg. */
-struct aleg {
-	struct le le;
-	struct call *call;
-	struct sipsess *sess;
-	struct med_leg *leg;
-	uint32_t agent;          /* 0: an outside party (transfer out) */
-	bool up;
-	bool held;
-	uint32_t play_id;        /* voicemail played to the agent */
-	int stage;               /* 0 the intro, 1 the message */
-};
-
-struct call {
-	struct le le;
-	struct sipsess *sess;
-	struct med_leg *leg;
-	enum call_state state;
-	enum call_kind kind;
-	uint64_t entered;        /* monotonic ms the caller first queued */
-	uint64_t started;        /* monotonic ms the call came in */
-	const char *outcome;     /* static: how a call ended in the flow */
-	char recording[512];     /* voicemail: the WAV */
-	uint32_t vm_ms;
-	bool external;           /* the agent leg is an outside party */
-	int64_t ix;              /* interaction id */
-	char from[64], to[64];
-	bool answered;           /* our 200 went out */
-	bool task;               /* the center has it */
-	/* IVR */
-	struct sig_ivr *ivr;
-	bool hangup;             /* the flow hung up: gone at the sweep */
-	bool survey;             /* in the post-call survey */
-	/* queue */
-	char queue[SIG_NAME_MAX];
-	uint64_t next_announce;
-	bool announcing;
-	uint32_t play_id;
-	/* agents */
-	struct list ringing;     /* struct aleg */
-	uint32_t offered;        /* agent being rung, 0 none */
-	struct aleg *agent;      /* bridged */
-	uint64_t bridged_at;
-	struct med_leg_stats ast; /* agent legs' media, summed */
 };
 
 struct number {
@@ -180,6 +120,17 @@ static void play_moh(struct call *c)
 		(void)med_leg_play(c->leg, sc.moh, true, NULL);
 }
 
+void sig_call_moh(struct call *c)
+{
+	play_moh(c);
+}
+
+void sig_call_event(const struct call *c, const char *type, uint32_t agent,
+		    const char *detail)
+{
+	ix_event(c, type, agent, detail);
+}
+
 static const struct number *number_find(const struct pl *user)
 {
 	for (size_t i = 0; i < sc.numberc; i++)
@@ -199,6 +150,10 @@ static void aleg_destructor(void *arg)
 		struct med_leg_stats st;
 
 		med_leg_stats_get(a->leg, &st);
+		cc_info("sig", "call %lld: agent %u leg rx %llu tx %llu",
+			(long long)a->call->ix, a->agent,
+			(unsigned long long)st.rx_packets,
+			(unsigned long long)st.tx_packets);
 		a->call->ast.rx_packets += st.rx_packets;
 		a->call->ast.tx_packets += st.tx_packets;
 		a->call->ast.relayed += st.relayed;
@@ -310,6 +265,14 @@ static void aleg_close_h(int err, const struct sip_msg *msg, void *arg)
 
 	if (err == ECONNRESET) /* libre's word for the peer's BYE */
 		err = 0;
+	if (a->consult) {
+		sig_consult_leg_closed(c, a, err ? miss_reason(err, msg) :
+					 a->up ? "hung_up" :
+						 miss_reason(err, msg));
+		return;
+	}
+	if (a->up && c->agent == a && c->consult && sig_consult_agent_left(c))
+		return;
 	if (a->up && c->agent == a && c->kind != CK_INBOUND) {
 		agent_hangup(c); /* nobody to requeue: the task ends */
 		return;
@@ -345,6 +308,10 @@ static void aleg_estab_h(const struct sip_msg *msg, void *arg)
 	int err;
 
 	(void)msg;
+	if (a->consult) {
+		sig_consult_leg_answered(c, a);
+		return;
+	}
 	if (c->agent || c->offered != agent) {
 		mem_deref(a); /* late answer: BYE */
 		return;
@@ -444,6 +411,7 @@ static void aleg_refer_h(struct sip *sip, const struct sip_msg *msg,
 
 	if (!hdr || sip_addr_decode(&addr, &hdr->val) ||
 	    pl_strcpy(&addr.uri.user, user, sizeof(user))) {
+		sig_count(SIG_ERR_IN_DIALOG, 400);
 		(void)sip_replyf(sip, msg, 400, "Bad Request",
 				 "Warning: 399 switchboard \"Refer-To missing"
 				 " or malformed\"\r\nContent-Length: 0\r\n\r\n");
@@ -458,6 +426,7 @@ static void aleg_refer_h(struct sip *sip, const struct sip_msg *msg,
 		target = cc_agent_by_ext(user);
 	if ((!queue[0] && !target) || c->agent != a ||
 	    (target && target->id == a->agent)) {
+		sig_count(SIG_ERR_IN_DIALOG, 404);
 		(void)sip_replyf(sip, msg, 404, "Not Found",
 				 "Warning: 399 switchboard \"no agent or queue"
 				 " '%s'\"\r\nContent-Length: 0\r\n\r\n", user);
@@ -504,6 +473,10 @@ static void aleg_med_h(struct med_leg *leg, const struct med_event *ev,
 			agent_hangup(a->call);
 		return;
 	}
+	if (ev->type == MED_EVENT_RTP_TIMEOUT && a->consult) {
+		sig_consult_leg_closed(a->call, a, "no_media");
+		return;
+	}
 	if (ev->type != MED_EVENT_RTP_TIMEOUT || !a->up || a->call->agent != a)
 		return;
 	if (a->call->external) { /* the outside party went silent */
@@ -520,8 +493,64 @@ static void aleg_med_h(struct med_leg *leg, const struct med_event *ev,
 		dropout(a->call, "no media");
 }
 
-/* Rings every registered device of agent. */
-static int ring_agent(struct call *c, uint32_t agent)
+/* --- Auto-answer: agents who asked for the hint on their offers ------- */
+
+enum { SIG_AUTO_ANSWER_MAX = 4096 };
+
+static struct {
+	uint32_t agentv[SIG_AUTO_ANSWER_MAX];
+	size_t n;
+} aa;
+
+bool sig_agent_auto_answer(uint32_t agent)
+{
+	for (size_t i = 0; i < aa.n; i++)
+		if (aa.agentv[i] == agent)
+			return true;
+	return false;
+}
+
+int sig_agent_auto_answer_set(uint32_t agent, bool on)
+{
+	for (size_t i = 0; i < aa.n; i++) {
+		if (aa.agentv[i] != agent)
+			continue;
+		if (!on)
+			aa.agentv[i] = aa.agentv[--aa.n];
+		return 0;
+	}
+	if (!on)
+		return 0;
+	if (aa.n == SIG_AUTO_ANSWER_MAX)
+		return ENOMEM;
+	aa.agentv[aa.n++] = agent;
+	return 0;
+}
+
+/* The headers that ask a phone to answer by itself (empty: none). */
+static const char *auto_answer_hdrs(bool on)
+{
+	static char buf[256];
+
+	if (!on)
+		return "";
+	(void)re_snprintf(buf, sizeof(buf),
+			  "Call-Info: <sip:%s>;answer-after=0\r\n"
+			  "Alert-Info: <http://127.0.0.1/>"
+			  ";info=alert-autoanswer;delay=0\r\n"
+			  "Answer-Mode: Auto\r\n", sig_laddr_str());
+	return buf;
+}
+
+/* Rings every registered device of agent (asking them to answer by
+ * themselves when auto is set). */
+static int ring_agent(struct call *c, uint32_t agent, bool autoans)
+{
+	return sig_call_ring(c, agent, autoans, &c->ringing, false);
+}
+
+int sig_call_ring(struct call *c, uint32_t agent, bool autoans,
+		  struct list *into, bool consult)
 {
 	const struct cc_agent_info *info = cc_agent_by_id(agent);
 	struct sig_binding bv[SIG_DEVICES_MAX];
@@ -543,7 +572,8 @@ static int ring_agent(struct call *c, uint32_t agent)
 			continue;
 		a->call = c;
 		a->agent = agent;
-		list_append(&c->ringing, &a->le, a);
+		a->consult = consult;
+		list_append(into, &a->le, a);
 		err = med_leg_alloc(&a->leg, NULL, aleg_med_h, a);
 		if (!err)
 			err = med_leg_offer(a->leg, &sdp);
@@ -556,8 +586,9 @@ static int ring_agent(struct call *c, uint32_t agent)
 				aleg_estab_h, aleg_info_h, aleg_refer_h,
 				aleg_close_h, a,
 				"X-Switchboard-Interaction: %lld\r\n"
-				"X-Switchboard-Queue: %s\r\n",
-				(long long)c->ix, c->queue);
+				"X-Switchboard-Queue: %s\r\n%s",
+				(long long)c->ix, c->queue,
+				auto_answer_hdrs(autoans));
 		mem_deref(sdp);
 		if (err) {
 			cc_warn("sig", "call %lld: cannot ring %s: %s",
@@ -577,8 +608,10 @@ static void task_offer(void *owner, uint32_t agent, uint32_t ring_ms)
 	struct call *c = owner;
 
 	(void)ring_ms; /* the center enforces the ring timeout */
+	if (c->consult && sig_consult_offer(c, agent))
+		return;
 	c->offered = agent;
-	if (ring_agent(c, agent)) {
+	if (ring_agent(c, agent, sig_agent_auto_answer(agent))) {
 		c->offered = 0;
 		(void)cc_task_reject((uint64_t)c->ix, agent, "no_device");
 	}
@@ -602,6 +635,30 @@ static void task_give_up(void *owner)
 	call_destroy(c);
 }
 
+/* The desktop's Accept / Reject on the offer being rung. Reject: the
+ * devices stop ringing (CANCEL) and the ACD tries the next agent at once.
+ * Accept: SIP gives no way to make a ringing phone pick up, so its devices
+ * are rung again with the auto-answer hint, which phones that support it
+ * answer at once (the others ring on: the agent answers by hand). */
+static int offer_button(struct call *c, bool accept)
+{
+	uint32_t agent = c->offered;
+
+	if (!agent || c->agent)
+		return EALREADY;
+	ringing_cancel(c, agent);
+	ix_event(c, accept ? "accept_requested" : "declined_on_desktop",
+		 agent, NULL);
+	if (accept && !ring_agent(c, agent, true)) {
+		cc_info("sig", "call %lld: agent %u accepts on the desktop:"
+			" rung with auto-answer", (long long)c->ix, agent);
+		return 0;
+	}
+	c->offered = 0;
+	return cc_task_reject((uint64_t)c->ix, agent,
+			      accept ? "no_device" : "declined");
+}
+
 static int task_control(void *owner, enum cc_ctl ctl, const char *target)
 {
 	struct call *c = owner;
@@ -622,6 +679,8 @@ static int task_control(void *owner, enum cc_ctl ctl, const char *target)
 	case CC_CTL_RESUME:
 		if (!c->agent)
 			return EINVAL;
+		if (c->consult)
+			return EALREADY;
 		med_leg_set_dir(c->agent->leg, ctl == CC_CTL_HOLD ?
 					       MED_DIR_SENDONLY :
 					       MED_DIR_SENDRECV);
@@ -644,6 +703,8 @@ static int task_control(void *owner, enum cc_ctl ctl, const char *target)
 
 		if (!target || (!a && cc_queue_id(target, &qid)))
 			return ENOENT;
+		if (c->consult)
+			return EALREADY;
 		if (c->agent) {
 			struct aleg *al = c->agent;
 
@@ -655,6 +716,15 @@ static int task_control(void *owner, enum cc_ctl ctl, const char *target)
 		return cc_task_transfer((uint64_t)c->ix, a ? NULL : target,
 					a ? a->id : 0);
 	}
+	case CC_CTL_ACCEPT:
+	case CC_CTL_REJECT:
+		return offer_button(c, ctl == CC_CTL_ACCEPT);
+	case CC_CTL_CONSULT:
+		return sig_consult_start(c, target);
+	case CC_CTL_CONSULT_COMPLETE:
+		return sig_consult_complete(c);
+	case CC_CTL_CONSULT_CANCEL:
+		return sig_consult_cancel(c);
 	}
 	return EINVAL;
 }
@@ -674,6 +744,7 @@ static void call_destructor(void *arg)
 	struct med_leg_stats st = {0};
 
 	list_unlink(&c->le);
+	c->consult = mem_deref(c->consult); /* the target's legs */
 	list_flush(&c->ringing);
 	c->agent = mem_deref(c->agent); /* adds its media to c->ast */
 	if (c->leg)
@@ -792,7 +863,8 @@ static void call_queue(struct call *c, const char *queue,
 	struct cc_task_req req = {0};
 	char *path = sig_ivr_path(c->ivr, false);
 	char *detail = sig_ivr_path(c->ivr, true);
-	char *attrs = NULL;
+	char *attrs = NULL, *pop;
+	struct pl popl;
 	int err;
 
 	str_ncpy(c->queue, queue, sizeof(c->queue));
@@ -802,8 +874,14 @@ static void call_queue(struct call *c, const char *queue,
 				       "ivr_path = ?", "s", path ? path : "[]");
 	if (detail)
 		ix_event(c, "ivr", 0, detail);
-	(void)re_sdprintf(&attrs, "{\"ivr_path\": %s, \"ivr\": %s}",
-			  path ? path : "[]", detail ? detail : "null");
+	/* The screen pop: the CRM's customer for the caller's number. */
+	pop = crm_pop_json(store_reader(store_main()), c->from, c->ix, NULL);
+	popl.p = pop ? pop + 1 : "";
+	popl.l = pop ? strlen(pop) - 2 : 0;
+	(void)re_sdprintf(&attrs, "{\"ivr_path\": %s, \"ivr\": %s%s%r}",
+			  path ? path : "[]", detail ? detail : "null",
+			  pop ? ", " : "", &popl);
+	free(pop);
 	free(path);
 	free(detail);
 	req.interaction = c->ix;
@@ -992,6 +1070,7 @@ static void call_info_h(struct sip *sip, const struct sip_msg *msg,
 	char digit = info_digit(msg);
 
 	if (!digit) {
+		sig_count(SIG_ERR_IN_DIALOG, 415);
 		(void)sip_replyf(sip, msg, 415, "Unsupported Media Type",
 				 "Accept: application/dtmf-relay,"
 				 " application/dtmf\r\nContent-Length: 0\r\n\r\n");
@@ -1049,6 +1128,7 @@ static void call_refer_h(struct sip *sip, const struct sip_msg *msg,
 			 void *arg)
 {
 	(void)arg;
+	sig_count(SIG_ERR_IN_DIALOG, 403);
 	(void)sip_replyf(sip, msg, 403, "Forbidden",
 			 "Warning: 399 switchboard \"callers cannot"
 			 " transfer\"\r\nContent-Length: 0\r\n\r\n");
@@ -1076,6 +1156,7 @@ static int call_answer(struct call **cp, const struct sip_msg *msg)
 	else
 		err = med_leg_offer(c->leg, &sdp);
 	if (err) {
+		sig_count(SIG_ERR_SDP, err == ENOTSUP ? 488 : 400);
 		(void)sip_replyf(sig_sip(), msg, err == ENOTSUP ? 488 : 400,
 				 err == ENOTSUP ? "Not Acceptable Here" :
 						  "Bad Request",
@@ -1091,6 +1172,7 @@ static int call_answer(struct call **cp, const struct sip_msg *msg)
 			     call_estab_h, call_info_h, call_refer_h,
 			     call_close_h, c, "Allow: %s\r\n", sig_allow);
 	if (err) {
+		sig_count(SIG_ERR_INTERNAL, 500);
 		(void)sip_reply(sig_sip(), msg, 500, "Server Internal Error");
 		goto out;
 	}
@@ -1117,6 +1199,9 @@ static void record_start(struct call *c, const struct sip_msg *msg)
 				       "call_id = ?, state = 'ivr'", "s",
 				       callid);
 	ix_event(c, "call_started", 0, NULL);
+	/* Who is calling: links the interaction to its customer (or a
+	 * provisional one) before the IVR and the agent see it. */
+	crm_call_arrived(store_main(), c->ix, c->from, NULL);
 }
 
 /* *50 / *51 / *52 from an agent's phone (digest-authenticated). */
@@ -1143,6 +1228,7 @@ static void feature_call(const struct sip_msg *msg, const char *ext)
 		say = "You are logged out. Goodbye.";
 	}
 	if (!a || cc_agent_presence(a->id, st, reason, "phone")) {
+		sig_count(SIG_ERR_UNAVAILABLE, 480);
 		(void)sip_reply(sig_sip(), msg, 480, "Temporarily Unavailable");
 		return;
 	}
@@ -1573,6 +1659,7 @@ void sig_call_incoming(const struct sip_msg *msg, void *arg)
 
 	(void)arg;
 	if (sig_stopping()) {
+		sig_count(SIG_ERR_UNAVAILABLE, 503);
 		(void)sip_reply(sig_sip(), msg, 503, "Service Unavailable");
 		return;
 	}
@@ -1586,6 +1673,7 @@ void sig_call_incoming(const struct sip_msg *msg, void *arg)
 			return;
 		}
 		if (err) {
+			sig_count(SIG_ERR_AUTH_FAILED, 403);
 			(void)sip_replyf(sig_sip(), msg, 403, "Forbidden",
 					 "Warning: 399 switchboard \"wrong"
 					 " username or password\"\r\n"
@@ -1598,6 +1686,7 @@ void sig_call_incoming(const struct sip_msg *msg, void *arg)
 			feature_call(msg, user);
 			return;
 		}
+		sig_count(SIG_ERR_NOT_FOUND, 404);
 		(void)sip_replyf(sig_sip(), msg, 404, "Not Found",
 				 "Warning: 399 switchboard \"%r is not a"
 				 " number of this center\"\r\n"

@@ -24,6 +24,9 @@ bool sig_stopping(void);
 /* "IP:PORT" of sa in a static buffer (for logs; not reentrant). */
 const char *sig_sa_str(const struct sa *sa);
 extern const char sig_allow[];
+/* Counts an error answer of status scode for reason kind (sig.h). */
+struct sig_counters;
+void sig_count(unsigned kind, uint16_t scode);
 
 /* --- sig_check.c: requests libre parses but we must refuse ------------ */
 

@@ -3,8 +3,8 @@
  * src/ivr (a pure state machine) with the call's events and carries out
  * its actions on the caller's media leg: prompts (med_leg_play, text
  * through espeak-ng in the flow's voice), stop on barge-in, deadlines
- * checked by sig_call.c's sweep (no timer per call), customer lookups in
- * the customers table when it exists, and the end of the flow handed back
+ * checked by sig_call.c's sweep (no timer per call), customer lookups
+ * through the CRM (by caller or account), and the end of the flow handed back
  * to the call through sig_ivr_ops (queue, hang up).
  *
  * Voicemail: the caller's leg is recorded (med_leg_record_start) into
@@ -26,6 +26,7 @@
 #include "ivr/ivr.h"
 #include "sig/sig_int.h"
 #include "store/store.h"
+#include "crm/crm.h"
 
 struct sig_ivr {
 	struct ivr_session *s;
@@ -236,7 +237,7 @@ static int figures_h(const char *queue, struct ivr_queue_figures *f,
 	return 0;
 }
 
-/* --- Customer lookup (the customers table, when the CRM has made it) --- */
+/* --- Customer lookup (the CRM: src/crm) ---------------------------------- */
 
 struct lookup {
 	char buf[1024];
@@ -245,74 +246,20 @@ struct lookup {
 	bool found;
 };
 
-static int row_h(sqlite3_stmt *st, void *arg)
-{
-	struct lookup *lk = arg;
-	size_t used = 0;
-	int i, n = sqlite3_column_count(st);
-
-	lk->found = true;
-	for (i = 0; i < n && lk->pairs < 16; i++) {
-		const char *name = sqlite3_column_name(st, i);
-		const char *val = (const char *)sqlite3_column_text(st, i);
-		size_t a, b;
-
-		if (!name || !val)
-			continue;
-		a = strlen(name) + 1;
-		b = strlen(val) + 1;
-		if (used + a + b > sizeof(lk->buf))
-			break;
-		memcpy(lk->buf + used, name, a);
-		lk->fieldv[2 * lk->pairs] = lk->buf + used;
-		used += a;
-		memcpy(lk->buf + used, val, b);
-		lk->fieldv[2 * lk->pairs + 1] = lk->buf + used;
-		used += b;
-		lk->pairs++;
-	}
-	return 1; /* the first row only */
-}
-
-struct colfind {
-	const char *const *want;
-	char found[32];
-};
-
-static int col_h(sqlite3_stmt *st, void *arg)
-{
-	struct colfind *cf = arg;
-	const char *name = (const char *)sqlite3_column_text(st, 1);
-
-	for (size_t i = 0; name && cf->want[i]; i++)
-		if (!strcmp(name, cf->want[i]) && !cf->found[0])
-			str_ncpy(cf->found, name, sizeof(cf->found));
-	return 0;
-}
-
-/* Reads the first customer whose phone (by caller) or account number
- * matches key. The customers table belongs to the CRM; until it exists,
- * or when it has no such column, nobody is found. */
+/* The customer whose phone (by caller: E.164-normalised) or account
+ * number (an account identity or custom field) matches key, as the
+ * flow's customer.* variables. */
 static void lookup_customer(struct lookup *lk, const char *by,
 			    const char *key)
 {
-	static const char *const phone[] = {"phone", "phone_number",
-					    "number", NULL};
-	static const char *const account[] = {"account", "account_number",
-					      "account_no", NULL};
-	struct colfind cf = {!strcmp(by, "caller") ? phone : account, ""};
 	sqlite3 *db = store_main() ? store_reader(store_main()) : NULL;
-	char sql[128];
 
 	memset(lk, 0, sizeof(*lk));
-	if (!db || !key || !*key)
-		return;
-	if (store_query(db, col_h, &cf, "PRAGMA table_info(customers)", "") ||
-	    !cf.found[0])
-		return;
-	(void)snprintf(sql, sizeof(sql), "SELECT * FROM customers WHERE %s"
-		       " = ?1 LIMIT 1", cf.found);
-	(void)store_query(db, row_h, lk, sql, "s", key);
+	lk->pairs = crm_ivr_fields(db, !strcmp(by, "caller") ? "caller"
+							     : "account",
+				   key, lk->buf, sizeof(lk->buf), lk->fieldv,
+				   16);
+	lk->found = lk->pairs > 0;
 }
 
 /* --- Actions ------------------------------------------------------------ */
