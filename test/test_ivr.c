@@ -115,7 +115,8 @@ static void log_actions(struct fake *fk, const struct ivr_action *a,
 			break;
 		case IVR_ACT_ENQUEUE:
 			(void)snprintf(p, sz, "ENQUEUE %s %d %u%s%s%s%s|",
-				       a->queue, a->priority, a->preferred_agent,
+				       a->queue, a->priority,
+				       a->preferred_agent,
 				       a->skills[0] ? " " : "", a->skills,
 				       a->text[0] ? " say " : "", a->text);
 			break;

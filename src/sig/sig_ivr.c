@@ -134,7 +134,8 @@ static void record(struct sig_ivr *iv, const struct ivr_action *a)
 		(void)snprintf(detail, sizeof(detail), "{\"queue\": \"%s\"}",
 			       a->queue);
 		(void)store_interaction_update(store_main(), iv->ix, NULL,
-					       NULL, "recording = ?", "s", path);
+					       NULL, "recording = ?", "s",
+					       path);
 		(void)store_interaction_event_add(store_main(), iv->ix,
 						  cc_wall_ms(),
 						  "voicemail_started", 0, NULL,
