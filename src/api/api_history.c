@@ -121,7 +121,8 @@ static bool int_arg(int64_t *vp, const char *s, int64_t min, int64_t max)
 }
 
 static const char *const channelv[] = {
-	"voice", "chat", "email", "message", "callback", "outbound", NULL,
+	"voice", "chat", "email", "message", "callback", "outbound",
+	"voicemail", NULL, /* voicemail: a message left in an IVR flow */
 };
 
 static bool channel_ok(const char *s)

@@ -74,6 +74,8 @@ sb_check "the same bytes as the file" cmp -s "$SB_TMP/got.wav" "$wav"
 sb_check "supervisor gets it" api 200 GET /api/v1/interactions/2/recording "$SUPER"
 sb_check "another agent: 403" api 403 GET /api/v1/interactions/2/recording "$A3"
 sb_check "no such interaction: 404" api 404 GET /api/v1/interactions/999/recording "$SUPER"
+sb_check "history by channel voicemail" api 200 GET '/api/v1/interactions?channel=voicemail' "$SUPER"
+sb_check "lists the message (and only it)" test "$(api_field '[.[] | .id | tostring] | join(",")')" = 2
 sb_check "the call's own recording: not the agent's (403)" api 403 GET /api/v1/interactions/1/recording "$A4"
 wait "$AGENT_PID_1004"
 
