@@ -84,6 +84,7 @@ static void call_queue(struct call *c, const char *queue,
 static void callback_dial(struct call *c);
 static void voicemail_play(struct call *c, struct aleg *a);
 static void call_end_record(struct call *c, const char *hung_up_by);
+static void call_close_h(int err, const struct sip_msg *msg, void *arg);
 
 /* --- Helpers ------------------------------------------------------------- */
 
@@ -264,6 +265,8 @@ static void aleg_close_h(int err, const struct sip_msg *msg, void *arg)
 
 	if (err == ECONNRESET) /* libre's word for the peer's BYE */
 		err = 0;
+	if (!err && sig_stimer_refresh_failed(msg))
+		err = EPIPE; /* our session refresh failed: the leg is gone */
 	if (a->consult) {
 		sig_consult_leg_closed(c, a, err ? miss_reason(err, msg) :
 					 a->up ? "hung_up" :
@@ -279,7 +282,8 @@ static void aleg_close_h(int err, const struct sip_msg *msg, void *arg)
 	if (a->up && c->agent == a) {
 		if (err)
 			dropout(c, err == ETIMEDOUT ? "no response" :
-				"transport failure");
+				   err == EPIPE	    ? "refresh failed" :
+						      "transport failure");
 		else if (cc_clock_ms() - c->bridged_at < SIG_DROPOUT_MS)
 			dropout(c, "hung up at once");
 		else
@@ -351,6 +355,12 @@ static int aleg_answer_h(const struct sip_msg *msg, void *arg)
 {
 	struct aleg *a = arg;
 
+	/* the phone's 2xx: our INVITE's (it sets the timer up) or a
+	 * refresh's */
+	if (a->up)
+		sig_stimer_refreshed(&a->stimer, cc_clock_ms());
+	else
+		sig_stimer_uac_answered(&a->stimer, msg, cc_clock_ms());
 	return med_leg_apply_answer(a->leg, msg->mb);
 }
 
@@ -369,6 +379,7 @@ static int aleg_offer_h(struct mbuf **descp, const struct sip_msg *msg,
 	bool held;
 	int err;
 
+	sig_stimer_refreshed(&a->stimer, cc_clock_ms());
 	if (mbuf_get_left(msg->mb))
 		err = med_leg_answer(a->leg, msg->mb, descp);
 	else
@@ -572,9 +583,10 @@ int sig_call_ring(struct call *c, uint32_t agent, bool autoans,
 				aleg_estab_h, aleg_info_h, aleg_refer_h,
 				aleg_close_h, a,
 				"X-Switchboard-Interaction: %lld\r\n"
-				"X-Switchboard-Queue: %s\r\n%s",
+				"X-Switchboard-Queue: %s\r\n%s%s",
 				(long long)c->ix, c->queue,
-				auto_answer_hdrs(autoans));
+				auto_answer_hdrs(autoans),
+				sig_stimer_offer_hdrs());
 		mem_deref(sdp);
 		if (err) {
 			cc_warn("sig", "call %lld: cannot ring %s: %s",
@@ -931,6 +943,55 @@ static void call_announce(struct call *c)
 	play_text(c, text, &c->play_id);
 }
 
+/* Sends a session refresh: a re-INVITE with the leg's SDP as it is. */
+static void stimer_refresh(struct sipsess *sess, struct med_leg *leg,
+			   int64_t ix)
+{
+	struct mbuf *sdp = NULL;
+	int err = med_leg_offer(leg, &sdp);
+
+	if (!err)
+		err = sipsess_modify(sess, sdp);
+	mem_deref(sdp);
+	if (err)
+		cc_warn("sig", "call %lld: session refresh: %s",
+			(long long)ix, strerror(err));
+}
+
+/* Session timers of the call's legs; true when the call is gone. */
+static bool stimer_sweep(struct call *c, uint64_t now)
+{
+	struct aleg *a = c->agent;
+
+	if (a && a->up && a->sess) {
+		switch (sig_stimer_due(&a->stimer, now)) {
+		case SIG_STIMER_REFRESH:
+			stimer_refresh(a->sess, a->leg, c->ix);
+			break;
+		case SIG_STIMER_EXPIRED:
+			cc_warn("sig", "call %lld: agent %u's phone did not"
+				" refresh the session", (long long)c->ix,
+				a->agent);
+			aleg_close_h(ETIMEDOUT, NULL, a);
+			break;
+		default:
+			break;
+		}
+	}
+	if (!c->sess || !c->answered)
+		return false;
+	switch (sig_stimer_due(&c->stimer, now)) {
+	case SIG_STIMER_REFRESH:
+		stimer_refresh(c->sess, c->leg, c->ix);
+		return false;
+	case SIG_STIMER_EXPIRED:
+		call_close_h(ETIMEDOUT, NULL, c);
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void sweep_h(void *arg)
 {
 	uint64_t now = cc_clock_ms();
@@ -941,6 +1002,8 @@ static void sweep_h(void *arg)
 		struct call *c = le->data;
 
 		le = le->next;
+		if (stimer_sweep(c, now))
+			continue;
 		if (c->state == CS_MENU && c->hangup && c->survey) {
 			survey_save(c);
 			call_destroy(c);
@@ -976,11 +1039,14 @@ static void call_close_h(int err, const struct sip_msg *msg, void *arg)
 {
 	struct call *c = arg;
 
-	(void)msg;
 	if (err == ECONNRESET) /* libre's word for the peer's BYE */
 		err = 0;
+	if (!err && sig_stimer_refresh_failed(msg))
+		err = EPIPE;
 	cc_info("sig", "call %lld: caller %s%s", (long long)c->ix,
-		err ? "lost: " : "hung up", err ? strerror(err) : "");
+		err ? "lost: " : "hung up",
+		err == EPIPE ? "session refresh failed" :
+		err	     ? strerror(err) : "");
 	if (c->agent) {
 		struct aleg *a = c->agent;
 
@@ -1071,6 +1137,7 @@ static int call_offer_h(struct mbuf **descp, const struct sip_msg *msg,
 {
 	struct call *c = arg;
 
+	sig_stimer_refreshed(&c->stimer, cc_clock_ms());
 	if (mbuf_get_left(msg->mb))
 		return med_leg_answer(c->leg, msg->mb, descp);
 	return med_leg_offer(c->leg, descp);
@@ -1080,6 +1147,7 @@ static int call_answer_h(const struct sip_msg *msg, void *arg)
 {
 	struct call *c = arg;
 
+	sig_stimer_refreshed(&c->stimer, cc_clock_ms());
 	return med_leg_apply_answer(c->leg, msg->mb);
 }
 
@@ -1121,19 +1189,35 @@ static void call_refer_h(struct sip *sip, const struct sip_msg *msg,
 }
 
 /* Answers the INVITE and starts the call; *cp is the new call. */
-static int call_answer(struct call **cp, const struct sip_msg *msg)
+static int call_answer(struct call **cp, const struct sip_msg *msg,
+		       const char *trunk)
 {
 	struct call *c;
 	struct mbuf *sdp = NULL;
+	char st_hdrs[96];
 	int err;
 
 	c = mem_zalloc(sizeof(*c), call_destructor);
 	if (!c)
 		return ENOMEM;
 	list_init(&c->ringing);
-	(void)pl_strcpy(&msg->from.uri.user, c->from, sizeof(c->from));
+	/* Who called: a trunk asserts it; anyone else's word is the From. */
+	if (!trunk[0] || sig_trunk_asserted(msg, c->from, sizeof(c->from)))
+		(void)pl_strcpy(&msg->from.uri.user, c->from,
+				sizeof(c->from));
 	(void)pl_strcpy(&msg->uri.user, c->to, sizeof(c->to));
 	c->started = (uint64_t)cc_wall_ms();
+	if (sig_stimer_uas(&c->stimer, msg, cc_clock_ms(), st_hdrs,
+			   sizeof(st_hdrs))) {
+		err = EPROTO;
+		sig_count(SIG_ERR_MALFORMED, 422);
+		(void)sip_replyf(sig_sip(), msg, 422,
+				 "Session Interval Too Small",
+				 "Min-SE: %u\r\n"
+				 "Content-Length: 0\r\n\r\n",
+				 sig_stimer_min_se());
+		goto out;
+	}
 	err = med_leg_alloc(&c->leg, NULL, call_med_h, c);
 	if (err)
 		goto out;
@@ -1156,7 +1240,8 @@ static int call_answer(struct call **cp, const struct sip_msg *msg)
 			     "switchboard", "application/sdp", sdp, NULL,
 			     NULL, false, call_offer_h, call_answer_h,
 			     call_estab_h, call_info_h, call_refer_h,
-			     call_close_h, c, "Allow: %s\r\n", sig_allow);
+			     call_close_h, c, "Allow: %s\r\n%s", sig_allow,
+			     st_hdrs);
 	if (err) {
 		sig_count(SIG_ERR_INTERNAL, 500);
 		(void)sip_reply(sig_sip(), msg, 500, "Server Internal Error");
@@ -1218,7 +1303,7 @@ static void feature_call(const struct sip_msg *msg, const char *ext)
 		(void)sip_reply(sig_sip(), msg, 480, "Temporarily Unavailable");
 		return;
 	}
-	if (call_answer(&c, msg))
+	if (call_answer(&c, msg, ""))
 		return;
 	c->state = CS_FEATURE;
 	play_text(c, say, &c->play_id);
@@ -1629,7 +1714,7 @@ void sig_call_incoming(const struct sip_msg *msg, void *arg)
 {
 	const struct number *num;
 	struct call *c = NULL;
-	char user[64];
+	char user[64], trunk[64];
 	int err;
 
 	(void)arg;
@@ -1668,9 +1753,21 @@ void sig_call_incoming(const struct sip_msg *msg, void *arg)
 				 "Content-Length: 0\r\n\r\n", &msg->uri.user);
 		return;
 	}
-	if (call_answer(&c, msg))
+	err = sig_trunk_identify(msg, trunk, sizeof(trunk));
+	if (err == EAGAIN || err == EACCES)
+		return; /* challenged or refused: answered */
+	if (call_answer(&c, msg, trunk))
 		return;
 	record_start(c, msg);
+	if (trunk[0]) {
+		char detail[128];
+
+		(void)re_snprintf(detail, sizeof(detail), "{\"trunk\": \"%s\"}",
+				  trunk);
+		ix_event(c, "trunk", 0, detail);
+		cc_info("sig", "call %lld: from trunk %s", (long long)c->ix,
+			trunk);
+	}
 	cc_info("sig", "call %lld: %s -> %s", (long long)c->ix, c->from,
 		c->to);
 	if (num->flow) {
@@ -1805,6 +1902,9 @@ int sig_call_init(const struct cc_config *cfg)
 	if (err)
 		return err;
 	err = sig_out_init();
+	if (!err)
+		err = sig_trunk_init();
+	sig_stimer_init(cfg);
 	if (err)
 		return err;
 	err = med_prompt_moh(&sc.moh);
