@@ -218,6 +218,10 @@ api 201 POST "$K/mailouts" "$ADMIN" "{\"article_id\":$A,\"agents\":[1003,1003]}"
 sb_check "a list of agents, repeats once" test "$(api_field .recipients)" = 1
 
 # --- Unpublishing ------------------------------------------------------
+api 201 POST "$K/mailouts" "$SUPER" "{\"article_id\":$H,\"agents\":[1003]}"
+MH=$(api_field .id)
+api 200 GET "$K/required" "$AG3"
+sb_check "agent 1003 has the hostile article to read" test "$(api_field "map(select(.mailout_id == $MH)) | length")" = 1
 sb_check "team leader cannot unpublish (403)" api 403 POST "$K/articles/$H/unpublish" "$LEAD"
 api 200 POST "$K/articles/$H/unpublish" "$ADMIN"
 sb_check "admin unpublishes" test "$(api_field .status)" = draft
@@ -225,6 +229,8 @@ sb_check "agents no longer read it" api 404 GET "$K/articles/$H" "$AG1"
 api 200 GET "$K/search?q=hostile" "$AG1"
 sb_check "nor find it" test "$(api_field '.results | length')" = 0
 sb_check "unpublishing twice: 409" api 409 POST "$K/articles/$H/unpublish" "$ADMIN"
+api 200 GET "$K/required" "$AG3"
+sb_check "a withdrawn article is no longer a required read" test "$(api_field "map(select(.mailout_id == $MH)) | length")" = 0
 
 # --- Suggestions ---------------------------------------------------------
 api 200 POST "$K/suggest" "$AG1" '{"queue":"sales","ivr":"menu lookup_sales sales_vip"}'
