@@ -8,6 +8,7 @@
 #include "api_handlers.h"
 #include "wfm/wfm.h"
 #include "ivr/ivr.h"
+#include "crm/crm.h"
 #include "kb/kb.h"
 
 #define V1 "/api/v1"
@@ -52,6 +53,11 @@ const struct api_route api_routev[] = {
 	 "One interaction with its events timeline, notes, IVR path and the "
 	 "customer's previous contacts (an agent: only their own, else 403)",
 	 NULL, NULL},
+	/* IVR: voicemail recordings (src/ivr/ivr_api.c) */
+	{"GET", V1 "/interactions/{id}/recording", API_ROLES_ALL, 0,
+	 ivr_api_recording_get,
+	 "The interaction's recording as WAV (a voicemail): staff, or the "
+	 "agent it was assigned to (else 403)", NULL, NULL},
 	{"GET", V1 "/stats/intervals", API_ROLES_STAFF, 0,
 	 api_route_intervals_get,
 	 "A day's 15-minute intervals: per queue (counts, service level, "
@@ -87,6 +93,33 @@ const struct api_route api_routev[] = {
 	 api_route_call_control,
 	 "Blind transfer to an agent (extension) or a queue (name)",
 	 "target:string!", NULL},
+	{"POST", V1 "/interactions/{id}/consult", API_ROLES_ALL, 0,
+	 api_route_call_control,
+	 "Attended transfer, first step: the caller holds (music) while the "
+	 "agent's phone is bridged to another agent's (agent: extension) or "
+	 "to the longest idle available agent of a queue (queue: name)",
+	 "agent:string, queue:string", NULL},
+	{"POST", V1 "/interactions/{id}/transfer/complete", API_ROLES_ALL, 0,
+	 api_route_call_control,
+	 "Attended transfer: the caller is bridged to the consulted agent, "
+	 "the transferring agent's phone is released", NULL, NULL},
+	{"POST", V1 "/interactions/{id}/transfer/cancel", API_ROLES_ALL, 0,
+	 api_route_call_control,
+	 "Attended transfer: drop the consult, the caller is back with the "
+	 "agent", NULL, NULL},
+	{"POST", V1 "/interactions/{id}/accept", API_ROLES_ALL, 0,
+	 api_route_call_control,
+	 "Accept the offer being rung (the agent's own): the phone is rung "
+	 "again asking it to answer by itself (Call-Info answer-after=0)",
+	 NULL, NULL},
+	{"POST", V1 "/interactions/{id}/reject", API_ROLES_ALL, 0,
+	 api_route_call_control,
+	 "Decline the offer being rung: the phone stops ringing and the next "
+	 "agent is tried at once", NULL, NULL},
+	{"POST", V1 "/agents/{id}/auto-answer", API_ROLES_ALL, 0,
+	 api_route_agent_auto_answer,
+	 "Offers to the agent's phone ask it to answer by itself (agents: "
+	 "their own)", "enabled:boolean!", NULL},
 	{"PUT", V1 "/interactions/{id}/notes", API_ROLES_ALL, 0,
 	 api_route_notes_put,
 	 "Save the notes of an interaction (the desktop saves as the agent "
@@ -274,6 +307,98 @@ const struct api_route api_routev[] = {
 	{"GET", V1 "/audit", API_ROLES_ADMIN | API_ROLE_SUPERVISOR, 0,
 	 api_route_audit_get, "The audit log, newest first", NULL,
 	 "limit:integer, before:integer"},
+
+	/* Customers and cases (crm) */
+#define CRM_DEL (API_ROLE_SUPERVISOR | API_ROLE_ADMIN)
+	{"GET", V1 "/customers", API_ROLES_ALL, 0, crm_api_customers_get,
+	 "Customers, newest first; ?q= searches name, company, number (any "
+	 "format), e-mail or handle as the agent types; ?tag= filters",
+	 NULL, "q, tag, limit:integer, before:integer"},
+	{"POST", V1 "/customers", API_ROLES_ALL, 0, crm_api_customer_add,
+	 "Create a customer (identities are normalised: phone to E.164, "
+	 "e-mail lower-case)", "name:string, company:string, "
+	 "language:string, tier:string, time_zone:string, custom:object, "
+	 "tags:array, consent:object, identities:array, provisional:boolean",
+	 NULL},
+	{"GET", V1 "/customers/match", API_ROLES_ALL, 0,
+	 crm_api_customer_match,
+	 "The customers an incoming contact's identity leads to (several: "
+	 "the agent chooses)", NULL, "phone, email, chat, messaging, account"},
+	{"GET", V1 "/customers/export", API_ROLES_STAFF, API_CSV,
+	 crm_api_customers_export,
+	 "Every customer as CSV (the columns the import reads)", NULL, NULL},
+	{"POST", V1 "/customers/import", CRM_DEL, API_UPLOAD,
+	 crm_api_customers_import,
+	 "Import customers from a CSV body: ?dry_run=1 reports every bad row"
+	 " (line, column, reason); otherwise all rows or none (422 with the "
+	 "report); ?mapping=Header:target,... maps columns", NULL,
+	 "dry_run, mapping"},
+	{"GET", V1 "/customers/{id}", API_ROLES_ALL, 0, crm_api_customer_get,
+	 "One customer with identities, tags, custom fields and consent",
+	 NULL, NULL},
+	{"PATCH", V1 "/customers/{id}", API_ROLES_ALL, 0,
+	 crm_api_customer_update,
+	 "Update a customer (complete a provisional one): identities and "
+	 "tags given replace, custom keys given replace (null removes)",
+	 "name:string, company:string, language:string, tier:string, "
+	 "time_zone:string, custom:object, tags:array, consent:object, "
+	 "identities:array, provisional:boolean", NULL},
+	{"DELETE", V1 "/customers/{id}", CRM_DEL, 0, crm_api_customer_delete,
+	 "Delete a customer (their interactions stay, unlinked)", NULL, NULL},
+	{"POST", V1 "/customers/{id}/merge", CRM_DEL, 0,
+	 crm_api_customer_merge,
+	 "Merge customer `from` into this one: identities, tags, custom "
+	 "fields, interactions and cases all move", "from:integer!", NULL},
+	{"GET", V1 "/customers/{id}/timeline", API_ROLES_ALL, 0,
+	 crm_api_customer_timeline,
+	 "Every interaction of the customer, newest first: queue, agent, "
+	 "duration, disposition, notes, IVR path, survey, cases", NULL,
+	 "limit:integer, before:integer"},
+	{"GET", V1 "/customer-fields", API_ROLES_ALL, 0, crm_api_fields_get,
+	 "Custom customer fields", NULL, NULL},
+	{"PUT", V1 "/customer-fields/{name}", API_ROLES_ADMIN, 0,
+	 crm_api_field_put, "Define a custom field (text, number, date, "
+	 "choice)", "label:string!, type:string!, choices:array", NULL},
+	{"DELETE", V1 "/customer-fields/{name}", API_ROLES_ADMIN, 0,
+	 crm_api_field_delete, "Delete a custom field and its values", NULL,
+	 NULL},
+	{"GET", V1 "/search", API_ROLES_ALL, 0, crm_api_search,
+	 "Search as the agent types: customers (name, number, e-mail) and "
+	 "cases (subject)", NULL, "q!, limit:integer"},
+	{"PUT", V1 "/interactions/{id}/customer", API_ROLES_ALL, 0,
+	 crm_api_interaction_customer,
+	 "Link an interaction to its customer (the agent's choice among "
+	 "matches)", "customer_id:integer!", NULL},
+	{"GET", V1 "/interactions/{id}/notes/versions", API_ROLES_ALL, 0,
+	 crm_api_notes_versions, "Every saved version of the notes, newest "
+	 "first", NULL, NULL},
+	{"GET", V1 "/me/unfinished", API_ROLES_ALL, 0, crm_api_unfinished,
+	 "My interactions interrupted (server or connection lost) and not "
+	 "wrapped up, with the notes saved", NULL, NULL},
+	{"GET", V1 "/cases", API_ROLES_ALL, 0, crm_api_cases_get,
+	 "Cases, last updated first", NULL,
+	 "status, customer:integer, owner:integer, q, limit:integer"},
+	{"POST", V1 "/cases", API_ROLES_ALL, 0, crm_api_case_add,
+	 "Open a case (optionally linked to an interaction)",
+	 "subject:string!, customer_id:integer, status:string, "
+	 "priority:string, owner_agent_id:integer, due_at:integer, "
+	 "interaction_id:integer", NULL},
+	{"GET", V1 "/cases/{id}", API_ROLES_ALL, 0, crm_api_case_get,
+	 "One case with its comments and interactions", NULL, NULL},
+	{"PATCH", V1 "/cases/{id}", API_ROLES_ALL, 0, crm_api_case_update,
+	 "Update a case (status, priority, owner, due date, subject)",
+	 "subject:string, status:string, priority:string, "
+	 "owner_agent_id:integer, due_at:integer, customer_id:integer", NULL},
+	{"DELETE", V1 "/cases/{id}", CRM_DEL, 0, crm_api_case_delete,
+	 "Delete a case", NULL, NULL},
+	{"POST", V1 "/cases/{id}/comments", API_ROLES_ALL, 0,
+	 crm_api_case_comment, "Add an internal comment", "body:string!",
+	 NULL},
+	{"POST", V1 "/cases/{id}/interactions", API_ROLES_ALL, 0,
+	 crm_api_case_link,
+	 "Link an interaction; a solved or closed case is reopened by a new "
+	 "contact of its customer", "interaction_id:integer!", NULL},
+#undef CRM_DEL
 
 	{NULL, NULL, 0, 0, NULL, NULL, NULL, NULL},
 };
