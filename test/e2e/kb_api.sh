@@ -239,6 +239,13 @@ api 200 POST "$K/suggest" "$AG1" '{"queue":"support","case_subject":"Charged twi
 sb_check "a support call about a double charge: the refund first" test "$(api_field '.results[0].title')" = "Refund a duplicate charge"
 api 200 POST "$K/suggest" "$AG1" '{"text":"hi, I forgot my password and cannot log in"}'
 sb_check "chat text alone" test "$(api_field '.results[0].title')" = "Reset a customer's password"
+# The customer's open case from the CRM (cases table) by customer_id.
+api 201 POST /api/v1/customers "$AG1" '{"name":"Ada Example"}' || sb_fail "customer"
+CUST=$(api_field .id)
+api 201 POST /api/v1/cases "$AG1" "{\"subject\":\"Wants a refund, charged twice\",\"customer_id\":$CUST,\"status\":\"open\"}" || sb_fail "case"
+api 200 POST "$K/suggest" "$AG1" "{\"queue\":\"support\",\"customer_id\":$CUST}"
+sb_check "a customer with an open case about a double charge: the refund first" test "$(api_field '.results[0].title')" = "Refund a duplicate charge"
+sb_check "the case subject used is returned" test "$(api_field .case_subject)" = "Wants a refund, charged twice"
 api 400 POST "$K/suggest" "$AG1" '{"queue":"sales","limit":99}'
 sb_check "bad limit: 400" test "$(api_field .error.field)" = limit
 api 400 POST "$K/suggest" "$AG1" '{"queue":5}'
