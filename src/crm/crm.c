@@ -214,8 +214,8 @@ char *crm_pop_json(sqlite3 *db, const char *from, int64_t skip,
 		   int64_t *customerp)
 {
 	int64_t idv[CRM_MATCH_MAX];
-	json_t *o = NULL, *c;
-	char *text = NULL;
+	json_t *o, *arr, *c;
+	char *text;
 	int n;
 
 	if (customerp)
@@ -229,18 +229,15 @@ char *crm_pop_json(sqlite3 *db, const char *from, int64_t skip,
 			*customerp = idv[0];
 		return text;
 	}
-	else {
-		json_t *arr = json_array();
-
-		for (int i = 0; i < n; i++) {
-			c = pop_customer(db, idv[i], skip);
-			if (c)
-				json_array_append_new(arr, c);
-		}
-		o = json_pack("{s:o}", "customer_matches", arr);
+	/* Several customers share the number: the agent chooses. */
+	arr = json_array();
+	for (int i = 0; i < n; i++) {
+		c = pop_customer(db, idv[i], skip);
+		if (c)
+			json_array_append_new(arr, c);
 	}
-	if (o)
-		text = json_dumps(o, JSON_COMPACT);
+	o = json_pack("{s:o}", "customer_matches", arr);
+	text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	return text;
 }
