@@ -71,6 +71,8 @@ function showCard(d) {
   $('card-wait').textContent = SB.dur(d.waited_s || 0);
   $('card-ivr').textContent = (d.ivr_path || []).join(' › ') || '—';
   $('btn-accept').classList.toggle('hidden', !d.can_accept);
+  $('btn-reject').classList.toggle('hidden', !d.can_reject);
+  $('btn-accept').disabled = $('btn-reject').disabled = false;
   $('card-status').textContent = 'ringing';
   A.offered = d.interaction_id || d.id;
 }
@@ -106,6 +108,7 @@ async function loadToday() {
 function onEvent(ev) {
   const d = ev.data || {};
   const iid = d.interaction_id || d.id;
+  if (typeof KB !== 'undefined') KB.onEvent(ev); /* knowledge base: web/kb.js */
   switch (ev.type) {
   case 'resync': loadState(); break;
   case 'agent.state':
@@ -115,6 +118,7 @@ function onEvent(ev) {
   case 'interaction.answered':
     $('card-status').textContent = 'answered';
     $('card').classList.add('hidden');
+    $('consult-in').classList.add('hidden');
     showInteraction(iid);
     break;
   case 'interaction.held':
@@ -129,6 +133,7 @@ function onEvent(ev) {
   case 'interaction.missed': case 'interaction.requeued':
     if (iid === A.offered) $('card').classList.add('hidden');
     break;
+  case 'interaction.consult': showConsult(d); break;
   case 'wrapup.started': startWrap(d.seconds || d.wrapup_s); break;
   case 'wrapup.finished':
     $('wrapup').classList.add('hidden'); $('call').classList.add('hidden');
@@ -142,6 +147,7 @@ async function loadState() {
   try {
     const s = await SB.api('GET', '/agents/' + A.me.agent_id + '/state');
     setState(s.state, s.reason, s.since);
+    $('auto-answer').checked = !!s.auto_answer;
     if (s.interaction_id) await showInteraction(s.interaction_id);
     if (s.state === 'wrapup') startWrap(s.wrapup_left_s);
   } catch (e) { $('state-err').textContent = e.message; }
@@ -173,7 +179,52 @@ $('notes').addEventListener('input', () => {
 });
 $('btn-hold').onclick = () => A.iid && SB.api('POST', '/interactions/' + A.iid + '/hold').catch((e) => alert(e.message));
 $('btn-resume').onclick = () => A.iid && SB.api('POST', '/interactions/' + A.iid + '/resume').catch((e) => alert(e.message));
-$('btn-accept').onclick = () => A.offered && SB.api('POST', '/interactions/' + A.offered + '/accept').catch((e) => alert(e.message));
+// Attended transfer: the transferring agent's controls and the consulted
+// agent's notice, from the interaction.consult events.
+function showConsult(d) {
+  const mine = d.agent === A.me.agent_id;
+  const live = d.phase === 'ringing' || d.phase === 'talking';
+  if (mine) {
+    $('consult-status').classList.toggle('hidden', !live);
+    $('consult-status').textContent = d.phase === 'ringing' ? 'ringing ' + d.target + '…'
+      : 'talking to ' + d.target + ' (caller on hold)';
+    $('btn-consult-complete').classList.toggle('hidden', d.phase !== 'talking');
+    $('btn-consult-cancel').classList.toggle('hidden', !live);
+    $('btn-consult').disabled = live;
+  } else {
+    $('consult-in').classList.toggle('hidden', !live);
+    $('consult-in-text').textContent = (d.from || 'an agent') + ' consults you about ' +
+      (d.caller || 'a caller') + (d.phase === 'ringing' ? ': answer your phone' : '');
+  }
+}
+$('btn-consult').onclick = () => {
+  const t = $('consult-target').value.trim();
+  if (!A.iid || !t) return;
+  const body = /^[0-9]+$/.test(t) ? { agent: t } : { queue: t };
+  SB.api('POST', '/interactions/' + A.iid + '/consult', body).catch((e) => alert(e.message));
+};
+$('btn-consult-complete').onclick = () => A.iid &&
+  SB.api('POST', '/interactions/' + A.iid + '/transfer/complete').catch((e) => alert(e.message));
+$('btn-consult-cancel').onclick = () => A.iid &&
+  SB.api('POST', '/interactions/' + A.iid + '/transfer/cancel').catch((e) => alert(e.message));
+
+// Accept: the phone is rung again asking it to answer by itself; Reject:
+// the next agent gets the call at once.
+function offerButton(op) {
+  if (!A.offered) return;
+  $('btn-accept').disabled = $('btn-reject').disabled = true;
+  $('card-status').textContent = op === 'accept' ? 'answering on your phone…' : 'rejected';
+  SB.api('POST', '/interactions/' + A.offered + '/' + op).then(() => {
+    if (op === 'reject') $('card').classList.add('hidden');
+  }).catch((e) => {
+    $('btn-accept').disabled = $('btn-reject').disabled = false;
+    $('card-status').textContent = e.message;
+  });
+}
+$('btn-accept').onclick = () => offerButton('accept');
+$('btn-reject').onclick = () => offerButton('reject');
+$('auto-answer').onchange = () => SB.api('POST', '/agents/' + A.me.agent_id + '/auto-answer',
+  { enabled: $('auto-answer').checked }).catch((e) => { $('state-err').textContent = e.message; });
 $('btn-xfer').onclick = () => {
   const t = $('xfer-target').value.trim();
   if (A.iid && t) SB.api('POST', '/interactions/' + A.iid + '/transfer', { target: t }).catch((e) => alert(e.message));

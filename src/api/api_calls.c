@@ -148,6 +148,28 @@ int api_route_agent_state_set(struct api_req *req)
 	return api_reply_json(req, 200, r);
 }
 
+/* POST /agents/{id}/auto-answer {enabled}: offers to the agent's phone
+ * carry the auto-answer hint (the desktop's switch). */
+int api_route_agent_auto_answer(struct api_req *req)
+{
+	json_t *r = NULL;
+	int64_t id;
+	int err;
+
+	err = agent_param(&id, req);
+	if (err)
+		return err;
+	err = api_core_call(&r, api_live_auto_answer,
+			    json_pack("{s:I,s:b}", "agent", (json_int_t)id,
+				      "enabled",
+				      json_is_true(json_object_get(
+					      req->json, "enabled"))),
+			    API_CORE_TIMEOUT_MS);
+	if (err)
+		return core_err(req, err, "agent");
+	return api_reply_json(req, 200, r);
+}
+
 int api_route_calls_get(struct api_req *req)
 {
 	json_t *r = NULL;
@@ -188,7 +210,7 @@ int api_route_call_get(struct api_req *req)
 	return api_reply_json(req, 200, r);
 }
 
-/* POST /interactions/{id}/hangup|hold|resume|transfer */
+/* POST /interactions/{id}/hangup|hold|resume|transfer|accept|reject */
 int api_route_call_control(struct api_req *req)
 {
 	const char *op = strrchr(req->path, '/') + 1;
@@ -201,6 +223,53 @@ int api_route_call_control(struct api_req *req)
 	err = api_req_param_id(&id, req, "id");
 	if (err)
 		return err;
+	if (!strcmp(op, "complete") || !strcmp(op, "cancel"))
+		op = op[1] == 'o' ? "consult_complete" : "consult_cancel";
+	if (!strcmp(op, "consult")) {
+		const char *ag = json_string_value(json_object_get(req->json,
+								   "agent"));
+		const char *q = json_string_value(json_object_get(req->json,
+								  "queue"));
+
+		if ((ag && q) || (!ag && !q))
+			return api_reply_error(req, 400, "invalid",
+					       ag ? "queue" : "agent",
+					       "give either agent (an "
+					       "extension) or queue (a name)");
+		target = ag ? ag : q;
+		if (!*target || strlen(target) > 40)
+			return api_reply_error(req, 400, "invalid",
+					       ag ? "agent" : "queue",
+					       "%s must be an agent's extension"
+					       " or a queue name",
+					       ag ? "agent" : "queue");
+		err = api_core_call(&r, api_live_control,
+				    json_pack("{s:I,s:s,s:s,s:I}", "id",
+					      (json_int_t)id, "op", op,
+					      "target", target, "agent",
+					      (json_int_t)(is_agent(req) ?
+						  api_req_agent(req) : 0)),
+				    API_CORE_TIMEOUT_MS);
+		if (err == ENOENT)
+			return api_reply_error(req, 404, "not_found",
+					       ag ? "agent" : "queue",
+					       "no live interaction %lld or "
+					       "no %s %s", (long long)id,
+					       ag ? "agent" : "queue", target);
+		if (err == EBUSY || err == ENODEV || err == EINVAL)
+			return api_reply_error(req, 409, "target_unavailable",
+					       ag ? "agent" : "queue",
+					       "%s %s cannot take a consult "
+					       "now (%s)", ag ? "agent" :
+					       "queue", target,
+					       err == ENODEV ? "no phone "
+					       "registered" : err == EINVAL ?
+					       "that is you" : "nobody "
+					       "available");
+		if (err)
+			return core_err(req, err, "interaction");
+		return api_reply_json(req, 200, r);
+	}
 	if (!strcmp(op, "transfer")) {
 		size_t n;
 

@@ -34,10 +34,16 @@
 #include "api_db.h"
 #include "api_int.h"
 
-enum { WORKERS = 4, CHUNK = 16384 };
+enum {
+	WORKERS = 4,
+	CHUNK = 16384,
+	REPLY_HDR_MAX = 4096,
+	REPLY_MAX = 65536, /* headers and body in one send up to this */
+};
 
 struct pss {
 	struct api_req *req;   /* HTTP: the current transaction */
+	char peer[64];         /* the connection's peer, looked up once */
 	void *ws;              /* WebSocket: the event client */
 	bool is_ws;
 };
@@ -81,7 +87,10 @@ void api_req_destroy(struct api_req *req)
 	for (i = 0; i < req->queryc; i++)
 		free(req->queryv[i]);
 	free(req->body);
-	free(req->resp);
+	if (req->resp_buf)
+		api_buf_unref(req->resp_buf);
+	else
+		free(req->resp);
 	free(req->hdrs);
 	json_decref(req->json);
 	free(req);
@@ -185,9 +194,28 @@ int api_reply_data(struct api_req *req, int status, const char *ctype,
 		return ENOMEM;
 	memcpy(copy, data, len);
 	copy[len] = '\0';
-	free(req->resp);
+	if (req->resp_buf)
+		req->resp_buf = (api_buf_unref(req->resp_buf), NULL);
+	else
+		free(req->resp);
 	req->resp = copy;
 	req->resp_len = len;
+	req->status = status;
+	snprintf(req->ctype, sizeof(req->ctype), "%s", ctype);
+	req->replied = true;
+	return 0;
+}
+
+int api_reply_buf(struct api_req *req, int status, const char *ctype,
+		  struct api_buf *b)
+{
+	if (req->resp_buf)
+		api_buf_unref(req->resp_buf);
+	else
+		free(req->resp);
+	req->resp_buf = api_buf_ref(b);
+	req->resp = b->data;
+	req->resp_len = b->len;
 	req->status = status;
 	snprintf(req->ctype, sizeof(req->ctype), "%s", ctype);
 	req->replied = true;
@@ -414,12 +442,22 @@ static void *worker_main(void *arg)
 
 /* --- Writing replies (HTTP thread) ---------------------------------------- */
 
+/* The HTTP thread's buffer for replies sent in one piece. */
+static uint8_t reply_buf[LWS_PRE + REPLY_MAX];
+
+/*
+ * Sends the headers, and with them the whole body when both fit in
+ * REPLY_MAX (one send(); lws keeps what the socket does not take). Returns
+ * -1 on failure, 1 when the reply is all out (the caller completes the
+ * transaction), 0 when the body follows on HTTP_WRITEABLE.
+ */
 static int reply_start(struct api_req *req)
 {
-	uint8_t buf[LWS_PRE + 4096], *start = &buf[LWS_PRE], *p = start,
-				     *end = &buf[sizeof(buf) - 1];
+	uint8_t *start = &reply_buf[LWS_PRE], *p = start,
+		*end = start + REPLY_HDR_MAX - 1;
 	struct lws *wsi = req->wsi;
 	char *h, *line, *save = NULL;
+	size_t hlen;
 
 	api_metrics_count(req->status);
 	if (lws_add_http_common_headers(wsi, (unsigned)req->status,
@@ -462,11 +500,39 @@ static int reply_start(struct api_req *req)
 		}
 	}
 	free(h);
-	if (lws_finalize_write_http_header(wsi, start, &p, end))
-		return -1;
 	req->hdrs_sent = true;
-	lws_callback_on_writable(wsi);
-	return 0;
+	if (req->close_after || (size_t)(p - start) + 4 + req->resp_len >
+					REPLY_MAX) {
+		/* Large or last: headers now, the body in chunks. */
+		if (lws_finalize_write_http_header(wsi, start, &p, end))
+			return -1;
+		lws_callback_on_writable(wsi);
+		return 0;
+	}
+	if (lws_finalize_http_header(wsi, &p, end))
+		return -1;
+	hlen = (size_t)(p - start);
+	if (req->resp_len)
+		memcpy(p, req->resp, req->resp_len);
+	if (lws_write(wsi, start, hlen + req->resp_len,
+		      LWS_WRITE_HTTP_FINAL) != (int)(hlen + req->resp_len))
+		return -1;
+	req->resp_off = req->resp_len;
+	req->all_sent = true;
+	return 1;
+}
+
+/* The reply is all out: keep-alive (0) or close (-1). */
+static int reply_done(struct pss *pss, struct lws *wsi)
+{
+	struct api_req *req = pss->req;
+	bool close = req->close_after;
+
+	pss->req = NULL;
+	api_req_destroy(req);
+	if (close)
+		return -1;
+	return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
 /* Returns -1 to close the connection, 0 to keep going. */
@@ -497,15 +563,24 @@ static int reply_write(struct pss *pss)
 	return last ? -1 : 0;
 }
 
-static void dispatch(struct pss *pss)
+/* Replies from within the connection's callback: -1 to close, 0. */
+static int reply_now(struct pss *pss, struct lws *wsi)
+{
+	int r = reply_start(pss->req);
+
+	if (r < 0)
+		return -1;
+	return r ? reply_done(pss, wsi) : 0;
+}
+
+/* From the connection's callback: -1 to close, 0 to go on. */
+static int dispatch(struct pss *pss)
 {
 	struct api_req *req = pss->req;
 
 	if (req->route->flags & API_INLINE) {
 		req_run(req);
-		if (reply_start(req))
-			lws_set_timeout(req->wsi, PENDING_TIMEOUT_CLOSE_SEND, 1);
-		return;
+		return reply_now(pss, req->wsi);
 	}
 	req->pending = true;
 	pthread_mutex_lock(&http.lock);
@@ -517,6 +592,7 @@ static void dispatch(struct pss *pss)
 	http.work_tail = req;
 	pthread_cond_signal(&http.cond);
 	pthread_mutex_unlock(&http.lock);
+	return 0;
 }
 
 static void done_drain(void)
@@ -535,8 +611,14 @@ static void done_drain(void)
 			api_req_destroy(req);
 			continue;
 		}
-		if (reply_start(req))
+		switch (reply_start(req)) {
+		case -1:
 			lws_set_timeout(req->wsi, PENDING_TIMEOUT_CLOSE_SEND, 1);
+			break;
+		case 1: /* all out: completed on HTTP_WRITEABLE */
+			lws_callback_on_writable(req->wsi);
+			break;
+		}
 	}
 }
 
@@ -650,7 +732,7 @@ static int http_begin(struct lws *wsi, struct pss *pss, const char *uri)
 		req->close_after = true;
 		api_reply_error(req, 414, "uri_too_long", NULL,
 				"the path is too long");
-		return reply_start(req);
+		return reply_now(pss, wsi);
 	}
 	snprintf(req->path, sizeof(req->path), "%s", uri);
 	copy_hdr(wsi, WSI_TOKEN_HTTP_AUTHORIZATION, req->authz,
@@ -661,7 +743,9 @@ static int http_begin(struct lws *wsi, struct pss *pss, const char *uri)
 	copy_hdr(wsi, WSI_TOKEN_HTTP_ACCEPT, req->accept, sizeof(req->accept));
 	copy_hdr(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH, clen, sizeof(clen));
 	copy_hdr(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING, te, sizeof(te));
-	lws_get_peer_simple(wsi, req->peer, sizeof(req->peer));
+	if (!pss->peer[0])
+		lws_get_peer_simple(wsi, pss->peer, sizeof(pss->peer));
+	memcpy(req->peer, pss->peer, sizeof(req->peer));
 	for (i = 0; req->queryc < API_QUERY_MAX; i++) {
 		int n = lws_hdr_copy_fragment(wsi, frag, sizeof(frag),
 					      WSI_TOKEN_HTTP_URI_ARGS, i);
@@ -686,13 +770,13 @@ static int http_begin(struct lws *wsi, struct pss *pss, const char *uri)
 					req->path);
 		if (req->content_length)
 			req->close_after = true;
-		return reply_start(req);
+		return reply_now(pss, wsi);
 	}
 	if (te[0]) {
 		req->close_after = true;
 		api_reply_error(req, 411, "length_required", NULL,
 				"send the body with a Content-Length");
-		return reply_start(req);
+		return reply_now(pss, wsi);
 	}
 	if (req->content_length > (req->route->flags & API_UPLOAD ?
 				   API_UPLOAD_MAX : API_BODY_MAX)) {
@@ -701,7 +785,7 @@ static int http_begin(struct lws *wsi, struct pss *pss, const char *uri)
 				"the body exceeds %u bytes",
 				req->route->flags & API_UPLOAD ?
 					API_UPLOAD_MAX : API_BODY_MAX);
-		return reply_start(req);
+		return reply_now(pss, wsi);
 	}
 	if (req->content_length) {
 		req->body = malloc(req->content_length + 1);
@@ -709,8 +793,7 @@ static int http_begin(struct lws *wsi, struct pss *pss, const char *uri)
 			return -1;
 		return 0; /* wait for HTTP_BODY_COMPLETION */
 	}
-	dispatch(pss);
-	return 0;
+	return dispatch(pss);
 }
 
 static int cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
@@ -745,12 +828,13 @@ static int cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			return 0;
 		if (pss->req->body)
 			pss->req->body[pss->req->body_len] = '\0';
-		dispatch(pss);
-		return 0;
+		return dispatch(pss);
 
 	case LWS_CALLBACK_HTTP_WRITEABLE:
 		if (!pss->req || !pss->req->hdrs_sent)
 			return 0;
+		if (pss->req->all_sent)
+			return reply_done(pss, wsi);
 		if (reply_write(pss))
 			return -1;
 		if (!pss->req)
@@ -786,7 +870,10 @@ static int cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 }
 
 static const struct lws_protocols protocolv[] = {
-	{"http", cb, sizeof(struct pss), 4096, 0, NULL, 0},
+	/* tx_packet_size: lws sends at most this much per send() and buffers
+	 * the rest for the next POLLOUT; with the 4096 of rx_buffer_size a
+	 * 27 KiB answer took seven passes through the loop. */
+	{"http", cb, sizeof(struct pss), 4096, 0, NULL, REPLY_MAX},
 	{NULL, NULL, 0, 0, 0, NULL, 0},
 };
 

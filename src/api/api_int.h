@@ -21,6 +21,18 @@ enum {
 
 struct lws;
 
+/* A reference-counted, immutable byte buffer shared between threads (the
+ * per-second figures, served by every request of the live-stats route
+ * without a copy). */
+struct api_buf {
+	_Atomic unsigned refs;
+	size_t len;
+	char data[]; /* len bytes and a '\0' */
+};
+struct api_buf *api_buf_alloc(const char *data, size_t len);
+struct api_buf *api_buf_ref(struct api_buf *b);
+void api_buf_unref(struct api_buf *b);
+
 struct api_req {
 	/* Owned by the HTTP thread. */
 	struct lws *wsi;      /* NULL once the connection closed */
@@ -28,6 +40,7 @@ struct api_req {
 	bool pending;         /* handed to a worker, not back yet */
 	bool close_after;     /* close the connection after the reply */
 	bool hdrs_sent;
+	bool all_sent;        /* headers and body went out in one piece */
 	size_t resp_off;
 	uint64_t t_start;
 
@@ -62,6 +75,7 @@ struct api_req {
 	char ctype[64];
 	char *resp;
 	size_t resp_len;
+	struct api_buf *resp_buf; /* when resp is borrowed from it */
 	char *hdrs; /* "name: value\r\n"... */
 	bool replied;
 };
@@ -93,6 +107,10 @@ const char *api_role_name(enum api_role role);
 int api_role_decode(enum api_role *rolep, const char *name);
 extern uint32_t api_session_ttl;
 
+/* Replies with the bytes of b (no copy; takes a new reference). */
+int api_reply_buf(struct api_req *req, int status, const char *ctype,
+		  struct api_buf *b);
+
 /* api_ws.c */
 int api_ws_init(void);
 void api_ws_close(void);
@@ -100,6 +118,8 @@ void api_ws_close(void);
 void api_ws_stats_set(json_t *stats);
 /* The last figures as JSON text (new string, free()), or NULL. */
 char *api_ws_stats_text(void);
+/* The same as a shared buffer (new reference), or NULL. */
+struct api_buf *api_ws_stats_buf(void);
 json_t *api_ws_stats_json(void);
 int api_ws_callback(struct lws *wsi, int reason, void *user, void *in,
 		    size_t len);

@@ -13,14 +13,16 @@
 
 int api_route_stats_live(struct api_req *req)
 {
-	char *t = api_ws_stats_text();
+	/* Serialised once a second (api_ws_stats_set); every request shares
+	 * that buffer. */
+	struct api_buf *b = api_ws_stats_buf();
 	int err;
 
-	if (!t)
+	if (!b)
 		return api_reply_error(req, 503, "unavailable", NULL,
 				       "no figures yet");
-	err = api_reply_data(req, 200, "application/json", t, strlen(t));
-	free(t);
+	err = api_reply_buf(req, 200, "application/json", b);
+	api_buf_unref(b);
 	return err;
 }
 

@@ -24,6 +24,7 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 /* Not <re.h>: its JSON names clash with jansson. */
@@ -33,6 +34,7 @@
 #include "acd/acd.h"
 #include "core/cc.h"
 #include "core/center.h"
+#include "sig/sig.h"
 #include "api_int.h"
 #include "api_live.h"
 
@@ -196,8 +198,15 @@ static void event_h(const struct cc_event *ev, void *arg)
 		t->entered = cc_wall_ms() - (int64_t)ev->wait_ms;
 		ltask_set(t, "ringing", ev->agent);
 		d = task_json(t);
-		if (d)
-			json_object_set_new(d, "can_accept", json_false());
+		if (d) {
+			/* Accept rings the phone again with the auto-answer
+			 * hint; Reject hands the call to the next agent. */
+			json_object_set_new(d, "can_accept", json_true());
+			json_object_set_new(d, "can_reject", json_true());
+			json_object_set_new(d, "auto_answer",
+					    json_boolean(sig_agent_auto_answer(
+						    ev->agent)));
+		}
 		pub("interaction.offered", d, ev->agent);
 		break;
 	case CC_EV_TASK_ANSWERED:
@@ -282,6 +291,25 @@ static void event_h(const struct cc_event *ev, void *arg)
 		break;
 	case CC_EV_TICK:
 		break;
+	case CC_EV_TASK_CONSULT: {
+		/* Both desktops: the transferring agent's and the target's. */
+		const struct cc_agent_info *ta = cc_agent_by_id(ev->target);
+		const struct cc_agent_info *fa = cc_agent_by_id(ev->agent);
+
+		d = json_pack("{s:I,s:s,s:I,s:I,s:s?,s:s?}", "interaction_id",
+			      (json_int_t)ev->task, "phase",
+			      ev->reason ? ev->reason : "?", "agent",
+			      (json_int_t)ev->agent, "target_agent",
+			      (json_int_t)ev->target, "target",
+			      ta ? ta->extension : NULL, "from",
+			      fa ? fa->name : NULL);
+		if (t && d && t->from)
+			json_object_set_new(d, "caller", json_string(t->from));
+		if (ev->target)
+			pub("interaction.consult", json_incref(d), ev->target);
+		pub("interaction.consult", d, ev->agent);
+		break;
+	}
 	}
 }
 
@@ -387,6 +415,26 @@ static void agent_h(const struct cc_agent_info *a, void *arg)
 	json_array_append_new(b->agents, o);
 }
 
+/* sig's error counters, read here on the main loop (sig.h): {"errors":
+ * {kind: n}, "rejected": {"4xx": n, ...}}. */
+static json_t *sip_json(void)
+{
+	struct sig_counters c;
+	json_t *kinds = json_object(), *classes = json_object();
+	char name[8];
+
+	sig_counters_get(&c);
+	for (int k = 0; k < SIG_ERR_KINDS; k++)
+		json_object_set_new(kinds, sig_error_name((enum sig_error)k),
+				    json_integer((json_int_t)c.kind[k]));
+	for (int k = 4; k <= 6; k++) {
+		snprintf(name, sizeof(name), "%dxx", k);
+		json_object_set_new(classes, name,
+				    json_integer((json_int_t)c.class[k]));
+	}
+	return json_pack("{s:o,s:o}", "errors", kinds, "rejected", classes);
+}
+
 json_t *api_live_build(void)
 {
 	int64_t now = cc_wall_ms();
@@ -419,12 +467,13 @@ json_t *api_live_build(void)
 									 s)) +
 						 1));
 	}
-	return json_pack("{s:I,s:I,s:o,s:o,s:o,s:o,s:I}", "at",
+	return json_pack("{s:I,s:I,s:o,s:o,s:o,s:o,s:I,s:o}", "at",
 			 (json_int_t)now, "uptime_s",
 			 (json_int_t)((now - (int64_t)api_started_ms) / 1000),
 			 "queues", b.queues, "agents", b.agents, "calls",
 			 calls, "agent_states", states, "calls_in_progress",
-			 (json_int_t)list_count(&live.tasks));
+			 (json_int_t)list_count(&live.tasks), "sip",
+			 sip_json());
 }
 
 /* --- Commands (api_core_call) ------------------------------------------ */
@@ -446,6 +495,8 @@ static int agent_state_json(json_t **resultp, uint32_t agent)
 		return ENOMEM;
 	json_object_set_new(o, "reason", l.reason[0] ? json_string(l.reason)
 						     : json_null());
+	json_object_set_new(o, "auto_answer",
+			    json_boolean(sig_agent_auto_answer(agent)));
 	t = ltask_of_agent(agent);
 	if (t) {
 		json_object_set_new(o, "interaction_id", json_integer(t->id));
@@ -492,6 +543,23 @@ int api_live_agent_state_set(json_t **resultp, const json_t *args)
 		return EINVAL;
 	err = cc_agent_presence(agent, st, st == ACD_AWAY ? reason : NULL,
 				by ? by : "api");
+	if (err)
+		return err;
+	return agent_state_json(resultp, agent);
+}
+
+/* args {agent, enabled}: the agent's offers carry the auto-answer hint
+ * (sig.h). Answers the agent's state. */
+int api_live_auto_answer(json_t **resultp, const json_t *args)
+{
+	uint32_t agent = (uint32_t)json_integer_value(json_object_get(args,
+								      "agent"));
+	int err;
+
+	if (!cc_center_acd() || !cc_agent_by_id(agent))
+		return ENOENT;
+	err = sig_agent_auto_answer_set(agent, json_is_true(json_object_get(
+						       args, "enabled")));
 	if (err)
 		return err;
 	return agent_state_json(resultp, agent);
@@ -564,6 +632,23 @@ int api_live_control(json_t **resultp, const json_t *args)
 	else if (!strcmp(op, "transfer")) {
 		ctl = CC_CTL_TRANSFER;
 		if (strcmp(t->state, "talking") && strcmp(t->state, "held"))
+			return EALREADY;
+	}
+	else if (!strcmp(op, "consult")) {
+		ctl = CC_CTL_CONSULT;
+		if (strcmp(t->state, "talking"))
+			return EALREADY;
+	}
+	else if (!strcmp(op, "consult_complete") ||
+		 !strcmp(op, "consult_cancel")) {
+		ctl = op[8] == 'c' && op[9] == 'o' ? CC_CTL_CONSULT_COMPLETE
+						   : CC_CTL_CONSULT_CANCEL;
+		if (strcmp(t->state, "held"))
+			return EALREADY;
+	}
+	else if (!strcmp(op, "accept") || !strcmp(op, "reject")) {
+		ctl = op[0] == 'a' ? CC_CTL_ACCEPT : CC_CTL_REJECT;
+		if (strcmp(t->state, "ringing"))
 			return EALREADY;
 	}
 	else

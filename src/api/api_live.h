@@ -18,6 +18,7 @@ json_t *api_live_build(void);
 /* api_core_h functions (main thread, through api_core_call()). */
 int api_live_agent_state(json_t **resultp, const json_t *args);
 int api_live_agent_state_set(json_t **resultp, const json_t *args);
+int api_live_auto_answer(json_t **resultp, const json_t *args);
 int api_live_calls(json_t **resultp, const json_t *args);
 int api_live_call(json_t **resultp, const json_t *args);
 int api_live_control(json_t **resultp, const json_t *args);

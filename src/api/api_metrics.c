@@ -14,12 +14,23 @@
 
 static atomic_ullong countv[6]; /* by status class 0xx..5xx */
 
+/* The error statuses the API gives, counted one by one (others: "other"). */
+static const int codev[] = {400, 401, 403, 404, 405, 409, 413, 415, 422,
+			    429, 500, 503, 504, 0};
+static atomic_ullong codecountv[sizeof(codev) / sizeof(codev[0])];
+
 void api_metrics_count(int status)
 {
 	int c = status / 100;
+	size_t i;
 
 	if (c >= 1 && c <= 5)
-		atomic_fetch_add(&countv[c], 1);
+		atomic_fetch_add_explicit(&countv[c], 1, memory_order_relaxed);
+	if (c < 4)
+		return;
+	for (i = 0; codev[i] && codev[i] != status; i++)
+		;
+	atomic_fetch_add_explicit(&codecountv[i], 1, memory_order_relaxed);
 }
 
 struct out {
@@ -86,6 +97,18 @@ int api_metrics_get(struct api_req *req)
 		"sb_api_errors_total %llu\n",
 	    (unsigned long long)(atomic_load(&countv[4]) +
 				 atomic_load(&countv[5])));
+	put(&o, "# HELP sb_api_errors_by_status_total API error answers by"
+		" status\n# TYPE sb_api_errors_by_status_total counter\n");
+	for (i = 0; i < sizeof(codev) / sizeof(codev[0]); i++) {
+		char code[8];
+
+		if (codev[i])
+			snprintf(code, sizeof(code), "%d", codev[i]);
+		else
+			snprintf(code, sizeof(code), "other");
+		put(&o, "sb_api_errors_by_status_total{status=\"%s\"} %llu\n",
+		    code, (unsigned long long)atomic_load(&codecountv[i]));
+	}
 	put(&o, "# HELP sb_event_clients open event channels\n"
 		"# TYPE sb_event_clients gauge\nsb_event_clients %u\n",
 	    api_event_clients());
@@ -96,10 +119,14 @@ int api_metrics_get(struct api_req *req)
 	put_map(&o, "sb_calls", "state", json_object_get(s, "calls"));
 	put(&o, "# HELP sb_agents agents by state\n# TYPE sb_agents gauge\n");
 	put_map(&o, "sb_agents", "state", json_object_get(s, "agent_states"));
-	put(&o, "# HELP sb_sip_errors_total SIP errors by kind\n"
+	put(&o, "# HELP sb_sip_errors_total SIP requests refused, by reason\n"
 		"# TYPE sb_sip_errors_total counter\n");
 	put_map(&o, "sb_sip_errors_total", "kind",
-		json_object_get(s, "sip_errors"));
+		json_object_get(json_object_get(s, "sip"), "errors"));
+	put(&o, "# HELP sb_sip_rejected_total SIP error answers by status"
+		" class\n# TYPE sb_sip_rejected_total counter\n");
+	put_map(&o, "sb_sip_rejected_total", "class",
+		json_object_get(json_object_get(s, "sip"), "rejected"));
 	put(&o, "# HELP sb_queue_waiting tasks waiting per queue\n"
 		"# TYPE sb_queue_waiting gauge\n"
 		"# HELP sb_queue_longest_wait_seconds longest wait per queue\n"

@@ -9,6 +9,7 @@
 #include "wfm/wfm.h"
 #include "ivr/ivr.h"
 #include "crm/crm.h"
+#include "kb/kb.h"
 
 #define V1 "/api/v1"
 
@@ -52,6 +53,11 @@ const struct api_route api_routev[] = {
 	 "One interaction with its events timeline, notes, IVR path and the "
 	 "customer's previous contacts (an agent: only their own, else 403)",
 	 NULL, NULL},
+	/* IVR: voicemail recordings (src/ivr/ivr_api.c) */
+	{"GET", V1 "/interactions/{id}/recording", API_ROLES_ALL, 0,
+	 ivr_api_recording_get,
+	 "The interaction's recording as WAV (a voicemail): staff, or the "
+	 "agent it was assigned to (else 403)", NULL, NULL},
 	{"GET", V1 "/stats/intervals", API_ROLES_STAFF, 0,
 	 api_route_intervals_get,
 	 "A day's 15-minute intervals: per queue (counts, service level, "
@@ -87,6 +93,33 @@ const struct api_route api_routev[] = {
 	 api_route_call_control,
 	 "Blind transfer to an agent (extension) or a queue (name)",
 	 "target:string!", NULL},
+	{"POST", V1 "/interactions/{id}/consult", API_ROLES_ALL, 0,
+	 api_route_call_control,
+	 "Attended transfer, first step: the caller holds (music) while the "
+	 "agent's phone is bridged to another agent's (agent: extension) or "
+	 "to the longest idle available agent of a queue (queue: name)",
+	 "agent:string, queue:string", NULL},
+	{"POST", V1 "/interactions/{id}/transfer/complete", API_ROLES_ALL, 0,
+	 api_route_call_control,
+	 "Attended transfer: the caller is bridged to the consulted agent, "
+	 "the transferring agent's phone is released", NULL, NULL},
+	{"POST", V1 "/interactions/{id}/transfer/cancel", API_ROLES_ALL, 0,
+	 api_route_call_control,
+	 "Attended transfer: drop the consult, the caller is back with the "
+	 "agent", NULL, NULL},
+	{"POST", V1 "/interactions/{id}/accept", API_ROLES_ALL, 0,
+	 api_route_call_control,
+	 "Accept the offer being rung (the agent's own): the phone is rung "
+	 "again asking it to answer by itself (Call-Info answer-after=0)",
+	 NULL, NULL},
+	{"POST", V1 "/interactions/{id}/reject", API_ROLES_ALL, 0,
+	 api_route_call_control,
+	 "Decline the offer being rung: the phone stops ringing and the next "
+	 "agent is tried at once", NULL, NULL},
+	{"POST", V1 "/agents/{id}/auto-answer", API_ROLES_ALL, 0,
+	 api_route_agent_auto_answer,
+	 "Offers to the agent's phone ask it to answer by itself (agents: "
+	 "their own)", "enabled:boolean!", NULL},
 	{"PUT", V1 "/interactions/{id}/notes", API_ROLES_ALL, 0,
 	 api_route_notes_put,
 	 "Save the notes of an interaction (the desktop saves as the agent "
@@ -182,6 +215,77 @@ const struct api_route api_routev[] = {
 	 "label:string, active:boolean", NULL},
 	{"DELETE", V1 "/away-reasons/{id}", API_ROLES_ADMIN, 0,
 	 api_route_list_delete, "Delete an away reason", NULL, NULL},
+
+	/* Knowledge base (kb) */
+	{"GET", V1 "/kb/search", API_ROLES_ALL, 0, kb_api_search,
+	 "Search the published articles (BM25, title over body; prefix "
+	 "matching as one types; typo tolerance for short queries): titles "
+	 "and snippets with the matches in <mark>", NULL,
+	 "q:string!, limit:integer, audience, tag"},
+	{"POST", V1 "/kb/suggest", API_ROLES_ALL, 0, kb_api_suggest,
+	 "Articles for a task: its queue, the caller's IVR choice, the "
+	 "customer's open case (case_subject, or customer_id's open cases) "
+	 "and chat text", "queue:string, ivr:string, case_subject:string, "
+	 "customer_id:integer, text:string, limit:integer", NULL},
+	{"POST", V1 "/kb/preview", KB_ROLES_WRITE, 0, kb_api_preview,
+	 "Render Markdown as an article would be shown (sanitised HTML)",
+	 "body:string!", NULL},
+	{"GET", V1 "/kb/articles", API_ROLES_ALL, 0, kb_api_articles_get,
+	 "Articles, newest change first (agents: published ones; writers "
+	 "also drafts: status all, published, draft, changed)", NULL,
+	 "status, tag, owner, audience, limit:integer"},
+	{"POST", V1 "/kb/articles", KB_ROLES_WRITE, 0, kb_api_article_add,
+	 "Create an article (version 1, a draft until published)",
+	 "title:string!, body:string!, tags:array, audience:string, "
+	 "owner_id:integer, review_date:string", NULL},
+	{"GET", V1 "/kb/articles/{id}", API_ROLES_ALL, 0, kb_api_article_get,
+	 "One article as published, body rendered to safe HTML (writers: "
+	 "?version=latest or N, and the Markdown)", NULL, "version"},
+	{"PATCH", V1 "/kb/articles/{id}", KB_ROLES_WRITE, 0,
+	 kb_api_article_update,
+	 "Edit an article: a change of title, body or tags saves the next "
+	 "version (the published one stays until published again)",
+	 "title:string, body:string, tags:array, audience:string, "
+	 "owner_id:integer, review_date:string", NULL},
+	{"POST", V1 "/kb/articles/{id}/publish", KB_ROLES_PUBLISH, 0,
+	 kb_api_article_publish,
+	 "Publish the latest version (or the one named): agents see and "
+	 "find it; outdated marks on older versions are resolved",
+	 "version:integer", NULL},
+	{"POST", V1 "/kb/articles/{id}/unpublish", KB_ROLES_PUBLISH, 0,
+	 kb_api_article_unpublish,
+	 "Withdraw an article from agents and search", NULL, NULL},
+	{"GET", V1 "/kb/articles/{id}/versions", KB_ROLES_WRITE, 0,
+	 kb_api_versions_get, "An article's versions, newest first", NULL,
+	 NULL},
+	{"GET", V1 "/kb/articles/{id}/versions/{version}", KB_ROLES_WRITE, 0,
+	 kb_api_version_get, "One version of an article", NULL, NULL},
+	{"POST", V1 "/kb/articles/{id}/feedback", API_ROLES_ALL, 0,
+	 kb_api_feedback_add,
+	 "Mark a published article helpful or outdated (outdated goes to "
+	 "its owner's review list)", "kind:string!, comment:string", NULL},
+	{"GET", V1 "/kb/review", KB_ROLES_WRITE, 0, kb_api_review_get,
+	 "Articles to review: marked outdated or past their review date "
+	 "(owner me, all or an account id)", NULL, "owner"},
+	{"POST", V1 "/kb/articles/{id}/reviewed", KB_ROLES_WRITE, 0,
+	 kb_api_article_reviewed,
+	 "Record a review: resolves the outdated marks, sets the next "
+	 "review date", "review_date:string!", NULL},
+	{"POST", V1 "/kb/mailouts", KB_ROLES_PUBLISH, 0, kb_api_mailout_add,
+	 "Push a published article to agents as a required read (one of "
+	 "queue, agents or all)", "article_id:integer!, queue:string, "
+	 "agents:array, all:boolean, note:string", NULL},
+	{"GET", V1 "/kb/mailouts", KB_ROLES_WRITE, 0, kb_api_mailouts_get,
+	 "Mail-outs with how many have read them", NULL, NULL},
+	{"GET", V1 "/kb/mailouts/{id}", KB_ROLES_WRITE, 0, kb_api_mailout_get,
+	 "One mail-out: who has and has not read it", NULL, NULL},
+	{"GET", V1 "/kb/required", API_ROLES_ALL, 0, kb_api_required_get,
+	 "The logged-in agent's required reads not yet acknowledged", NULL,
+	 NULL},
+	{"POST", V1 "/kb/mailouts/{id}/ack", API_ROLES_ALL, 0,
+	 kb_api_mailout_ack,
+	 "Acknowledge a required read (the agent it was sent to)", NULL,
+	 NULL},
 
 	/* Administration */
 	{"GET", V1 "/accounts", API_ROLES_ADMIN, 0, api_route_accounts_get,

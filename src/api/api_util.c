@@ -2,6 +2,7 @@
  * Small helpers shared by the api files: hex, JSON text, CSV fields.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include "api_int.h"
@@ -66,4 +67,31 @@ int api_csv_field(char **bufp, size_t *lenp, size_t *capp, const char *s,
 		err |= buf_put(bufp, lenp, capp, "\"", 1);
 	err |= buf_put(bufp, lenp, capp, last ? "\r\n" : ",", last ? 2 : 1);
 	return err ? ENOMEM : 0;
+}
+
+struct api_buf *api_buf_alloc(const char *data, size_t len)
+{
+	struct api_buf *b = malloc(sizeof(*b) + len + 1);
+
+	if (!b)
+		return NULL;
+	atomic_init(&b->refs, 1);
+	b->len = len;
+	memcpy(b->data, data, len);
+	b->data[len] = '\0';
+	return b;
+}
+
+struct api_buf *api_buf_ref(struct api_buf *b)
+{
+	if (b)
+		atomic_fetch_add_explicit(&b->refs, 1, memory_order_relaxed);
+	return b;
+}
+
+void api_buf_unref(struct api_buf *b)
+{
+	if (b && atomic_fetch_sub_explicit(&b->refs, 1,
+					   memory_order_acq_rel) == 1)
+		free(b);
 }

@@ -60,6 +60,7 @@ static struct {
 	size_t stats_len;
 	json_t *stats_json; /* latest figures */
 	char *stats_data;   /* the same as text */
+	struct api_buf *stats_buf; /* stats_data, shared with replies */
 	uint64_t stats_gen;
 	struct wsc *clients; /* HTTP thread only */
 	unsigned nclients;
@@ -86,6 +87,8 @@ void api_ws_close(void)
 		free(ws.ring[i].text);
 	free(ws.stats);
 	free(ws.stats_data);
+	api_buf_unref(ws.stats_buf);
+	ws.stats_buf = NULL;
 	json_decref(ws.stats_json);
 	while (ws.clients) {
 		struct wsc *c = ws.clients;
@@ -157,6 +160,8 @@ void api_ws_stats_set(json_t *stats)
 	pthread_mutex_lock(&ws.lock);
 	free(ws.stats);
 	free(ws.stats_data);
+	api_buf_unref(ws.stats_buf);
+	ws.stats_buf = data ? api_buf_alloc(data, strlen(data)) : NULL;
 	ws.stats_data = data;
 	ws.stats = text;
 	ws.stats_len = strlen(text);
@@ -186,6 +191,16 @@ char *api_ws_stats_text(void)
 		t = strdup(ws.stats_data);
 	pthread_mutex_unlock(&ws.lock);
 	return t;
+}
+
+struct api_buf *api_ws_stats_buf(void)
+{
+	struct api_buf *b;
+
+	pthread_mutex_lock(&ws.lock);
+	b = api_buf_ref(ws.stats_buf);
+	pthread_mutex_unlock(&ws.lock);
+	return b;
 }
 
 unsigned api_event_clients(void)

@@ -166,7 +166,7 @@ const char *cc_event_name(enum cc_event_type type)
 		"task.answered", "task.missed", "task.abandoned",
 		"task.held", "task.resumed", "task.transferred",
 		"task.requeued", "task.ended", "wrapup.started",
-		"wrapup.ended", "tick",
+		"wrapup.ended", "tick", "task.consult",
 	};
 
 	return (size_t)type < ARRAY_SIZE(namev) ? namev[type] : "?";
@@ -1173,6 +1173,27 @@ void cc_task_held(uint64_t task, bool held)
 	record_event(task, held ? "held" : "resumed", t->agent, t->queue,
 		     NULL);
 	publish_task(held ? CC_EV_TASK_HELD : CC_EV_TASK_RESUMED, t, NULL, 0);
+}
+
+void cc_task_consult(uint64_t task, uint32_t agent, uint32_t target,
+		     const char *phase)
+{
+	struct task *t = task_get(task);
+	const struct cc_agent_info *ti = cc_agent_by_id(target);
+	struct cc_event ev = {.type = CC_EV_TASK_CONSULT, .task = task,
+			      .agent = agent, .target = target,
+			      .reason = phase};
+	char type[40], detail[96];
+
+	if (!t)
+		return;
+	(void)snprintf(type, sizeof(type), "consult_%s", phase);
+	(void)snprintf(detail, sizeof(detail),
+		       "{\"target_agent\": %u, \"target\": \"%s\"}", target,
+		       ti ? ti->extension : "");
+	record_event(task, type, agent, t->queue, detail);
+	ev.queue = qname(t->queue);
+	publish(&ev);
 }
 
 int cc_task_control(uint64_t task, enum cc_ctl ctl, const char *target)

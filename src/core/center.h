@@ -86,6 +86,15 @@ enum cc_ctl {
 	CC_CTL_HOLD,
 	CC_CTL_RESUME,
 	CC_CTL_TRANSFER, /* target: an agent extension or a queue name */
+	/* The desktop's buttons on an offer (the agent being rung): */
+	CC_CTL_ACCEPT,   /* ring the agent's phone again, asking it to
+			  * answer by itself (auto-answer hint) */
+	CC_CTL_REJECT,   /* decline: stop ringing, the next agent is tried */
+	/* Attended transfer (src/sig/sig_consult.c): */
+	CC_CTL_CONSULT,  /* target: agent extension or queue; the caller
+			  * holds while the agent talks to the target */
+	CC_CTL_CONSULT_COMPLETE, /* caller to the target, the agent leaves */
+	CC_CTL_CONSULT_CANCEL,   /* drop the target, caller back to agent */
 };
 
 /* What the channel owning a task does for the center (main loop). */
@@ -146,6 +155,11 @@ int cc_task_position(uint64_t task, uint32_t *posp, uint64_t *ewt_msp);
 void cc_task_held(uint64_t task, bool held);
 /* An API command for the task (through the owner's control op). */
 int cc_task_control(uint64_t task, enum cc_ctl ctl, const char *target);
+/* An attended transfer of task by agent to target moved to phase (see
+ * CC_EV_TASK_CONSULT): recorded as a 'consult_PHASE' event and published.
+ * The channel (src/sig/sig_consult.c) runs it. */
+void cc_task_consult(uint64_t task, uint32_t agent, uint32_t target,
+		     const char *phase);
 /* The agent handling or being offered task, 0 when none. */
 uint32_t cc_task_agent(uint64_t task);
 
@@ -166,6 +180,9 @@ enum cc_event_type {
 	CC_EV_WRAPUP_STARTED,/* task, agent, queue, wait_ms = wrap-up length */
 	CC_EV_WRAPUP_ENDED,  /* agent */
 	CC_EV_TICK,          /* once a second: figures may have changed */
+	CC_EV_TASK_CONSULT,  /* task, agent (transferring), target, reason =
+			      * ringing, talking, completed, cancelled,
+			      * failed */
 };
 
 struct cc_event {
@@ -177,6 +194,7 @@ struct cc_event {
 	const char *reason; /* away reason, miss reason, hung up by */
 	const char *from, *to, *attrs;
 	uint64_t wait_ms;
+	uint32_t target;    /* CC_EV_TASK_CONSULT: the agent consulted */
 };
 
 const char *cc_event_name(enum cc_event_type type);

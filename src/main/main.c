@@ -27,6 +27,7 @@
 #include "med/med.h"
 #include "ivr/ivr.h"
 #include "crm/crm.h"
+#include "kb/kb.h"
 
 #define SB_VERSION "0.1.0"
 
@@ -43,6 +44,7 @@ struct module {
 static const struct module modulev[] = {
 	{"store", store_init, NULL, store_module_close},
 	{"crm", crm_init, NULL, crm_close},
+	{"kb", kb_init, NULL, kb_close},
 	{"center", cc_center_init, cc_center_stop, cc_center_close},
 	{"med", med_init, NULL, med_close},
 	{"api", api_init, api_stop, api_close},

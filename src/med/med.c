@@ -482,6 +482,9 @@ void med_rx_packet(struct med_leg *leg, uint8_t *buf, size_t len)
 		leg->got_rtp = true;
 		med_io_event(leg->slot, &ev);
 	}
+	/* med_rec: the leg's audio into its recording (voicemail) */
+	if (med_rec_active)
+		med_rec_rx(leg, leg->codec, p, n);
 	if (peer) {
 		relay_audio(leg, peer, marker, p, n);
 		return;

@@ -17,6 +17,43 @@
 const char sig_allow[] =
 	"INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, REFER, REGISTER";
 
+static struct sig_counters counters;
+
+static const char *const error_namev[SIG_ERR_KINDS] = {
+	[SIG_ERR_MALFORMED] = "malformed",
+	[SIG_ERR_URI_SCHEME] = "uri_scheme",
+	[SIG_ERR_EXTENSION] = "extension",
+	[SIG_ERR_MEDIA_TYPE] = "media_type",
+	[SIG_ERR_AUTH_CHALLENGE] = "auth_challenge",
+	[SIG_ERR_AUTH_FAILED] = "auth_failed",
+	[SIG_ERR_REGISTER] = "register_refused",
+	[SIG_ERR_NOT_FOUND] = "not_found",
+	[SIG_ERR_METHOD] = "method_not_allowed",
+	[SIG_ERR_NO_DIALOG] = "no_dialog",
+	[SIG_ERR_SDP] = "sdp",
+	[SIG_ERR_UNAVAILABLE] = "unavailable",
+	[SIG_ERR_IN_DIALOG] = "in_dialog_refused",
+	[SIG_ERR_INTERNAL] = "internal",
+};
+
+void sig_count(unsigned kind, uint16_t scode)
+{
+	if (kind < SIG_ERR_KINDS)
+		counters.kind[kind]++;
+	if (scode / 100 >= 4 && scode / 100 <= 6)
+		counters.class[scode / 100]++;
+}
+
+void sig_counters_get(struct sig_counters *c)
+{
+	*c = counters;
+}
+
+const char *sig_error_name(enum sig_error kind)
+{
+	return (unsigned)kind < SIG_ERR_KINDS ? error_namev[kind] : "?";
+}
+
 static struct {
 	struct sip *sip;
 	struct sip_lsnr *lsnr;
@@ -74,6 +111,7 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 	if (!pl_strcmp(&msg->met, "ACK"))
 		return true;
 	if (sig.stopping) {
+		sig_count(SIG_ERR_UNAVAILABLE, 503);
 		(void)sip_reply(sig.sip, msg, 503, "Service Unavailable");
 		return true;
 	}
@@ -85,10 +123,12 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 	    !pl_strcmp(&msg->met, "REFER") ||
 	    !pl_strcmp(&msg->met, "NOTIFY")) {
 		/* In-dialog methods that no dialog of ours matched. */
+		sig_count(SIG_ERR_NO_DIALOG, 481);
 		(void)sip_reply(sig.sip, msg, 481,
 				"Call/Transaction Does Not Exist");
 		return true;
 	}
+	sig_count(SIG_ERR_METHOD, 405);
 	(void)sip_replyf(sig.sip, msg, 405, "Method Not Allowed",
 			 "Allow: %s\r\nContent-Length: 0\r\n\r\n", sig_allow);
 	return true;
@@ -164,7 +204,7 @@ int sig_init(const struct cc_config *cfg)
 	err = sig_reg_init();
 	if (err)
 		goto out;
-	err = sig_call_init();
+	err = sig_call_init(cfg);
 	if (err)
 		goto out;
 	re_snprintf(sig.laddr, sizeof(sig.laddr), "%J", &laddr);

@@ -7,6 +7,8 @@
 #ifndef SIG_SIG_H
 #define SIG_SIG_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include "core/cc.h"
 
 /* Binds --sip on UDP and TCP and reports it as "sip". */
@@ -21,5 +23,49 @@ void sig_close(void);
  * *numbersp (optional) counts the numbers updated. */
 int sig_flow_activate(const char *name, const char *def,
 		      unsigned *numbersp);
+
+/*
+ * What sig refused or could not do, counted since start (for /metrics).
+ * Each kind is one reason a request was answered with an error; every
+ * error answer is also counted by status class (4xx, 5xx, 6xx). Messages
+ * libre's parser drops never reach sig and are not counted.
+ */
+enum sig_error {
+	SIG_ERR_MALFORMED,      /* 400 from the checks (sig_check.c) */
+	SIG_ERR_URI_SCHEME,     /* 416 */
+	SIG_ERR_EXTENSION,      /* 420 Require/Proxy-Require */
+	SIG_ERR_MEDIA_TYPE,     /* 415 / 406 */
+	SIG_ERR_AUTH_CHALLENGE, /* 401 / 407 sent (no or stale credentials) */
+	SIG_ERR_AUTH_FAILED,    /* 403: wrong username or password */
+	SIG_ERR_REGISTER,       /* REGISTER refused otherwise (403 423 400) */
+	SIG_ERR_NOT_FOUND,      /* 404: not a number of this center */
+	SIG_ERR_METHOD,         /* 405 */
+	SIG_ERR_NO_DIALOG,      /* 481 */
+	SIG_ERR_SDP,            /* 488 / 400: offers we cannot answer */
+	SIG_ERR_UNAVAILABLE,    /* 503 (stopping), 480 (feature refused) */
+	SIG_ERR_IN_DIALOG,      /* REFER / INFO refused inside a call */
+	SIG_ERR_INTERNAL,       /* 500 */
+	SIG_ERR_KINDS
+};
+
+struct sig_counters {
+	uint64_t kind[SIG_ERR_KINDS];
+	uint64_t class[7]; /* error answers by status class: [4] = 4xx */
+};
+
+/* Main loop: copies the counters into *c. */
+void sig_counters_get(struct sig_counters *c);
+/* The kind's name for metrics ("malformed", "auth_failed", ...). */
+const char *sig_error_name(enum sig_error kind);
+
+/*
+ * Main loop: whether the INVITEs that offer calls to agent carry an
+ * auto-answer hint (Call-Info: answer-after=0, Alert-Info
+ * info=alert-autoanswer, Answer-Mode: Auto, RFC 5373), which phones that
+ * support it obey by answering at once. Set from the agent's desktop; kept
+ * while the server runs. ENOMEM when the table of agents is full.
+ */
+int sig_agent_auto_answer_set(uint32_t agent, bool on);
+bool sig_agent_auto_answer(uint32_t agent);
 
 #endif

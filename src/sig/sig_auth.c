@@ -11,6 +11,7 @@
 #include <re.h>
 #include <sodium.h>
 #include "core/cc.h"
+#include "sig/sig.h"
 #include "sig/sig_int.h"
 
 enum { SIG_NONCE_TTL_MS = 300 * 1000 };
@@ -60,6 +61,7 @@ void sig_auth_challenge(const struct sip_msg *msg, bool proxy, bool stale)
 	char nonce[49];
 
 	nonce_make(nonce, cc_clock_ms());
+	sig_count(SIG_ERR_AUTH_CHALLENGE, proxy ? 407 : 401);
 	(void)sip_replyf(sig_sip(), msg, proxy ? 407 : 401,
 			 proxy ? "Proxy Authentication Required" :
 				 "Unauthorized",

@@ -23,6 +23,7 @@
 #include <strings.h>
 #include <re.h>
 #include "core/cc.h"
+#include "sig/sig.h"
 #include "sig/sig_int.h"
 
 struct verdict {
@@ -279,6 +280,11 @@ bool sig_check_request(const struct sip_msg *msg)
 		return false;
 	cc_info("sig", "refused %.*s from %s: %u %s", (int)msg->met.l,
 		msg->met.p, sig_sa_str(&msg->src), v.scode, v.why);
+	sig_count(v.scode == 416 ? SIG_ERR_URI_SCHEME :
+		  v.scode == 420 ? SIG_ERR_EXTENSION :
+		  v.scode == 415 || v.scode == 406 ? SIG_ERR_MEDIA_TYPE :
+						     SIG_ERR_MALFORMED,
+		  pl_strcmp(&msg->met, "ACK") ? v.scode : 0);
 	if (!pl_strcmp(&msg->met, "ACK"))
 		return true;
 	(void)sip_replyf(sig_sip(), msg, v.scode, v.reason,

@@ -15,6 +15,7 @@
 #include <re.h>
 #include "core/cc.h"
 #include "core/center.h"
+#include "sig/sig.h"
 #include "sig/sig_int.h"
 
 enum {
@@ -260,6 +261,7 @@ void sig_reg_handle(const struct sip_msg *msg)
 	if (err) {
 		cc_warn("sig", "REGISTER for %s from %s: wrong credentials"
 			" for '%s'", ext, sig_sa_str(&msg->src), user);
+		sig_count(SIG_ERR_AUTH_FAILED, 403);
 		(void)sip_replyf(sig_sip(), msg, 403, "Forbidden",
 				 "Warning: 399 switchboard \"wrong username"
 				 " or password\"\r\nContent-Length: 0\r\n\r\n");
@@ -267,6 +269,7 @@ void sig_reg_handle(const struct sip_msg *msg)
 	}
 	a = cc_agent_by_ext(ext);
 	if (!a || strcmp(user, ext)) {
+		sig_count(SIG_ERR_REGISTER, 403);
 		(void)sip_replyf(sig_sip(), msg, 403, "Forbidden",
 				 "Warning: 399 switchboard \"credentials of"
 				 " %s cannot register %s\"\r\n"
@@ -279,12 +282,14 @@ void sig_reg_handle(const struct sip_msg *msg)
 	(void)sip_msg_hdr_apply(msg, true, SIP_HDR_CONTACT, contact_check_h,
 				&c);
 	if (c.err == ERANGE) {
+		sig_count(SIG_ERR_REGISTER, 423);
 		(void)sip_replyf(sig_sip(), msg, 423, "Interval Too Brief",
 				 "Min-Expires: %u\r\nContent-Length: 0\r\n\r\n",
 				 SIG_EXPIRES_MIN);
 		return;
 	}
 	if (!c.err && count_of(a->id) + c.adds > SIG_BINDINGS_MAX) {
+		sig_count(SIG_ERR_REGISTER, 403);
 		(void)sip_replyf(sig_sip(), msg, 403, "Forbidden",
 				 "Warning: 399 switchboard \"more than %u"
 				 " devices\"\r\nContent-Length: 0\r\n\r\n",
@@ -293,6 +298,7 @@ void sig_reg_handle(const struct sip_msg *msg)
 	}
 	if (c.err || (c.star && (!pl_isset(&msg->expires) ||
 				 pl_u32(&msg->expires)))) {
+		sig_count(SIG_ERR_REGISTER, 400);
 		(void)sip_replyf(sig_sip(), msg, 400, "Bad Request",
 				 "Warning: 399 switchboard \"%s\"\r\n"
 				 "Content-Length: 0\r\n\r\n",
@@ -318,6 +324,7 @@ void sig_reg_handle(const struct sip_msg *msg)
 					contact_apply_h, &c);
 	}
 	if (c.err) {
+		sig_count(SIG_ERR_INTERNAL, 500);
 		(void)sip_reply(sig_sip(), msg, 500, "Server Internal Error");
 		return;
 	}

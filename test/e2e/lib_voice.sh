@@ -6,7 +6,8 @@
 #       starts an agent phone for extension EXT answering on 127.0.0.1:PORT
 #       (media on PORT+1000, echoed back) for up to CALLS calls, and
 #       registers it with digest credentials (password pwEXT). ANSWER:
-#       answer | decline | noanswer. STEPS: XML run once answered (see the
+#       answer | decline | noanswer | autoanswer (answers only INVITEs
+#       with Call-Info answer-after=0, rings on otherwise). STEPS: XML run once answered (see the
 #       step_* functions). Sets AGENT_PID_<EXT>.
 #   voice_register EXT CONTACT_PORT EXPECT [PASSWORD] [EXPIRES]
 #   voice_call NUMBER STEPS TALK_MS [BYE_WAIT_MS] [FROM]
@@ -52,7 +53,8 @@ voice_agent() { # EXT PORT ANSWER CALLS [STEPS]
 	answer) jump='' ;;
 	decline) jump='<nop next="decline"/>' ;;
 	noanswer) jump='<nop next="noanswer"/>' ;;
-	*) sb_fail "voice_agent: answer, decline or noanswer, not $answer" ;;
+	autoanswer) jump='<nop next="answer" test="autoans"/><nop next="noanswer"/>' ;;
+	*) sb_fail "voice_agent: answer, decline, noanswer or autoanswer, not $answer" ;;
 	esac
 	voice_tmpl agent.xml "$f" USER="$ext" RING_MS="${RING_MS:-300}" \
 		ANSWER="$jump" STEPS="$steps" BYE_WAIT_MS="${BYE_WAIT_MS:-60000}"
