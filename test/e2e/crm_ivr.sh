@@ -2,7 +2,7 @@
 # The IVR reads the CRM on a live call: with the demo flow file active on
 # 5000, the demo VIP first calls 5001 from her phone and is answered by
 # some agent A. Then she calls 5000 from a number the CRM does not know,
-# presses 2 and keys her account number 701234#: the lookup node finds
+# presses 3 and keys her account number 701234#: the lookup node finds
 # her by account (customer.tier VIP, customer.last_agent A), the flow
 # queues her with priority and A as the preferred agent (although the other
 # agent has been idle longer), and the interaction is hers: customer_id
@@ -34,8 +34,8 @@ for ((i = 0; i < 200; i++)); do
 done
 sb_check "agent $a available again after wrap-up ($other idle longer)" test "$(api_field .state)" = available
 
-sb_check "call 2: from an unknown number, 2, then 701234#" \
-	voice_call 5000 "$(step_pause 1500; step_digit 2; step_pause 1500; for d in 7 0 1 2 3 4; do step_digit $d; step_pause 200; done; step_digit pound; step_pause 4000)" 2000 60000 5550199
+sb_check "call 2: from an unknown number, 3, then 701234#" \
+	voice_call 5000 "$(step_pause 1500; step_digit 3; step_pause 1500; for d in 7 0 1 2 3 4; do step_digit $d; step_pause 200; done; step_digit pound; step_pause 4000)" 2000 60000 5550199
 row=$(sqlite3 "$db" "SELECT agent_id || '|' || customer_id || '|' || ivr_path FROM interactions WHERE id = (SELECT max(id) FROM interactions)")
 ada=$(sqlite3 "$db" "SELECT customer_id FROM customer_identities WHERE kind = 'account' AND value = '701234'")
 sb_check "call 2: the lookup by account found her" grep -q '{"node": "lookup_account", "found": true}' <<<"$row"
