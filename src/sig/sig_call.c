@@ -872,8 +872,13 @@ static void call_queue(struct call *c, const char *queue,
 				       "ivr_path = ?", "s", path ? path : "[]");
 	if (detail)
 		ix_event(c, "ivr", 0, detail);
-	/* The screen pop: the CRM's customer for the caller's number. */
-	pop = crm_pop_json(store_reader(store_main()), c->from, c->ix, NULL);
+	/* The screen pop: the customer the IVR identified, else the CRM's
+	 * customer for the caller's number. */
+	pop = sig_ivr_customer(c->ivr)
+		      ? crm_pop_customer_json(store_reader(store_main()),
+					      sig_ivr_customer(c->ivr), c->ix)
+		      : crm_pop_json(store_reader(store_main()), c->from,
+				     c->ix, NULL);
 	popl.p = pop ? pop + 1 : "";
 	popl.l = pop ? strlen(pop) - 2 : 0;
 	(void)re_sdprintf(&attrs, "{\"ivr_path\": %s, \"ivr\": %s%s%r}",

@@ -192,6 +192,8 @@ char *sig_ivr_survey_answers(const struct sig_ivr *iv);
 /* The path as for the interaction's ivr_path (detail false) or with
  * times and variables (true); malloc'd (free()), NULL when none. */
 char *sig_ivr_path(const struct sig_ivr *iv, bool detail);
+/* The customer a lookup node found (the CRM's id), 0 when none. */
+int64_t sig_ivr_customer(const struct sig_ivr *iv);
 
 /* --- sig_out.c: calls out through a trunk ------------------------------ */
 
