@@ -114,9 +114,10 @@ static void log_actions(struct fake *fk, const struct ivr_action *a,
 			(void)snprintf(p, sz, "SET %s=%s|", a->text, a->value);
 			break;
 		case IVR_ACT_ENQUEUE:
-			(void)snprintf(p, sz, "ENQUEUE %s %d %u%s%s|", a->queue,
-				       a->priority, a->preferred_agent,
-				       a->skills[0] ? " " : "", a->skills);
+			(void)snprintf(p, sz, "ENQUEUE %s %d %u%s%s%s%s|",
+				       a->queue, a->priority, a->preferred_agent,
+				       a->skills[0] ? " " : "", a->skills,
+				       a->text[0] ? " say " : "", a->text);
 			break;
 		case IVR_ACT_HANGUP:
 			(void)snprintf(p, sz, "HANGUP|");
@@ -130,8 +131,9 @@ static void log_actions(struct fake *fk, const struct ivr_action *a,
 				       a->text);
 			break;
 		case IVR_ACT_TRANSFER:
-			(void)snprintf(p, sz, "TRANSFER %s%s|", a->text,
-				       a->external ? " external" : "");
+			(void)snprintf(p, sz, "TRANSFER %s%s%s%s|", a->text,
+				       a->external ? " external" : "",
+				       a->queue[0] ? " wait " : "", a->queue);
 			break;
 		}
 	}
@@ -944,6 +946,274 @@ out:
 	return err;
 }
 
+/* --- Named time zones ---------------------------------------------------- */
+
+/* Reads a zone's TZif file as the host does. */
+static uint8_t *tzif_read(const char *zone, size_t *np)
+{
+	char path[128];
+	uint8_t *buf = malloc(1 << 16);
+	FILE *f;
+
+	(void)snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", zone);
+	f = fopen(path, "rb");
+	if (!f || !buf) {
+		if (f)
+			fclose(f);
+		free(buf);
+		return NULL;
+	}
+	*np = fread(buf, 1, 1 << 16, f);
+	fclose(f);
+	return buf;
+}
+
+/* Europe/Paris around 2026-03-29 01:00 UTC (CET +01:00 -> CEST +02:00)
+ * and 2026-10-25 01:00 UTC (back), America/New_York around its own. */
+static int tzif_offsets_across_dst(void)
+{
+	static const struct {
+		const char *zone;
+		int64_t t;
+		int min;
+	} v[] = {
+		{"Europe/Paris", 1774745999, 60},   /* 00:59:59 UTC */
+		{"Europe/Paris", 1774746000, 120},  /* 01:00:00 UTC */
+		{"Europe/Paris", 1792889999, 120},  /* 10-25 00:59:59 */
+		{"Europe/Paris", 1792890000, 60},
+		{"Europe/Paris", -2000000000, 9},   /* 1906: LMT +00:09:21 */
+		{"America/New_York", 1772953199, -300}, /* 03-08 06:59:59 */
+		{"America/New_York", 1772953200, -240},
+		{"UTC", 1774746000, 0},
+	};
+	uint8_t junk[64] = "TZif2";
+	int err = 0, min;
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		size_t n = 0;
+		uint8_t *d = tzif_read(v[i].zone, &n);
+
+		TEST_ASSERT(d != NULL);
+		min = 12345;
+		err = ivr_tzif_offset(d, n, v[i].t, &min);
+		free(d);
+		TEST_EQ(err, 0);
+		if (min != v[i].min)
+			fprintf(stderr, "%s at %lld: %d\n", v[i].zone,
+				(long long)v[i].t, min);
+		TEST_EQ(min, v[i].min);
+	}
+	TEST_EQ(ivr_tzif_offset(junk, sizeof(junk), 0, &min), EBADMSG);
+	TEST_EQ(ivr_tzif_offset(junk, 10, 0, &min), EBADMSG);
+	TEST_ASSERT(ivr_tz_name_ok("Europe/Paris"));
+	TEST_ASSERT(!ivr_tz_name_ok("../etc/passwd"));
+	TEST_ASSERT(!ivr_tz_name_ok("/etc/passwd"));
+	err = 0;
+out:
+	return err;
+}
+
+/* The fake host's zone: the real TZif file, as sig_ivr.c reads it. */
+static int tz_offset_h(const char *zone, int64_t wall, int *minutes,
+		       void *arg)
+{
+	size_t n = 0;
+	uint8_t *d = tzif_read(zone, &n);
+	int err;
+
+	(void)arg;
+	if (!d)
+		return ENOENT;
+	err = ivr_tzif_offset(d, n, wall / 1000, minutes);
+	free(d);
+	return err;
+}
+
+/* Business hours 08:00-18:00 in Paris: 07:30 UTC is 08:30 local after
+ * the change to summer time (open) but 08:30 before it... the same UTC
+ * instant of day falls on either side of opening across the change. */
+static int hours_in_a_named_zone(void)
+{
+	static const char flow[] =
+		"{\"name\": \"p\", \"start\": \"b\", \"timezone\":"
+		" \"Europe/Paris\", \"nodes\": {\"b\": {\"type\": \"branch\","
+		" \"conditions\": [{\"if\": {\"time\": {\"from\": \"08:00\","
+		" \"to\": \"18:00\"}}, \"next\": \"open\"}],"
+		" \"else\": \"closed\"},"
+		" \"open\": {\"type\": \"queue\", \"queue\": \"sales\"},"
+		" \"closed\": {\"type\": \"hangup\"}}}";
+	static const struct {
+		int64_t wall;
+		const char *expect;
+	} casev[] = {
+		/* Fri 2026-03-27 06:30 UTC = 07:30 CET: closed */
+		{1774593000000LL, "HANGUP|"},
+		/* Mon 2026-03-30 06:30 UTC = 08:30 CEST: open */
+		{1774852200000LL, "ENQUEUE sales 0 0|"},
+		/* Mon 2026-03-30 16:30 UTC = 18:30 CEST: closed */
+		{1774888200000LL, "HANGUP|"},
+		/* Fri 2026-03-27 16:30 UTC = 17:30 CET: open */
+		{1774629000000LL, "ENQUEUE sales 0 0|"},
+	};
+	int err = 0;
+
+	for (size_t i = 0; i < sizeof(casev) / sizeof(casev[0]); i++) {
+		struct fake fk;
+
+		err = fake_start(&fk, flow);
+		if (!err) {
+			fk.host.tz_offset = tz_offset_h;
+			fk.wall = casev[i].wall;
+			err = start(&fk);
+		}
+		if (!err && strcmp(fk.log, casev[i].expect)) {
+			fprintf(stderr, "case %zu: %s\n", i, fk.log);
+			err = EINVAL;
+		}
+		fake_end(&fk);
+		TEST_EQ(err, 0);
+	}
+	/* A zone the system does not have is a problem with its path. */
+	{
+		struct fake fk;
+
+		memset(&fk, 0, sizeof(fk));
+		TEST_EQ(ivr_flow_check("{\"name\": \"p\", \"start\": \"h\","
+				       " \"timezone\": \"Europe/Atlantis\","
+				       " \"nodes\": {\"h\": {\"type\":"
+				       " \"hangup\"}}}", &opts, problem_h,
+				       &fk), 1u);
+		TEST_ASSERT(has(fk.problems, "$.timezone: "));
+	}
+out:
+	return err;
+}
+
+/* --- Queue options, callbacks, transfers -------------------------------- */
+
+static const char options_flow[] =
+	"{\"name\": \"o\", \"start\": \"q\", \"fallback_queue\": \"support\","
+	" \"nodes\": {\"q\": {\"type\": \"queue\", \"queue\": \"support\","
+	" \"options\": {\"1\": \"cb\", \"2\": \"vm\"},"
+	" \"options_prompt\": \"Press 1 to be called back, 2 to leave a"
+	" message.\"},"
+	" \"cb\": {\"type\": \"callback\", \"queue\": \"support\","
+	" \"prompt\": \"We will call you back.\"},"
+	" \"vm\": {\"type\": \"voicemail\", \"max_s\": 30}}}";
+
+static int queue_options_leave_the_queue(void)
+{
+	struct fake fk;
+	char *path = NULL;
+	int err = fake_start(&fk, options_flow);
+
+	TEST_EQ(err, 0);
+	TEST_EQ(start(&fk), 0);
+	TEST_STREQ(fk.log, "ENQUEUE support 0 0 say Press 1 to be called"
+			   " back, 2 to leave a message.|");
+	TEST_ASSERT(ivr_session_done(fk.s));
+	/* Not an option: refused, still queued. */
+	fk.log[0] = '\0';
+	TEST_EQ(digit(&fk, '5'), EINVAL);
+	TEST_EQ(digit(&fk, '1'), 0);
+	TEST_STREQ(fk.log, "CALLBACK support +15550001|"
+			   "PLAY We will call you back.|");
+	TEST_EQ(done(&fk), 0);
+	TEST_ASSERT(has(fk.log, "|HANGUP|"));
+	/* Only once: the session is over again. */
+	TEST_EQ(digit(&fk, '2'), EINVAL);
+	path = ivr_session_path(fk.s, false);
+	TEST_ASSERT(has(path, "\"left_queue\": \"1\""));
+	fake_end(&fk);
+
+	/* 2: voicemail. */
+	TEST_EQ(fake_start(&fk, options_flow), 0);
+	TEST_EQ(start(&fk), 0);
+	fk.log[0] = '\0';
+	TEST_EQ(digit(&fk, '2'), 0);
+	TEST_STREQ(fk.log, "RECORD 30000 support|");
+out:
+	free(path);
+	fake_end(&fk);
+	return err;
+}
+
+static int transfer_targets(void)
+{
+	struct fake fk;
+	int err = fake_start(&fk,
+		"{\"name\": \"t\", \"start\": \"m\", \"fallback_queue\":"
+		" \"sales\", \"nodes\": {\"m\": {\"type\": \"menu\","
+		" \"prompt\": \"1 2 3\", \"choices\": {\"1\": \"ext\","
+		" \"2\": \"out\", \"3\": \"q\"}, \"fallback\": \"q\"},"
+		" \"ext\": {\"type\": \"transfer\", \"to\": \"1003\"},"
+		" \"out\": {\"type\": \"transfer\", \"to\": \"+15557654321\","
+		" \"external\": true},"
+		" \"q\": {\"type\": \"transfer\", \"to\": \"support\"}}}");
+	struct fake bad;
+
+	TEST_EQ(err, 0);
+	TEST_EQ(start(&fk), 0);
+	TEST_EQ(digit(&fk, '1'), 0);
+	TEST_ASSERT(has(fk.log, "STOP|TRANSFER 1003 wait sales|"));
+	TEST_ASSERT(ivr_session_done(fk.s));
+	fake_end(&fk);
+	TEST_EQ(fake_start(&fk, "{\"name\": \"t\", \"start\": \"o\","
+			   " \"nodes\": {\"o\": {\"type\": \"transfer\","
+			   " \"to\": \"+15557654321\", \"external\": true}}}"),
+		0);
+	TEST_EQ(start(&fk), 0);
+	TEST_STREQ(fk.log, "TRANSFER +15557654321 external|");
+	/* Callers never choose where the center calls: no variables in an
+	 * outside number; options are single digits. */
+	memset(&bad, 0, sizeof(bad));
+	TEST_EQ(ivr_flow_check("{\"name\": \"t\", \"start\": \"c\", \"nodes\":"
+			       " {\"c\": {\"type\": \"collect\", \"prompt\":"
+			       " \"x\", \"var\": \"n\", \"next\": \"o\"},"
+			       " \"o\": {\"type\": \"transfer\", \"to\": \"{n}\","
+			       " \"external\": true}}}", &opts, problem_h,
+			       &bad), 1u);
+	TEST_ASSERT(has(bad.problems, "$.nodes.o.to: an outside number is"
+				      " fixed"));
+	bad.problems[0] = '\0';
+	TEST_EQ(ivr_flow_check("{\"name\": \"t\", \"start\": \"q\", \"nodes\":"
+			       " {\"q\": {\"type\": \"queue\", \"queue\":"
+			       " \"sales\", \"options\": {\"12\": \"h\"}},"
+			       " \"h\": {\"type\": \"hangup\"}}}", &opts,
+			       problem_h, &bad), 1u);
+	TEST_ASSERT(has(bad.problems, "$.nodes.q.options.12: "));
+out:
+	fake_end(&fk);
+	return err;
+}
+
+/* The demo's built-in flow is the shipped file, and it passes the check. */
+static int demo_flow_is_the_file(void)
+{
+	size_t n = 0;
+	uint8_t *d = NULL;
+	/* ctest runs in build/; by hand from the source tree */
+	FILE *f = fopen("../data/flows/demo-5000.json", "rb");
+	struct fake fk;
+	int err = 0;
+
+	memset(&fk, 0, sizeof(fk));
+	if (!f)
+		f = fopen("data/flows/demo-5000.json", "rb");
+	TEST_ASSERT(f != NULL);
+	d = calloc(1, 1 << 16);
+	TEST_ASSERT(d != NULL);
+	n = fread(d, 1, (1 << 16) - 1, f);
+	TEST_ASSERT(n > 100);
+	TEST_STREQ((const char *)d, ivr_demo_flow);
+	TEST_EQ(ivr_flow_check(ivr_demo_flow, &opts, problem_h, &fk), 0u);
+out:
+	if (f)
+		fclose(f);
+	free(d);
+	return err;
+}
+
 const struct test_case test_cases[] = {
 	TEST_CASE(check_lists_every_problem),
 	TEST_CASE(check_accepts_good_flow),
@@ -965,5 +1235,10 @@ const struct test_case test_cases[] = {
 	TEST_CASE(subflow_returns_and_depth_limit),
 	TEST_CASE(runaway_goes_to_fallback_queue),
 	TEST_CASE(survey_after_the_agent),
+	TEST_CASE(tzif_offsets_across_dst),
+	TEST_CASE(hours_in_a_named_zone),
+	TEST_CASE(queue_options_leave_the_queue),
+	TEST_CASE(transfer_targets),
+	TEST_CASE(demo_flow_is_the_file),
 };
 TEST_TABLE_END;

@@ -49,6 +49,7 @@ async function showInteraction(iid) {
   const local = localStorage.getItem(notesKey(iid));
   $('notes').value = local !== null ? local : (d && d.notes) || '';
   if (local !== null && d && local !== d.notes) { A.dirty = true; saveNotes(); }
+  crmShow(d && d.customer_id);
   const tb = $('history');
   tb.innerHTML = '';
   for (const h of (d && d.previous) || []) {
@@ -65,6 +66,7 @@ function showCard(d) {
   $('card-caller').textContent = d.caller || d.from || 'unknown caller';
   $('card-vip').classList.toggle('hidden', !d.vip);
   $('card-customer').textContent = d.customer ? (d.customer.name || '') : '';
+  crmCard(d);
   $('card-queue').textContent = d.queue || '';
   $('card-wait').textContent = SB.dur(d.waited_s || 0);
   $('card-ivr').textContent = (d.ivr_path || []).join(' › ') || '—';
@@ -106,6 +108,7 @@ async function loadToday() {
 function onEvent(ev) {
   const d = ev.data || {};
   const iid = d.interaction_id || d.id;
+  if (typeof KB !== 'undefined') KB.onEvent(ev); /* knowledge base: web/kb.js */
   switch (ev.type) {
   case 'resync': loadState(); break;
   case 'agent.state':
@@ -135,7 +138,7 @@ function onEvent(ev) {
   case 'wrapup.finished':
     $('wrapup').classList.add('hidden'); $('call').classList.add('hidden');
     if (A.iid) localStorage.removeItem(notesKey(A.iid));
-    localStorage.removeItem('sb_current'); A.iid = null; loadToday();
+    localStorage.removeItem('sb_current'); A.iid = null; loadToday(); crmUnfinished();
     break;
   }
 }
@@ -161,6 +164,7 @@ async function init() {
   if (cur) await showInteraction(Number(cur));
   await loadState();
   loadToday();
+  crmUnfinished();
   SB.events(onEvent, (up) => { $('conn').textContent = up ? 'live' : 'reconnecting…'; });
 }
 
@@ -242,3 +246,146 @@ setInterval(() => {
 }, 1000);
 window.addEventListener('beforeunload', () => { if (A.dirty) saveNotes(); });
 init().catch((e) => { $('state-err').textContent = e.message; });
+
+/* --- Customers (crm): the pop's customer, the customer panel, search as
+ * the agent types, interrupted contacts to finish. --- */
+function crmLast(l) {
+  if (!l) return 'First contact';
+  return 'Last contact ' + new Date(l.at).toLocaleString() + ' · ' + (l.channel || '') +
+    (l.queue ? ' · ' + l.queue : '') + (l.disposition ? ' · ' + l.disposition : '') +
+    (l.outcome ? ' (' + l.outcome + ')' : '');
+}
+
+function crmCard(d) {
+  const c = d.customer;
+  $('card-vip').classList.toggle('hidden', !(d.vip || (c && c.tier === 'VIP')));
+  $('card-customer').textContent = c ? (c.name || 'new caller') + (c.company ? ', ' + c.company : '') : '';
+  $('card-last').textContent = c ? crmLast(c.last_interaction) : '';
+  const ul = $('card-matches');
+  ul.innerHTML = '';
+  ul.classList.toggle('hidden', !d.customer_matches);
+  for (const m of d.customer_matches || []) {
+    const li = document.createElement('li');
+    li.innerHTML = '<button type="button">' + SB.esc(m.name || '#' + m.id) + '</button> ' +
+      (m.tier === 'VIP' ? '<span class="badge vip">VIP</span> ' : '') + SB.esc(crmLast(m.last_interaction));
+    li.querySelector('button').onclick = () => crmChoose(d.interaction_id || d.id, m.id);
+    ul.appendChild(li);
+  }
+}
+
+async function crmChoose(iid, cid) {
+  try {
+    await SB.api('PUT', '/interactions/' + iid + '/customer', { customer_id: cid });
+    $('card-matches').classList.add('hidden');
+    if (A.iid === iid) crmShow(cid);
+  } catch (e) { $('card-status').textContent = e.message; }
+}
+
+async function crmShow(cid) {
+  A.customer = null;
+  $('cust').classList.toggle('hidden', !cid);
+  if (!cid) return;
+  let c;
+  try { c = await SB.api('GET', '/customers/' + cid); } catch (e) { return; }
+  A.customer = c;
+  $('cust-name').textContent = c.name || '';
+  $('cust-vip').classList.toggle('hidden', c.tier !== 'VIP');
+  $('cust-prov').classList.toggle('hidden', !c.provisional);
+  $('cust-info').textContent = [c.company, c.language, c.time_zone,
+    ...(c.identities || []).map((i) => i.value), (c.tags || []).join(', ')].filter(Boolean).join(' · ');
+  $('cust-in-name').value = c.name || '';
+  $('cust-in-company').value = c.company || '';
+  crmCases(cid);
+}
+
+async function crmCases(cid) {
+  let rows = [];
+  try { rows = await SB.api('GET', '/cases?customer=' + cid); } catch (e) { return; }
+  const ul = $('cust-cases');
+  ul.innerHTML = '';
+  for (const k of rows) {
+    const li = document.createElement('li');
+    li.dataset.case = k.id;
+    li.innerHTML = '#' + SB.esc(k.id) + ' ' + SB.esc(k.subject) + ' <span class="badge case-status">' +
+      SB.esc(k.status.replace('_', ' ')) + '</span> <span class="muted">' + SB.esc(k.priority) + '</span>' +
+      (A.iid ? ' <button type="button">Link this contact</button>' : '');
+    const b = li.querySelector('button');
+    if (b) b.onclick = async () => {
+      try {
+        await SB.api('POST', '/cases/' + k.id + '/interactions', { interaction_id: A.iid });
+      } catch (e) { $('cust-status').textContent = e.message; }
+      crmCases(cid);
+    };
+    ul.appendChild(li);
+  }
+}
+
+$('btn-case-new').onclick = async () => {
+  const subject = $('case-subject').value.trim();
+  if (!A.customer || !subject) return;
+  try {
+    await SB.api('POST', '/cases', { subject, customer_id: A.customer.id,
+      ...(A.iid ? { interaction_id: A.iid } : {}) });
+    $('case-subject').value = '';
+    crmCases(A.customer.id);
+  } catch (e) { $('cust-status').textContent = e.message; }
+};
+
+$('btn-cust-save').onclick = async () => {
+  if (!A.customer) return;
+  try {
+    await SB.api('PATCH', '/customers/' + A.customer.id, { name: $('cust-in-name').value,
+      company: $('cust-in-company').value, provisional: false });
+    $('cust-status').textContent = 'saved';
+    crmShow(A.customer.id);
+  } catch (e) { $('cust-status').textContent = e.message; }
+};
+
+let crmTimer = null;
+$('cust-q').addEventListener('input', () => {
+  clearTimeout(crmTimer);
+  crmTimer = setTimeout(async () => {
+    const q = $('cust-q').value.trim();
+    const ul = $('cust-results');
+    if (q.length < 2) { ul.innerHTML = ''; return; }
+    try {
+      const r = await SB.api('GET', '/search?q=' + encodeURIComponent(q));
+      if ($('cust-q').value.trim() !== q) return; /* typed on */
+      ul.innerHTML = '';
+      for (const c of r.customers) {
+        const li = document.createElement('li');
+        li.innerHTML = SB.esc(c.name || '(no name)') + (c.tier === 'VIP' ? ' <span class="badge vip">VIP</span>' : '') +
+          ' <span class="muted">' + SB.esc([c.company, c.phone, c.email].filter(Boolean).join(' · ')) + '</span>' +
+          (A.iid ? ' <button type="button">This is the caller</button>' : '');
+        const b = li.querySelector('button');
+        if (b) b.onclick = () => crmChoose(A.iid, c.id);
+        ul.appendChild(li);
+      }
+      for (const k of r.cases) {
+        const li = document.createElement('li');
+        li.textContent = 'Case #' + k.id + ': ' + k.subject + ' (' + k.status + ')' +
+          (k.customer_name ? ' · ' + k.customer_name : '');
+        ul.appendChild(li);
+      }
+    } catch (e) { /* search is a convenience */ }
+  }, 200);
+});
+
+async function crmUnfinished() {
+  let rows = [];
+  try { rows = await SB.api('GET', '/me/unfinished'); } catch (e) { return; }
+  $('unfinished-s').classList.toggle('hidden', !rows.length);
+  const ul = $('unfinished');
+  ul.innerHTML = '';
+  for (const r of rows) {
+    const li = document.createElement('li');
+    li.innerHTML = '<button type="button">Finish #' + SB.esc(r.interaction_id) + '</button> ' +
+      SB.esc(new Date(r.started_at).toLocaleString()) + ' · ' + SB.esc(r.customer_name || r.caller) +
+      ' <span class="muted">' + SB.esc((r.notes || '').slice(0, 80)) + '</span>';
+    li.querySelector('button').onclick = async () => {
+      await showInteraction(r.interaction_id);
+      startWrap(0);
+    };
+    ul.appendChild(li);
+  }
+}

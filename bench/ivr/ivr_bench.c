@@ -14,6 +14,8 @@
 #include <time.h>
 #include "ivr/ivr.h"
 
+int prompt_bench(void); /* prompt_bench.c */
+
 static char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "rb");
@@ -126,5 +128,7 @@ int main(int argc, char *argv[])
 	free(play);
 	free(json);
 	ivr_flow_unref(flow);
+	if (prompt_bench())
+		return 1;
 	return queued == sessions ? 0 : 1;
 }

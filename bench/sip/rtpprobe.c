@@ -5,7 +5,8 @@
  * The probe sends one 20 ms PCMU packet per call from --bind (the address
  * the callers' SDP names) to each port; the server relays it to the agent
  * phone (SIPp -rtp_echo), which echoes it; the server relays it back to
- * us unchanged (PCMU both ways, no transcoding). Each payload carries the
+ * us unchanged (PCMU both ways, no transcoding). Calls send in 20 phases
+ * a millisecond apart, as independent phones would. Each payload carries the
  * call index, a sequence number and the send time, so every packet's
  * round trip is measured. The jitter a packet met is its round trip minus
  * the fastest round trip of its call: two passes through the server plus
@@ -29,7 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { MAX_CALLS = 8192, HIST = 100000 /* 10 us buckets: 1 s */ };
+enum { MAX_CALLS = 8192, HIST = 100000 /* 10 us buckets: 1 s */, PHASES = 20 };
 
 struct call {
 	uint64_t until_ns; /* stop sending (the call is about to end) */
@@ -124,6 +125,7 @@ int main(int argc, char *argv[])
 	struct sockaddr_in local = {.sin_family = AF_INET};
 	struct sockaddr_in dst = {.sin_family = AF_INET};
 	uint64_t start, next, end;
+	unsigned round_no = 0;
 	int seconds = 20, fd, rcv = 8 << 20;
 	FILE *f = NULL;
 	uint8_t pkt[12 + 160];
@@ -168,11 +170,16 @@ int main(int argc, char *argv[])
 		uint64_t now = now_ns();
 
 		if (now >= next) {
+			/* Phones are not in lockstep: call i sends in the
+			 * (i mod 20)th millisecond of every 20 ms, so the
+			 * server sees a steady stream, not one burst. */
+			unsigned phase = round_no++ % PHASES;
+
 			if (!f)
 				f = fopen(ports, "r");
-			if (f)
+			if (f && !phase)
 				ports_read(f);
-			for (size_t i = 0; i < callc; i++) {
+			for (size_t i = phase; i < callc; i += PHASES) {
 				uint32_t seq = callv[i].seq++, idx = (uint32_t)i;
 				uint32_t ts = seq * 160, ssrc = htonl(idx + 1);
 				uint64_t t = now_ns();
@@ -193,11 +200,13 @@ int main(int argc, char *argv[])
 					   sizeof(dst)) == (ssize_t)sizeof(pkt))
 					sent++;
 			}
-			next += 20000000;
+			next += 20000000 / PHASES;
 			receive_all(fd);
 			continue;
 		}
-		if (poll(&pfd, 1, (int)((next - now) / 1000000)) > 0)
+		struct timespec wait = {0, (long)(next - now)};
+
+		if (ppoll(&pfd, 1, &wait, NULL) > 0)
 			receive_all(fd);
 	}
 	usleep(200000);

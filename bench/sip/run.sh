@@ -144,6 +144,7 @@ prepare
 
 has() { [[ " $phases " == *" $1 "* ]]; }
 res_p50=? res_p99=? res_max=?
+talk=$((hold_s * 1000))
 best=? bok=0 bf=? relayed=0 cpu_b=0 cb0=0 cb1=0 rss0=0 rss1=0 p99b=?
 wok=0 wf=? late_c=? p99c=? cpu_c=0 rss0c=0 rss1c=0
 

@@ -54,7 +54,11 @@ enum api_role {
 enum {
 	API_INLINE = 1 << 0, /* run on the HTTP thread: must never block */
 	API_CSV = 1 << 1,    /* may answer text/csv (documented so) */
+	API_UPLOAD = 1 << 2, /* takes a raw body (a CSV file) of up to
+			      * API_UPLOAD_MAX bytes: api_req_data() */
 };
+
+#define API_UPLOAD_MAX (64u * 1024 * 1024)
 
 struct api_req;
 typedef int(api_route_h)(struct api_req *req);
@@ -90,6 +94,9 @@ int api_req_param_id(int64_t *idp, struct api_req *req, const char *name);
 const char *api_req_query(const struct api_req *req, const char *name);
 /* The validated JSON body (borrowed), or NULL when the route has none. */
 json_t *api_req_body(const struct api_req *req);
+/* The raw body of an API_UPLOAD route (NUL-terminated, borrowed) and its
+ * length; NULL when there is none. */
+const char *api_req_data(const struct api_req *req, size_t *lenp);
 /* The logged-in account. */
 int64_t api_req_account(const struct api_req *req);
 const char *api_req_username(const struct api_req *req);

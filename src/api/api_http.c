@@ -151,6 +151,13 @@ json_t *api_req_body(const struct api_req *req)
 	return req->json;
 }
 
+const char *api_req_data(const struct api_req *req, size_t *lenp)
+{
+	if (lenp)
+		*lenp = req->body ? req->body_len : 0;
+	return req->body;
+}
+
 int64_t api_req_account(const struct api_req *req)
 {
 	return req->account;
@@ -393,7 +400,7 @@ static void req_run(struct api_req *req)
 		if (api_body_validate(req))
 			return;
 	}
-	else if (req->body_len) {
+	else if (req->body_len && !(r->flags & API_UPLOAD)) {
 		api_reply_error(req, 400, "unexpected_body", NULL,
 				"this route takes no body");
 		return;
@@ -771,10 +778,13 @@ static int http_begin(struct lws *wsi, struct pss *pss, const char *uri)
 				"send the body with a Content-Length");
 		return reply_now(pss, wsi);
 	}
-	if (req->content_length > API_BODY_MAX) {
+	if (req->content_length > (req->route->flags & API_UPLOAD ?
+				   API_UPLOAD_MAX : API_BODY_MAX)) {
 		req->close_after = true;
 		api_reply_error(req, 413, "body_too_large", NULL,
-				"the body exceeds %d bytes", API_BODY_MAX);
+				"the body exceeds %u bytes",
+				req->route->flags & API_UPLOAD ?
+					API_UPLOAD_MAX : API_BODY_MAX);
 		return reply_now(pss, wsi);
 	}
 	if (req->content_length) {

@@ -8,6 +8,8 @@
 #include "api_handlers.h"
 #include "wfm/wfm.h"
 #include "ivr/ivr.h"
+#include "crm/crm.h"
+#include "kb/kb.h"
 
 #define V1 "/api/v1"
 
@@ -51,6 +53,11 @@ const struct api_route api_routev[] = {
 	 "One interaction with its events timeline, notes, IVR path and the "
 	 "customer's previous contacts (an agent: only their own, else 403)",
 	 NULL, NULL},
+	/* IVR: voicemail recordings (src/ivr/ivr_api.c) */
+	{"GET", V1 "/interactions/{id}/recording", API_ROLES_ALL, 0,
+	 ivr_api_recording_get,
+	 "The interaction's recording as WAV (a voicemail): staff, or the "
+	 "agent it was assigned to (else 403)", NULL, NULL},
 	{"GET", V1 "/stats/intervals", API_ROLES_STAFF, 0,
 	 api_route_intervals_get,
 	 "A day's 15-minute intervals: per queue (counts, service level, "
@@ -209,6 +216,77 @@ const struct api_route api_routev[] = {
 	{"DELETE", V1 "/away-reasons/{id}", API_ROLES_ADMIN, 0,
 	 api_route_list_delete, "Delete an away reason", NULL, NULL},
 
+	/* Knowledge base (kb) */
+	{"GET", V1 "/kb/search", API_ROLES_ALL, 0, kb_api_search,
+	 "Search the published articles (BM25, title over body; prefix "
+	 "matching as one types; typo tolerance for short queries): titles "
+	 "and snippets with the matches in <mark>", NULL,
+	 "q:string!, limit:integer, audience, tag"},
+	{"POST", V1 "/kb/suggest", API_ROLES_ALL, 0, kb_api_suggest,
+	 "Articles for a task: its queue, the caller's IVR choice, the "
+	 "customer's open case (case_subject, or customer_id's open cases) "
+	 "and chat text", "queue:string, ivr:string, case_subject:string, "
+	 "customer_id:integer, text:string, limit:integer", NULL},
+	{"POST", V1 "/kb/preview", KB_ROLES_WRITE, 0, kb_api_preview,
+	 "Render Markdown as an article would be shown (sanitised HTML)",
+	 "body:string!", NULL},
+	{"GET", V1 "/kb/articles", API_ROLES_ALL, 0, kb_api_articles_get,
+	 "Articles, newest change first (agents: published ones; writers "
+	 "also drafts: status all, published, draft, changed)", NULL,
+	 "status, tag, owner, audience, limit:integer"},
+	{"POST", V1 "/kb/articles", KB_ROLES_WRITE, 0, kb_api_article_add,
+	 "Create an article (version 1, a draft until published)",
+	 "title:string!, body:string!, tags:array, audience:string, "
+	 "owner_id:integer, review_date:string", NULL},
+	{"GET", V1 "/kb/articles/{id}", API_ROLES_ALL, 0, kb_api_article_get,
+	 "One article as published, body rendered to safe HTML (writers: "
+	 "?version=latest or N, and the Markdown)", NULL, "version"},
+	{"PATCH", V1 "/kb/articles/{id}", KB_ROLES_WRITE, 0,
+	 kb_api_article_update,
+	 "Edit an article: a change of title, body or tags saves the next "
+	 "version (the published one stays until published again)",
+	 "title:string, body:string, tags:array, audience:string, "
+	 "owner_id:integer, review_date:string", NULL},
+	{"POST", V1 "/kb/articles/{id}/publish", KB_ROLES_PUBLISH, 0,
+	 kb_api_article_publish,
+	 "Publish the latest version (or the one named): agents see and "
+	 "find it; outdated marks on older versions are resolved",
+	 "version:integer", NULL},
+	{"POST", V1 "/kb/articles/{id}/unpublish", KB_ROLES_PUBLISH, 0,
+	 kb_api_article_unpublish,
+	 "Withdraw an article from agents and search", NULL, NULL},
+	{"GET", V1 "/kb/articles/{id}/versions", KB_ROLES_WRITE, 0,
+	 kb_api_versions_get, "An article's versions, newest first", NULL,
+	 NULL},
+	{"GET", V1 "/kb/articles/{id}/versions/{version}", KB_ROLES_WRITE, 0,
+	 kb_api_version_get, "One version of an article", NULL, NULL},
+	{"POST", V1 "/kb/articles/{id}/feedback", API_ROLES_ALL, 0,
+	 kb_api_feedback_add,
+	 "Mark a published article helpful or outdated (outdated goes to "
+	 "its owner's review list)", "kind:string!, comment:string", NULL},
+	{"GET", V1 "/kb/review", KB_ROLES_WRITE, 0, kb_api_review_get,
+	 "Articles to review: marked outdated or past their review date "
+	 "(owner me, all or an account id)", NULL, "owner"},
+	{"POST", V1 "/kb/articles/{id}/reviewed", KB_ROLES_WRITE, 0,
+	 kb_api_article_reviewed,
+	 "Record a review: resolves the outdated marks, sets the next "
+	 "review date", "review_date:string!", NULL},
+	{"POST", V1 "/kb/mailouts", KB_ROLES_PUBLISH, 0, kb_api_mailout_add,
+	 "Push a published article to agents as a required read (one of "
+	 "queue, agents or all)", "article_id:integer!, queue:string, "
+	 "agents:array, all:boolean, note:string", NULL},
+	{"GET", V1 "/kb/mailouts", KB_ROLES_WRITE, 0, kb_api_mailouts_get,
+	 "Mail-outs with how many have read them", NULL, NULL},
+	{"GET", V1 "/kb/mailouts/{id}", KB_ROLES_WRITE, 0, kb_api_mailout_get,
+	 "One mail-out: who has and has not read it", NULL, NULL},
+	{"GET", V1 "/kb/required", API_ROLES_ALL, 0, kb_api_required_get,
+	 "The logged-in agent's required reads not yet acknowledged", NULL,
+	 NULL},
+	{"POST", V1 "/kb/mailouts/{id}/ack", API_ROLES_ALL, 0,
+	 kb_api_mailout_ack,
+	 "Acknowledge a required read (the agent it was sent to)", NULL,
+	 NULL},
+
 	/* Administration */
 	{"GET", V1 "/accounts", API_ROLES_ADMIN, 0, api_route_accounts_get,
 	 "Logins", NULL, NULL},
@@ -229,6 +307,98 @@ const struct api_route api_routev[] = {
 	{"GET", V1 "/audit", API_ROLES_ADMIN | API_ROLE_SUPERVISOR, 0,
 	 api_route_audit_get, "The audit log, newest first", NULL,
 	 "limit:integer, before:integer"},
+
+	/* Customers and cases (crm) */
+#define CRM_DEL (API_ROLE_SUPERVISOR | API_ROLE_ADMIN)
+	{"GET", V1 "/customers", API_ROLES_ALL, 0, crm_api_customers_get,
+	 "Customers, newest first; ?q= searches name, company, number (any "
+	 "format), e-mail or handle as the agent types; ?tag= filters",
+	 NULL, "q, tag, limit:integer, before:integer"},
+	{"POST", V1 "/customers", API_ROLES_ALL, 0, crm_api_customer_add,
+	 "Create a customer (identities are normalised: phone to E.164, "
+	 "e-mail lower-case)", "name:string, company:string, "
+	 "language:string, tier:string, time_zone:string, custom:object, "
+	 "tags:array, consent:object, identities:array, provisional:boolean",
+	 NULL},
+	{"GET", V1 "/customers/match", API_ROLES_ALL, 0,
+	 crm_api_customer_match,
+	 "The customers an incoming contact's identity leads to (several: "
+	 "the agent chooses)", NULL, "phone, email, chat, messaging, account"},
+	{"GET", V1 "/customers/export", API_ROLES_STAFF, API_CSV,
+	 crm_api_customers_export,
+	 "Every customer as CSV (the columns the import reads)", NULL, NULL},
+	{"POST", V1 "/customers/import", CRM_DEL, API_UPLOAD,
+	 crm_api_customers_import,
+	 "Import customers from a CSV body: ?dry_run=1 reports every bad row"
+	 " (line, column, reason); otherwise all rows or none (422 with the "
+	 "report); ?mapping=Header:target,... maps columns", NULL,
+	 "dry_run, mapping"},
+	{"GET", V1 "/customers/{id}", API_ROLES_ALL, 0, crm_api_customer_get,
+	 "One customer with identities, tags, custom fields and consent",
+	 NULL, NULL},
+	{"PATCH", V1 "/customers/{id}", API_ROLES_ALL, 0,
+	 crm_api_customer_update,
+	 "Update a customer (complete a provisional one): identities and "
+	 "tags given replace, custom keys given replace (null removes)",
+	 "name:string, company:string, language:string, tier:string, "
+	 "time_zone:string, custom:object, tags:array, consent:object, "
+	 "identities:array, provisional:boolean", NULL},
+	{"DELETE", V1 "/customers/{id}", CRM_DEL, 0, crm_api_customer_delete,
+	 "Delete a customer (their interactions stay, unlinked)", NULL, NULL},
+	{"POST", V1 "/customers/{id}/merge", CRM_DEL, 0,
+	 crm_api_customer_merge,
+	 "Merge customer `from` into this one: identities, tags, custom "
+	 "fields, interactions and cases all move", "from:integer!", NULL},
+	{"GET", V1 "/customers/{id}/timeline", API_ROLES_ALL, 0,
+	 crm_api_customer_timeline,
+	 "Every interaction of the customer, newest first: queue, agent, "
+	 "duration, disposition, notes, IVR path, survey, cases", NULL,
+	 "limit:integer, before:integer"},
+	{"GET", V1 "/customer-fields", API_ROLES_ALL, 0, crm_api_fields_get,
+	 "Custom customer fields", NULL, NULL},
+	{"PUT", V1 "/customer-fields/{name}", API_ROLES_ADMIN, 0,
+	 crm_api_field_put, "Define a custom field (text, number, date, "
+	 "choice)", "label:string!, type:string!, choices:array", NULL},
+	{"DELETE", V1 "/customer-fields/{name}", API_ROLES_ADMIN, 0,
+	 crm_api_field_delete, "Delete a custom field and its values", NULL,
+	 NULL},
+	{"GET", V1 "/search", API_ROLES_ALL, 0, crm_api_search,
+	 "Search as the agent types: customers (name, number, e-mail) and "
+	 "cases (subject)", NULL, "q!, limit:integer"},
+	{"PUT", V1 "/interactions/{id}/customer", API_ROLES_ALL, 0,
+	 crm_api_interaction_customer,
+	 "Link an interaction to its customer (the agent's choice among "
+	 "matches)", "customer_id:integer!", NULL},
+	{"GET", V1 "/interactions/{id}/notes/versions", API_ROLES_ALL, 0,
+	 crm_api_notes_versions, "Every saved version of the notes, newest "
+	 "first", NULL, NULL},
+	{"GET", V1 "/me/unfinished", API_ROLES_ALL, 0, crm_api_unfinished,
+	 "My interactions interrupted (server or connection lost) and not "
+	 "wrapped up, with the notes saved", NULL, NULL},
+	{"GET", V1 "/cases", API_ROLES_ALL, 0, crm_api_cases_get,
+	 "Cases, last updated first", NULL,
+	 "status, customer:integer, owner:integer, q, limit:integer"},
+	{"POST", V1 "/cases", API_ROLES_ALL, 0, crm_api_case_add,
+	 "Open a case (optionally linked to an interaction)",
+	 "subject:string!, customer_id:integer, status:string, "
+	 "priority:string, owner_agent_id:integer, due_at:integer, "
+	 "interaction_id:integer", NULL},
+	{"GET", V1 "/cases/{id}", API_ROLES_ALL, 0, crm_api_case_get,
+	 "One case with its comments and interactions", NULL, NULL},
+	{"PATCH", V1 "/cases/{id}", API_ROLES_ALL, 0, crm_api_case_update,
+	 "Update a case (status, priority, owner, due date, subject)",
+	 "subject:string, status:string, priority:string, "
+	 "owner_agent_id:integer, due_at:integer, customer_id:integer", NULL},
+	{"DELETE", V1 "/cases/{id}", CRM_DEL, 0, crm_api_case_delete,
+	 "Delete a case", NULL, NULL},
+	{"POST", V1 "/cases/{id}/comments", API_ROLES_ALL, 0,
+	 crm_api_case_comment, "Add an internal comment", "body:string!",
+	 NULL},
+	{"POST", V1 "/cases/{id}/interactions", API_ROLES_ALL, 0,
+	 crm_api_case_link,
+	 "Link an interaction; a solved or closed case is reopened by a new "
+	 "contact of its customer", "interaction_id:integer!", NULL},
+#undef CRM_DEL
 
 	{NULL, NULL, 0, 0, NULL, NULL, NULL, NULL},
 };

@@ -69,6 +69,7 @@ struct cc_config {
 	char public_addr[64]; /* address put in SDP/Contact; "" = the SIP IP */
 	uint32_t session_ttl; /* seconds an API login token lives */
 	bool auto_login;      /* registering a phone logs its agent in */
+	char phone_country[8]; /* CRM: country of numbers without a prefix */
 };
 
 /* Sets built-in defaults. */

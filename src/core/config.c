@@ -56,6 +56,8 @@ static const struct setting settingv[] = {
 	 "SECONDS   how long an API login (token) lasts"},
 	{"auto-login", SET_BOOL, F(auto_login), 0, 0,
 	 "      log agents in when their phone registers (on with --demo)"},
+	{"phone-country", SET_STR, F(phone_country), 0, 0,
+	 "CC   ISO country of phone numbers written without +/00 (CRM)"},
 };
 
 #undef F
@@ -83,6 +85,7 @@ void cc_config_init(struct cc_config *cfg)
 	cfg->rtp_timeout = 30;
 	cfg->media_priority = 10;
 	cfg->session_ttl = 12 * 3600;
+	snprintf(cfg->phone_country, sizeof(cfg->phone_country), "US");
 }
 
 bool cc_config_is_flag(const char *key)

@@ -40,6 +40,7 @@ struct ivr_flow {
 	json_t *nodes;
 	const char *name;
 	int tz_min;
+	const char *tz_name;  /* a named zone ("Europe/Paris"), else NULL */
 	unsigned max_steps;
 };
 
@@ -88,6 +89,7 @@ struct ivr_session {
 	int64_t wall;
 	bool started;
 	bool surveyed;
+	json_t *queued;       /* the queue node the caller waits in */
 	unsigned steps;
 	json_t *vars;
 	json_t *steps_v;      /* path steps */
@@ -136,9 +138,10 @@ int ivr_flow_decode(struct ivr_flow **flowp, const char *json,
 	f->root = root;
 	f->nodes = json_object_get(root, "nodes");
 	f->name = json_string_value(json_object_get(root, "name"));
-	(void)ivr_tz_parse(json_string_value(json_object_get(root,
-							     "timezone")),
-			   &f->tz_min);
+	if (ivr_tz_parse(json_string_value(json_object_get(root, "timezone")),
+			 &f->tz_min))
+		f->tz_name = json_string_value(json_object_get(root,
+							       "timezone"));
 	v = json_object_get(root, "max_steps");
 	f->max_steps = v ? (unsigned)json_integer_value(v) :
 			   IVR_STEPS_DEFAULT;
@@ -165,6 +168,11 @@ struct ivr_flow *ivr_flow_unref(struct ivr_flow *f)
 const char *ivr_flow_name(const struct ivr_flow *f)
 {
 	return f ? f->name : NULL;
+}
+
+const char *ivr_flow_timezone(const struct ivr_flow *f)
+{
+	return f ? f->tz_name : NULL;
 }
 
 /* --- Helpers ------------------------------------------------------------- */
@@ -421,8 +429,18 @@ static void input_digit(struct ivr_session *s, char d);
 /* Local time of the event in the flow's zone. */
 static void local_tm(const struct ivr_session *s, struct tm *tm)
 {
-	time_t t = (time_t)(s->wall / 1000) + s->fv[0].flow->tz_min * 60;
+	const struct ivr_flow *f = s->fv[0].flow;
+	int min = f->tz_min;
+	time_t t;
 
+	/* A named zone's offset at this instant comes from the host (DST
+	 * rules live in tz files; the interpreter reads none). Unknown:
+	 * UTC, as the validator and the host refuse such flows. */
+	if (f->tz_name && (!s->host || !s->host->tz_offset ||
+			   s->host->tz_offset(f->tz_name, s->wall, &min,
+					      s->host->arg)))
+		min = 0;
+	t = (time_t)(s->wall / 1000) + min * 60;
 	gmtime_r(&t, tm);
 }
 
@@ -587,6 +605,14 @@ static void node_queue(struct ivr_session *s, json_t *node)
 		step_set(s, "preferred_agent", json_integer(agent));
 	enqueue(s, str(node, "queue"), prio, agent,
 		json_object_get(node, "skills"));
+	if (json_object_size(json_object_get(node, "options"))) {
+		/* digits that leave the queue; the host says how */
+		s->queued = node;
+		if (str(node, "options_prompt"))
+			interpolate(s, s->actv[s->actc - 1].text,
+				    sizeof(s->actv[0].text),
+				    str(node, "options_prompt"));
+	}
 }
 
 static void enter(struct ivr_session *s, const char *id)
@@ -739,6 +765,9 @@ static void enter(struct ivr_session *s, const char *id)
 
 		interpolate(s, a->text, sizeof(a->text), str(node, "to"));
 		a->external = json_is_true(json_object_get(node, "external"));
+		snprintf(a->queue, sizeof(a->queue), "%s",
+			 str(s->fv[0].flow->root, "fallback_queue") ?
+			 str(s->fv[0].flow->root, "fallback_queue") : "");
 		step_set(s, "transfer", json_string(a->text));
 		s->phase = PH_DONE;
 		s->deadline = 0;
@@ -955,7 +984,23 @@ static int on_digit(struct ivr_session *s, char d)
 		if (d == '#')
 			return 0; /* the host ends the recording on # */
 		return 0;
-	case PH_DONE:
+	case PH_DONE: {
+		json_t *t = json_object_get(json_object_get(s->queued,
+							    "options"),
+					    (char[]){d, 0});
+
+		if (!t || s->surveyed)
+			return EINVAL;
+		/* a digit offered while waiting: the caller leaves the
+		 * queue for a callback or voicemail (the host takes the
+		 * task out of the queue on these actions) */
+		s->queued = NULL;
+		s->phase = PH_IDLE;
+		step(s, s->node_id);
+		step_set(s, "left_queue", json_string((char[]){d, 0}));
+		go(s, t);
+		return 0;
+	}
 	case PH_IDLE:
 		return EINVAL;
 	default:

@@ -11,7 +11,9 @@
  * cannot be included by the same .c file, and both sides use it.
  *
  * Flow format:
- *   {"name": "demo-5000", "start": "NODE", "timezone": "UTC"|"+HH:MM",
+ *   {"name": "demo-5000", "start": "NODE",
+ *    "timezone": "UTC"|"+HH:MM"|"Europe/Paris" (a tz database name: its
+ *                offset at each instant comes from the host),
  *    "voice": "en", "fallback_queue": "support", "max_steps": 50,
  *    "operator": TARGET (where 0 goes in any menu/collect),
  *    "holidays": [{"date": "YYYY-MM-DD"|"*", "name": "...",
@@ -33,14 +35,19 @@
  *   branch   conditions [{"if": COND, "next": TARGET}], else
  *   lookup   by ("caller" or a variable name), next, not_found
  *   queue    queue, priority (number or "{var}"), preferred_agent,
- *            skills {"name": level}
+ *            skills {"name": level}, options {"DIGIT": TARGET} (a digit
+ *            pressed while waiting leaves the queue for that target,
+ *            e.g. a callback or voicemail node), options_prompt (said
+ *            to the waiting caller with the announcements)
  *   hangup   prompt
  *   goto     next
  *   subflow  flow, next (the subflow's "return" node comes back here)
  *   return   (ends a subflow)
  *   voicemail prompt, max_s (120), queue, next
  *   callback prompt, queue, number ("{caller}" by default), next
- *   transfer to, external (true to allow outside numbers)
+ *   transfer to (an agent's extension, a queue, or with external an
+ *            outside number through a trunk), external (true to allow
+ *            outside numbers)
  * COND: {"var": NAME, "eq"|"ne"|"prefix"|"matches": STR |
  *        "gt"|"lt"|"ge"|"le": NUM | "in": [STR] | "exists": BOOL},
  *       {"time": {"from": "08:00", "to": "18:00"}}, {"weekday": [1..7]}
@@ -76,6 +83,16 @@ struct ivr_check_opts {
 /* One problem: path like "$.nodes.menu.choices.3", msg a sentence. */
 typedef void(ivr_problem_h)(const char *path, const char *msg, void *arg);
 
+/* The offset (minutes east of UTC) at epoch second t from the contents
+ * of a TZif file (RFC 8536, version 1 to 4; the 64-bit data of v2+),
+ * pure: the caller reads the file. Past the last transition the last
+ * type stays (the footer's rule is not applied). EBADMSG when the data
+ * is not TZif. */
+int ivr_tzif_offset(const uint8_t *data, size_t n, int64_t t, int *minutes);
+/* True when name could be a tz database zone ("Europe/Paris"): letters,
+ * digits, '/', '_', '-', '+', no "..", not absolute. */
+bool ivr_tz_name_ok(const char *name);
+
 /* Checks a flow's JSON text; calls h for every problem (h may be NULL).
  * Returns the number of problems (0: the flow may be activated). */
 unsigned ivr_flow_check(const char *json, const struct ivr_check_opts *o,
@@ -94,6 +111,9 @@ struct ivr_flow *ivr_flow_ref(struct ivr_flow *f);
 /* Releases a reference; returns NULL. */
 struct ivr_flow *ivr_flow_unref(struct ivr_flow *f);
 const char *ivr_flow_name(const struct ivr_flow *f);
+/* The flow's named time zone ("Europe/Paris"), NULL for UTC or an
+ * offset: the host must know it (ivr_host.tz_offset). */
+const char *ivr_flow_timezone(const struct ivr_flow *f);
 
 /* --- Sessions (one per call) ------------------------------------------ */
 
@@ -104,12 +124,16 @@ enum ivr_action_type {
 	IVR_ACT_LOOKUP,    /* text: "caller"/"account"..., value: the key;
 			    * answer with IVR_EV_LOOKUP */
 	IVR_ACT_SET,       /* text = value (variable set; for the record) */
-	IVR_ACT_ENQUEUE,   /* queue, priority, preferred_agent, skills */
+	IVR_ACT_ENQUEUE,   /* queue, priority, preferred_agent, skills;
+			    * text: the options prompt ("" none); the
+			    * session then takes digits for its options */
 	IVR_ACT_HANGUP,
 	IVR_ACT_RECORD,    /* voicemail: max_ms, '#' ends; queue; answer
 			    * with IVR_EV_RECORD_DONE */
 	IVR_ACT_CALLBACK,  /* queue, text: number to call back */
-	IVR_ACT_TRANSFER,  /* text: extension, queue or number; external */
+	IVR_ACT_TRANSFER,  /* text: extension, queue or number; external;
+			    * queue: the flow's fallback queue (where an
+			    * extension's caller waits for that agent) */
 };
 
 struct ivr_action {
@@ -162,6 +186,10 @@ struct ivr_host {
 			     void *arg);
 	/* Another flow by name for subflow (borrowed), NULL when none. */
 	struct ivr_flow *(*flow_find)(const char *name, void *arg);
+	/* The offset (minutes east of UTC) of a named time zone at wall
+	 * (epoch ms), DST included; ENOENT for an unknown zone. */
+	int (*tz_offset)(const char *zone, int64_t wall, int *minutes,
+			 void *arg);
 	void *arg;
 };
 
@@ -205,6 +233,10 @@ struct api_req;
 int ivr_api_flow_get(struct api_req *req);
 int ivr_api_flow_version_get(struct api_req *req);
 int ivr_api_flow_put(struct api_req *req);
+int ivr_api_recording_get(struct api_req *req);
+
+/* The demo center's flow for number 5000 (data/flows/demo-5000.json). */
+extern const char ivr_demo_flow[];
 
 /* `switchboard flow check FILE...` (exit 2 when any problem). */
 int ivr_cmd_flow(int argc, char *argv[]);

@@ -9,6 +9,8 @@
  *       and changes nothing; otherwise it is stored as the next version,
  *       becomes the active definition and live calls to its numbers use
  *       it from their next call on (calls in the flow keep their version).
+ *   GET /api/v1/interactions/{id}/recording   the interaction's WAV (a
+ *       voicemail): staff, or the agent it was assigned to (else 403)
  * Runs on API worker threads: reads through store_reader, writes through
  * store_txn_wait, activation on the main loop through api_core_call.
  */
@@ -283,5 +285,87 @@ out:
 	json_decref(problems);
 	json_decref(res);
 	free(text);
+	return err;
+}
+
+/* --- Recordings ------------------------------------------------------------ */
+
+enum { RECORDING_MAX = 64 << 20 };
+
+struct rec_row {
+	bool found;
+	int64_t agent;
+	char path[600];
+};
+
+static int rec_row_h(sqlite3_stmt *st, void *arg)
+{
+	struct rec_row *r = arg;
+	const char *p = (const char *)sqlite3_column_text(st, 1);
+
+	r->found = true;
+	r->agent = sqlite3_column_int64(st, 0);
+	if (p)
+		(void)snprintf(r->path, sizeof(r->path), "%s", p);
+	return 0; /* one row: the id is the key */
+}
+
+int ivr_api_recording_get(struct api_req *req)
+{
+	sqlite3 *db = store_reader(store_main());
+	struct rec_row r = {0};
+	char *data = NULL;
+	FILE *f = NULL;
+	long len;
+	int64_t id;
+	int err;
+
+	err = api_req_param_id(&id, req, "id");
+	if (err)
+		return err;
+	if (!db)
+		return EIO;
+	err = store_query(db, rec_row_h, &r, "SELECT agent_id, recording FROM"
+			  " interactions WHERE id = ?1", "i", id);
+	if (err)
+		return err;
+	if (!r.found)
+		return api_reply_error(req, 404, "not_found", NULL,
+				       "no interaction %lld", (long long)id);
+	if (api_req_role(req) == API_ROLE_AGENT &&
+	    (!r.agent || r.agent != api_req_agent(req)))
+		return api_reply_error(req, 403, "forbidden", NULL,
+				       "interaction %lld is not yours",
+				       (long long)id);
+	/* Only what the server itself recorded, under its data directory. */
+	if (!r.path[0] || strstr(r.path, "..") ||
+	    !strstr(r.path, "/recordings/"))
+		return api_reply_error(req, 404, "not_found", NULL,
+				       "interaction %lld has no recording",
+				       (long long)id);
+	f = fopen(r.path, "rb");
+	if (!f)
+		return api_reply_error(req, 404, "not_found", NULL,
+				       "the recording of %lld is gone",
+				       (long long)id);
+	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 ||
+	    len > RECORDING_MAX || fseek(f, 0, SEEK_SET)) {
+		err = EIO;
+		goto out;
+	}
+	data = malloc(len ? (size_t)len : 1);
+	if (!data) {
+		err = ENOMEM;
+		goto out;
+	}
+	if (fread(data, 1, (size_t)len, f) != (size_t)len) {
+		err = EIO;
+		goto out;
+	}
+	err = api_reply_data(req, 200, "audio/wav", data, (size_t)len);
+out:
+	free(data);
+	if (f)
+		fclose(f);
 	return err;
 }

@@ -51,7 +51,8 @@ static const struct ivr_type types[] = {
 	{"set", false, "vars,next"},
 	{"branch", false, "conditions,else"},
 	{"lookup", false, "by,next,not_found"},
-	{"queue", true, "queue,priority,preferred_agent,skills"},
+	{"queue", true, "queue,priority,preferred_agent,skills,options,"
+			"options_prompt"},
 	{"hangup", true, "prompt"},
 	{"goto", false, "next"},
 	{"subflow", false, "flow,next"},
@@ -219,6 +220,19 @@ int ivr_tz_parse(const char *s, int *minp)
 		return EINVAL;
 	*minp = (sign == '-' ? -1 : 1) * (int)(h * 60 + m);
 	return 0;
+}
+
+/* A tz database zone installed on this system (the validator may stat
+ * files; the interpreter never reads them). */
+static bool tz_exists(const char *name)
+{
+	char path[256];
+	struct stat st;
+
+	if (!ivr_tz_name_ok(name))
+		return false;
+	(void)snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", name);
+	return !stat(path, &st) && S_ISREG(st.st_mode);
 }
 
 static void check_pattern(struct ctx *c, const char *path, json_t *v)
@@ -391,6 +405,10 @@ void ivr_node_targets(json_t *node, ivr_target_h *h, void *arg)
 		(void)snprintf(where, sizeof(where), ".choices.%s", k);
 		h(where, v, arg);
 	}
+	json_object_foreach(json_object_get(node, "options"), k, v) {
+		(void)snprintf(where, sizeof(where), ".options.%s", k);
+		h(where, v, arg);
+	}
 	json_array_foreach(json_object_get(node, "conditions"), i, cond) {
 		v = json_object_get(cond, "next");
 		(void)snprintf(where, sizeof(where), ".conditions[%zu].next",
@@ -539,6 +557,24 @@ static void check_node(struct ctx *c, const char *id, json_t *node)
 	    json_object_get(node, "queue"))
 		check_queue_name(c, P("queue"), json_object_get(node,
 								"queue"));
+	if (!strcmp(type, "queue") && (v = json_object_get(node, "options"))) {
+		const char *k;
+		json_t *ot;
+
+		if (!json_is_object(v))
+			problem(c, P("options"), "an object {\"DIGIT\":"
+						 " TARGET}");
+		json_object_foreach(v, k, ot) {
+			char sub[300];
+
+			(void)ot;
+			(void)snprintf(sub, sizeof(sub), "%s.options.%s",
+				       base, k);
+			if (strlen(k) != 1 || !strchr("0123456789*#", *k))
+				problem(c, sub, "an option is one digit, 0-9"
+						", * or #");
+		}
+	}
 	if (!strcmp(type, "queue") &&
 	    (v = json_object_get(node, "priority")) &&
 	    !json_is_integer(v) && !json_is_string(v))
@@ -553,6 +589,12 @@ static void check_node(struct ctx *c, const char *id, json_t *node)
 		if (!to || !*to)
 			problem(c, P("to"), "an extension, queue or number"
 					    " is required");
+		else if (json_is_true(json_object_get(node, "external")) &&
+			 strchr(to, '{'))
+			problem(c, P("to"), "an outside number is fixed in the"
+					    " flow: no {variables} (callers"
+					    " never choose where the center"
+					    " calls)");
 	}
 #undef P
 }
@@ -671,8 +713,11 @@ unsigned ivr_flow_check_json(json_t *root, const struct ivr_check_opts *o,
 		problem(&c, "$.start", "must name a node of this flow");
 	if (json_object_get(root, "timezone") &&
 	    ivr_tz_parse(json_string_value(json_object_get(root, "timezone")),
-			 &tz))
-		problem(&c, "$.timezone", "\"UTC\" or an offset \"+HH:MM\"");
+			 &tz) &&
+	    !tz_exists(json_string_value(json_object_get(root,
+							 "timezone"))))
+		problem(&c, "$.timezone", "\"UTC\", an offset \"+HH:MM\" or a"
+					  " zone name like \"Europe/Paris\"");
 	if ((v = json_object_get(root, "fallback_queue")))
 		check_queue_name(&c, "$.fallback_queue", v);
 	check_uint(&c, "$.max_steps", json_object_get(root, "max_steps"), 5,

@@ -26,6 +26,8 @@
 #include "core/center.h"
 #include "med/med.h"
 #include "ivr/ivr.h"
+#include "crm/crm.h"
+#include "kb/kb.h"
 
 #define SB_VERSION "0.1.0"
 
@@ -41,6 +43,8 @@ struct module {
 /* In dependency order: a module may use those above it. */
 static const struct module modulev[] = {
 	{"store", store_init, NULL, store_module_close},
+	{"crm", crm_init, NULL, crm_close},
+	{"kb", kb_init, NULL, kb_close},
 	{"center", cc_center_init, cc_center_stop, cc_center_close},
 	{"med", med_init, NULL, med_close},
 	{"api", api_init, api_stop, api_close},

@@ -13,10 +13,12 @@
  * differ, unless the peer is playing a prompt (music for a caller on hold);
  * legs that are not bridged run librem's in-band DTMF decoder.
  *
- * One periodic 20 ms tick (not a timer per leg) sends the next frame of
- * every playing leg, catching up on frames it is late for, and once a
- * second checks every leg for RTP timeouts. Events raised during the tick
- * are delivered after it, so a handler may release any leg.
+ * One periodic 20 ms tick (not a timer per leg), run by the media thread
+ * under the media lock, sends the next frame of every playing leg,
+ * catching up on frames it is late for; a prompt that ends is reported to
+ * the main loop, which releases it. Once a second the main loop checks
+ * every leg for RTP timeouts; events it raises are delivered after the
+ * sweep, so a handler may release any leg.
  *
  * Threads: the main loop owns every leg and is the only one to change its
  * negotiated state (address, codec, direction), its prompt and its bridge,
@@ -63,8 +65,10 @@ struct med_leg {
 	struct med_leg *peer;
 	med_event_h *eh;
 	void *arg;
-	/* playback */
+	/* playback: play is set and released by the main loop only; playing
+	 * is true from med_leg_play until the media thread ends it */
 	struct med_prompt *play;
+	bool playing;
 	bool loop;
 	size_t pos;
 	uint32_t play_id;
@@ -93,8 +97,7 @@ static struct {
 	bool ready;
 	struct list legs;
 	struct list pending;
-	struct tmr tick;
-	uint32_t tick_count;
+	struct tmr sweep; /* once a second: RTP timeouts */
 	struct sa bind_ip;   /* IP legs bind to */
 	struct sa sdp_ip;    /* IP written into SDP */
 	uint16_t port_min, port_max;
@@ -102,7 +105,6 @@ static struct {
 	uint32_t play_seq;
 	struct med_tick_stats ts;
 	uint64_t io_received, io_relayed; /* media thread, under the lock */
-	uint64_t tick_next_us;
 	uint32_t late_hist[LATE_BUCKETS + 1]; /* 0.1 ms buckets */
 } med;
 
@@ -257,20 +259,18 @@ static bool play_frame(struct med_leg *leg)
 	return true;
 }
 
-static void play_end(struct med_leg *leg, bool done, int err)
+/* Media thread, lock held: the prompt ended (or failed to load). The main
+ * loop releases it when the event arrives (med_leg_event). */
+static void play_end(struct med_leg *leg, int err)
 {
 	struct med_event ev = {0};
 
 	ev.play_id = leg->play_id;
-	med_io_lock();
-	leg->play = mem_deref(leg->play);
+	leg->playing = false;
 	leg->marker = true;
-	med_io_unlock();
-	if (!done)
-		return;
 	ev.type = err ? MED_EVENT_PLAY_FAILED : MED_EVENT_PLAY_DONE;
 	ev.err = err;
-	event_later(leg, &ev);
+	med_io_event(leg->slot, &ev);
 }
 
 /* --- The tick ------------------------------------------------------------ */
@@ -280,12 +280,12 @@ static void tick_leg(struct med_leg *leg, uint64_t now)
 	int err = 0;
 	unsigned k = 0;
 
-	if (!leg->play)
+	if (!leg->playing)
 		return;
 	med.ts.playing++;
 	if (!med_prompt_ready(leg->play, &err)) {
 		if (err)
-			play_end(leg, true, err);
+			play_end(leg, err);
 		leg->next_frame = now;
 		return;
 	}
@@ -296,7 +296,7 @@ static void tick_leg(struct med_leg *leg, uint64_t now)
 	while (leg->next_frame <= now && k++ < CATCH_UP_MAX) {
 		leg->next_frame += MED_PTIME;
 		if (!play_frame(leg)) {
-			play_end(leg, true, 0);
+			play_end(leg, 0);
 			return;
 		}
 	}
@@ -329,14 +329,14 @@ static void timeouts_check(uint64_t now)
 	}
 }
 
-static void tick_h(void *arg)
+/* Media thread, lock held: one 20 ms tick; due_us is when it was due. */
+void med_tick(uint64_t due_us)
 {
-	uint64_t start = now_us(), t0 = start, now = t0 / 1000, late_us;
+	uint64_t start = now_us(), now = start / 1000, late_us;
 	size_t bucket;
 	struct le *le;
 
-	(void)arg;
-	late_us = t0 > med.tick_next_us ? t0 - med.tick_next_us : 0;
+	late_us = start > due_us ? start - due_us : 0;
 	bucket = late_us / 100;
 	med.late_hist[bucket < LATE_BUCKETS ? bucket : LATE_BUCKETS]++;
 	med.ts.ticks++;
@@ -350,17 +350,14 @@ static void tick_h(void *arg)
 	med.ts.playing = 0;
 	for (le = med.legs.head; le; le = le->next)
 		tick_leg(le->data, now);
-	if (++med.tick_count % TIMEOUT_CHECK_TICKS == 0)
-		timeouts_check(now);
-	/* Next tick on the 20 ms grid, whatever this one cost. */
-	med.tick_next_us += TICK_MS * 1000;
-	t0 = now_us();
-	med.ts.busy_us += t0 - start;
-	if (med.tick_next_us <= t0)
-		med.tick_next_us = t0 + TICK_MS * 1000 -
-				   (t0 - med.tick_next_us) % (TICK_MS * 1000);
-	tmr_start(&med.tick, (med.tick_next_us - t0 + 999) / 1000, tick_h,
-		  NULL);
+	med.ts.busy_us += now_us() - start;
+}
+
+static void sweep_h(void *arg)
+{
+	(void)arg;
+	timeouts_check(cc_clock_ms());
+	tmr_start(&med.sweep, TIMEOUT_CHECK_TICKS * TICK_MS, sweep_h, NULL);
 	events_deliver();
 }
 
@@ -381,14 +378,14 @@ static uint64_t late_pct(unsigned pct)
 
 void med_tick_stats_get(struct med_tick_stats *st)
 {
-	*st = med.ts;
 	med_io_lock();
+	*st = med.ts;
 	st->received = med.io_received;
 	st->relayed = med.io_relayed;
-	med_io_unlock();
 	st->legs = list_count(&med.legs);
 	st->late_p50_us = late_pct(50);
 	st->late_p99_us = late_pct(99);
+	med_io_unlock();
 }
 
 /* --- Receiving (the media thread, under the media lock) ------------------ */
@@ -408,7 +405,7 @@ static void dtmf_h(char digit, void *arg)
 static void relay_audio(struct med_leg *leg, struct med_leg *peer,
 			bool marker, uint8_t *p, size_t n)
 {
-	if (peer->play || !peer->codec)
+	if (peer->playing || !peer->codec)
 		return;
 	if (peer->codec != leg->codec) {
 		const uint8_t *tab = leg->codec == MED_CODEC_PCMU ? med_u2a :
@@ -463,7 +460,7 @@ void med_rx_packet(struct med_leg *leg, uint8_t *buf, size_t len)
 		char digit = med_telev_rx_packet(&leg->telev, ts, p, n);
 
 		leg->st.rx_packets++;
-		if (peer && peer->telev_pt >= 0 && !peer->play)
+		if (peer && peer->telev_pt >= 0 && !peer->playing)
 			(void)rtp_out(peer, peer->telev_pt, marker, peer->ts,
 				      p, n);
 		if (digit) {
@@ -485,6 +482,9 @@ void med_rx_packet(struct med_leg *leg, uint8_t *buf, size_t len)
 		leg->got_rtp = true;
 		med_io_event(leg->slot, &ev);
 	}
+	/* med_rec: the leg's audio into its recording (voicemail) */
+	if (med_rec_active)
+		med_rec_rx(leg, leg->codec, p, n);
 	if (peer) {
 		relay_audio(leg, peer, marker, p, n);
 		return;
@@ -505,6 +505,17 @@ bad:
 /* Main loop: an event the media thread raised, its leg still alive. */
 void med_leg_event(struct med_leg *leg, const struct med_event *ev)
 {
+	if ((ev->type == MED_EVENT_PLAY_DONE ||
+	     ev->type == MED_EVENT_PLAY_FAILED) && leg->play) {
+		struct med_prompt *old;
+
+		med_io_lock();
+		old = leg->playing ? NULL : leg->play;
+		if (old)
+			leg->play = NULL;
+		med_io_unlock();
+		mem_deref(old);
+	}
 	mem_ref(leg);
 	event_now(leg, ev);
 	mem_deref(leg);
@@ -548,8 +559,8 @@ static void leg_destructor(void *arg)
 		leg->peer->marker = true;
 		leg->peer = NULL;
 	}
+	list_unlink(&leg->le); /* the tick walks the list */
 	med_io_unlock();
-	list_unlink(&leg->le);
 	pending_drop(leg);
 	mem_deref(leg->play);
 	mem_deref(leg->dtmf);
@@ -570,7 +581,9 @@ int med_leg_alloc(struct med_leg **legp, const struct sa *laddr,
 	leg = mem_zalloc(sizeof(*leg), leg_destructor);
 	if (!leg)
 		return ENOMEM;
+	med_io_lock();
 	list_append(&med.legs, &leg->le, leg);
+	med_io_unlock();
 	leg->eh = eh;
 	leg->arg = arg;
 	leg->telev_pt = -1;
@@ -754,6 +767,7 @@ int med_leg_play(struct med_leg *leg, struct med_prompt *p, bool loop,
 	med_io_lock();
 	old = leg->play;
 	leg->play = mem_ref(p);
+	leg->playing = true;
 	leg->loop = loop;
 	leg->pos = 0;
 	leg->play_id = ++med.play_seq;
@@ -772,6 +786,7 @@ static struct med_prompt *stop_locked(struct med_leg *leg)
 	struct med_prompt *old = leg->play;
 
 	leg->play = NULL;
+	leg->playing = false;
 	if (old)
 		leg->marker = true;
 	return old;
@@ -791,7 +806,14 @@ void med_leg_stop(struct med_leg *leg)
 
 bool med_leg_playing(const struct med_leg *leg)
 {
-	return leg && leg->play;
+	bool playing;
+
+	if (!leg)
+		return false;
+	med_io_lock();
+	playing = leg->playing;
+	med_io_unlock();
+	return playing;
 }
 
 /* --- Bridge ------------------------------------------------------------- */
@@ -866,7 +888,7 @@ int med_init(const struct cc_config *cfg)
 	med_dsp_init();
 	list_init(&med.legs);
 	list_init(&med.pending);
-	tmr_init(&med.tick);
+	tmr_init(&med.sweep);
 	med.port_min = cfg->rtp_min;
 	med.port_max = cfg->rtp_max;
 	med.timeout_ms = cfg->rtp_timeout * 1000;
@@ -891,8 +913,7 @@ int med_init(const struct cc_config *cfg)
 	if (err)
 		return err;
 	med.ready = true;
-	med.tick_next_us = now_us() + TICK_MS * 1000;
-	tmr_start(&med.tick, TICK_MS, tick_h, NULL);
+	tmr_start(&med.sweep, TIMEOUT_CHECK_TICKS * TICK_MS, sweep_h, NULL);
 	return 0;
 }
 
@@ -925,7 +946,7 @@ void med_close(void)
 		(unsigned long long)st.played, (unsigned long long)st.received,
 		(unsigned long long)st.relayed);
 	residence_log();
-	tmr_cancel(&med.tick);
+	tmr_cancel(&med.sweep);
 	list_flush(&med.pending);
 	if (med.legs.head)
 		cc_warn("med", "%u legs still open at close",

@@ -213,6 +213,28 @@ void med_leg_unbridge(struct med_leg *leg);
 /* The leg bridged to leg, or NULL (borrowed). */
 struct med_leg *med_leg_peer(const struct med_leg *leg);
 
+/* --- Recording (med_rec.c) ------------------------------------------- */
+
+/*
+ * What the leg receives goes to a WAV file at path (8 kHz 16-bit mono,
+ * directories made as needed) until med_leg_record_stop, max_ms of audio,
+ * or med_rec_close. Files are written by a thread of their own, the
+ * header kept valid after every write. h runs on the main loop once the
+ * file is closed (err 0 or EIO; ms: the audio's length), also when the
+ * leg was released meanwhile (the recording holds a reference to it only
+ * while receiving). EALREADY: the leg records already.
+ */
+typedef void(med_rec_done_h)(int err, const char *path, uint32_t ms,
+			     void *arg);
+int med_leg_record_start(struct med_leg *leg, const char *path,
+			 uint32_t max_ms, med_rec_done_h *h, void *arg);
+/* Ends the leg's recording (its handler follows). ENOENT: none. */
+int med_leg_record_stop(struct med_leg *leg);
+bool med_leg_recording(const struct med_leg *leg);
+/* Ends every recording, waits until the files are closed and runs their
+ * handlers (before the calls' owners go away at shutdown). */
+void med_rec_close(void);
+
 /* --- DTMF -------------------------------------------------------------- */
 
 /* Reports a digit received by other means (SIP INFO) through the leg's

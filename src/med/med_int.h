@@ -134,10 +134,23 @@ struct med_io_stats {
 };
 void med_io_residence(struct med_io_stats *st);
 
+/* --- med_rec.c: recording ------------------------------------------- */
+
+/* Recordings receiving now: med.c calls med_rec_rx only when non-zero
+ * (written by the main loop under the media lock). */
+extern unsigned med_rec_active;
+/* Media thread, media lock held: a received audio payload of leg (codec
+ * as negotiated). */
+void med_rec_rx(struct med_leg *leg, enum med_codec codec, const uint8_t *p,
+		size_t n);
+
 /* --- med.c --------------------------------------------------------------- */
 
 /* Media thread, lock held: one datagram received on leg's RTP socket. */
 void med_rx_packet(struct med_leg *leg, uint8_t *buf, size_t len);
+/* Media thread, lock held: the 20 ms playback tick, due at due_us
+ * (CLOCK_MONOTONIC microseconds). */
+void med_tick(uint64_t due_us);
 /* Main loop: delivers an event raised on the media thread. */
 void med_leg_event(struct med_leg *leg, const struct med_event *ev);
 

@@ -17,7 +17,11 @@
  * event that epoll_wait returned just before the removal is recognised as
  * stale and dropped instead of touching a released leg.
  *
- * Events (first RTP, digits) raised here are queued with the slot and
+ * The same thread runs med.c's 20 ms playback tick (med_tick) from a
+ * periodic timerfd in its epoll set, so prompts and music are as punctual
+ * as relayed audio, whatever the main loop is doing.
+ *
+ * Events (first RTP, digits, prompts ended) raised here are queued with the slot and
  * generation and delivered on the main loop through an mqueue, where the
  * slot is checked again before the leg's handler runs.
  */
@@ -29,6 +33,7 @@
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/timerfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <re.h>
@@ -42,6 +47,7 @@ enum {
 	BATCH = 8,          /* datagrams per recvmmsg */
 	BUFSZ = 2048,       /* one datagram (G.711 at ptime 20: 172 bytes) */
 	WAKE_SLOT = SLOTS,  /* epoll data of the wake-up eventfd */
+	TICK_SLOT,          /* epoll data of the tick's timerfd */
 	RES_BUCKETS = 10000, /* residence histogram: 0-100 ms by 10 us */
 	CMSG_SZ = 64,
 };
@@ -63,7 +69,8 @@ static struct {
 	atomic_bool stop;
 	pthread_t thread;
 	pthread_mutex_t lock;
-	int epfd, wakefd;
+	int epfd, wakefd, tickfd;
+	uint64_t tick_due_us; /* when the next tick is due */
 	struct slot *slotv;
 	uint32_t free_head; /* SLOTS: none */
 	uint32_t used;
@@ -79,7 +86,7 @@ static struct {
 	 * (relayed, or decoded); under the lock */
 	uint32_t *res_hist;
 	uint64_t res_max_ns, res_count;
-} io = {.epfd = -1, .wakefd = -1, .lock = PTHREAD_MUTEX_INITIALIZER};
+} io = {.epfd = -1, .wakefd = -1, .tickfd = -1, .lock = PTHREAD_MUTEX_INITIALIZER};
 
 void med_io_lock(void)
 {
@@ -199,6 +206,28 @@ void med_io_residence(struct med_io_stats *st)
 	med_io_unlock();
 }
 
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* The timerfd expired (once or, when this thread was late, several times:
+ * the tick catches up on frames itself). */
+static void tick(void)
+{
+	uint64_t n = 0, due = io.tick_due_us;
+
+	if (read(io.tickfd, &n, sizeof(n)) != sizeof(n) || !n)
+		return;
+	io.tick_due_us += n * MED_PTIME * 1000u;
+	med_io_lock();
+	med_tick(due);
+	med_io_unlock();
+}
+
 static void *io_thread(void *arg)
 {
 	struct epoll_event evv[EVENTS];
@@ -212,6 +241,10 @@ static void *io_thread(void *arg)
 			uint32_t idx = (uint32_t)d, gen = (uint32_t)(d >> 32);
 			struct slot *s;
 
+			if (idx == TICK_SLOT) {
+				tick();
+				continue;
+			}
 			if (idx == WAKE_SLOT) {
 				uint64_t v;
 
@@ -356,6 +389,25 @@ int med_io_start(unsigned priority)
 		err = errno;
 		goto out;
 	}
+	io.tickfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (io.tickfd < 0) {
+		err = errno;
+		goto out;
+	}
+	{
+		struct itimerspec its = {
+			.it_interval = {0, MED_PTIME * 1000000L},
+			.it_value = {0, MED_PTIME * 1000000L},
+		};
+
+		io.tick_due_us = mono_us() + MED_PTIME * 1000u;
+		ev.data.u64 = TICK_SLOT;
+		if (timerfd_settime(io.tickfd, 0, &its, NULL) < 0 ||
+		    epoll_ctl(io.epfd, EPOLL_CTL_ADD, io.tickfd, &ev) < 0) {
+			err = errno;
+			goto out;
+		}
+	}
 	atomic_store(&io.stop, false);
 	err = pthread_create(&io.thread, NULL, io_thread, NULL);
 	if (err)
@@ -369,7 +421,9 @@ out:
 			close(io.epfd);
 		if (io.wakefd >= 0)
 			close(io.wakefd);
-		io.epfd = io.wakefd = -1;
+		if (io.tickfd >= 0)
+			close(io.tickfd);
+		io.epfd = io.wakefd = io.tickfd = -1;
 		io.mq = mem_deref(io.mq);
 		io.slotv = mem_deref(io.slotv);
 		io.bufv = mem_deref(io.bufv);
@@ -390,7 +444,8 @@ void med_io_stop(void)
 	pthread_join(io.thread, NULL);
 	close(io.epfd);
 	close(io.wakefd);
-	io.epfd = io.wakefd = -1;
+	close(io.tickfd);
+	io.epfd = io.wakefd = io.tickfd = -1;
 	io.mq = mem_deref(io.mq);
 	io.slotv = mem_deref(io.slotv);
 	io.bufv = mem_deref(io.bufv);

@@ -397,10 +397,12 @@ static void load_done(struct med_job *job)
 	struct load_job *lj = (struct load_job *)job;
 	struct med_prompt *p = lj->p;
 
+	/* The media thread's tick reads a prompt's state and payload under
+	 * the media lock. */
+	med_io_lock();
 	if (job->err) {
 		p->state = PROMPT_FAILED;
 		p->err = job->err;
-		cc_warn("med", "prompt %s: %s", p->key, strerror(job->err));
 	}
 	else {
 		p->pcm = lj->pcm;
@@ -410,6 +412,12 @@ static void load_done(struct med_job *job)
 		lj->pcm = NULL;
 		lj->ulaw = lj->alaw = NULL;
 		p->state = PROMPT_READY;
+	}
+	med_io_unlock();
+	if (job->err) {
+		cc_warn("med", "prompt %s: %s", p->key, strerror(job->err));
+	}
+	else {
 		cc_debug("med", "prompt %s ready: %zu ms", p->key,
 			 p->n / (MED_SRATE / 1000));
 	}

@@ -204,7 +204,7 @@ int sig_init(const struct cc_config *cfg)
 	err = sig_reg_init();
 	if (err)
 		goto out;
-	err = sig_call_init();
+	err = sig_call_init(cfg);
 	if (err)
 		goto out;
 	re_snprintf(sig.laddr, sizeof(sig.laddr), "%J", &laddr);

@@ -20,6 +20,16 @@
  *           the agent's leg dies (BYE within SIG_DROPOUT_MS of answering,
  *           RTP timeout, transport failure) ──> apology, QUEUED at the head
  *
+ * Tasks without a caller on the line (kind): a voicemail left in a flow
+ * (CK_VOICEMAIL) and a callback (CK_CALLBACK) wait in the ACD like calls;
+ * the offer rings the agent's devices. When the agent answers, a
+ * voicemail is played to them (and can be fetched through the API); a
+ * callback dials the customer's number through a trunk (sig_out.c) and
+ * bridges them once they answer (DIALING -> BRIDGED): the order of a
+ * real center, whose agent is on the line before the customer is called.
+ * A flow's transfer to an outside number dials the same way, the caller
+ * hearing music meanwhile, then bridged to the outside party.
+ *
  * Feature calls from an agent's phone (*50 available, *51 away, *52 log
  * out) need the agent's digest credentials (407); they are answered, a
  * confirmation is spoken and the call ends.
@@ -43,6 +53,7 @@
 #include "sig/sig_int.h"
 #include "sig/sig_call_int.h"
 #include "store/store.h"
+#include "crm/crm.h"
 
 enum {
 	SIG_SWEEP_MS = 200,
@@ -64,11 +75,15 @@ static struct {
 	struct number numberv[SIG_NUMBERS_MAX];
 	size_t numberc;
 	struct med_prompt *moh;
+	char data[512];
 } sc;
 
 static void call_destroy(struct call *c);
 static void call_queue(struct call *c, const char *queue,
 		       uint32_t prefer_agent, int priority);
+static void callback_dial(struct call *c);
+static void voicemail_play(struct call *c, struct aleg *a);
+static void call_end_record(struct call *c, const char *hung_up_by);
 
 /* --- Helpers ------------------------------------------------------------- */
 
@@ -87,6 +102,8 @@ static void play_text(struct call *c, const char *text, uint32_t *idp)
 	struct med_prompt *p = NULL;
 	int err;
 
+	if (!c->leg)
+		return;
 	err = med_prompt_text(&p, NULL, text);
 	if (!err)
 		err = med_leg_play(c->leg, p, false, idp);
@@ -98,7 +115,7 @@ static void play_text(struct call *c, const char *text, uint32_t *idp)
 
 static void play_moh(struct call *c)
 {
-	if (sc.moh)
+	if (sc.moh && c->leg)
 		(void)med_leg_play(c->leg, sc.moh, true, NULL);
 }
 
@@ -255,6 +272,10 @@ static void aleg_close_h(int err, const struct sip_msg *msg, void *arg)
 	}
 	if (a->up && c->agent == a && c->consult && sig_consult_agent_left(c))
 		return;
+	if (a->up && c->agent == a && c->kind != CK_INBOUND) {
+		agent_hangup(c); /* nobody to requeue: the task ends */
+		return;
+	}
 	if (a->up && c->agent == a) {
 		if (err)
 			dropout(c, err == ETIMEDOUT ? "no response" :
@@ -305,6 +326,14 @@ static void aleg_estab_h(const struct sip_msg *msg, void *arg)
 			" offer: %s", (long long)c->ix, agent, strerror(err));
 		c->agent = NULL;
 		mem_deref(a);
+		return;
+	}
+	if (c->kind == CK_VOICEMAIL) {
+		voicemail_play(c, a);
+		return;
+	}
+	if (c->kind == CK_CALLBACK) {
+		callback_dial(c);
 		return;
 	}
 	err = med_leg_bridge(c->leg, a->leg);
@@ -428,6 +457,21 @@ static void aleg_med_h(struct med_leg *leg, const struct med_event *ev,
 	struct aleg *a = arg;
 
 	(void)leg;
+	if ((ev->type == MED_EVENT_PLAY_DONE ||
+	     ev->type == MED_EVENT_PLAY_FAILED) && a->play_id &&
+	    ev->play_id == a->play_id && a->call->agent == a &&
+	    a->call->kind == CK_VOICEMAIL) {
+		struct med_prompt *p = NULL;
+
+		a->play_id = 0;
+		if (a->stage++ == 0 && !med_prompt_file(&p,
+							a->call->recording))
+			(void)med_leg_play(a->leg, p, false, &a->play_id);
+		mem_deref(p);
+		if (!a->play_id) /* heard it (or it failed): the task ends */
+			agent_hangup(a->call);
+		return;
+	}
 	if (ev->type == MED_EVENT_RTP_TIMEOUT && a->consult)
 		sig_consult_leg_closed(a->call, a, "no_media");
 	else if (ev->type == MED_EVENT_RTP_TIMEOUT && a->up &&
@@ -689,7 +733,8 @@ static void call_destructor(void *arg)
 	c->consult = mem_deref(c->consult); /* the target's legs */
 	list_flush(&c->ringing);
 	c->agent = mem_deref(c->agent); /* adds its media to c->ast */
-	med_leg_stats_get(c->leg, &st);
+	if (c->leg)
+		med_leg_stats_get(c->leg, &st);
 	if (c->ix)
 		cc_info("sig", "call %lld: media caller rx %llu tx %llu"
 			" relayed %llu, agent rx %llu tx %llu relayed %llu",
@@ -742,6 +787,8 @@ static void call_digit(struct call *c, char digit, const char *how)
 	}
 	if (c->state == CS_MENU && c->ivr)
 		sig_ivr_digit(c->ivr, digit);
+	else if (c->state == CS_QUEUED && c->ivr && c->task)
+		(void)sig_ivr_queued_digit(c->ivr, digit);
 }
 
 static void call_med_h(struct med_leg *leg, const struct med_event *ev,
@@ -785,9 +832,10 @@ static void call_med_h(struct med_leg *leg, const struct med_event *ev,
 		else if (!c->task && c->ix)
 			(void)store_interaction_update(
 				store_main(), c->ix, NULL, NULL,
-				"state = 'ended', outcome = 'abandoned',"
+				"state = 'ended', outcome = ?,"
 				" hung_up_by = 'system', ended_at = ?",
-				"i", cc_wall_ms());
+				"si", c->outcome ? c->outcome : "abandoned",
+				cc_wall_ms());
 		call_destroy(c);
 		break;
 	default:
@@ -801,16 +849,25 @@ static void call_queue(struct call *c, const char *queue,
 	struct cc_task_req req = {0};
 	char *path = sig_ivr_path(c->ivr, false);
 	char *detail = sig_ivr_path(c->ivr, true);
-	char *attrs = NULL;
+	char *attrs = NULL, *pop;
+	struct pl popl;
 	int err;
 
 	str_ncpy(c->queue, queue, sizeof(c->queue));
+	if (!c->entered)
+		c->entered = (uint64_t)cc_wall_ms();
 	(void)store_interaction_update(store_main(), c->ix, NULL, NULL,
 				       "ivr_path = ?", "s", path ? path : "[]");
 	if (detail)
 		ix_event(c, "ivr", 0, detail);
-	(void)re_sdprintf(&attrs, "{\"ivr_path\": %s, \"ivr\": %s}",
-			  path ? path : "[]", detail ? detail : "null");
+	/* The screen pop: the CRM's customer for the caller's number. */
+	pop = crm_pop_json(store_reader(store_main()), c->from, c->ix, NULL);
+	popl.p = pop ? pop + 1 : "";
+	popl.l = pop ? strlen(pop) - 2 : 0;
+	(void)re_sdprintf(&attrs, "{\"ivr_path\": %s, \"ivr\": %s%s%r}",
+			  path ? path : "[]", detail ? detail : "null",
+			  pop ? ", " : "", &popl);
+	free(pop);
 	free(path);
 	free(detail);
 	req.interaction = c->ix;
@@ -821,6 +878,7 @@ static void call_queue(struct call *c, const char *queue,
 	req.from = c->from;
 	req.to = c->to;
 	req.attrs = attrs;
+	req.entered = c->entered;
 	c->state = CS_QUEUED;
 	c->announcing = false;
 	announce_schedule(c);
@@ -843,7 +901,7 @@ static void call_announce(struct call *c)
 {
 	uint32_t pos = 0;
 	uint64_t ewt = 0;
-	char text[200], detail[96];
+	char text[800], detail[96];
 	int n;
 
 	if (cc_task_position((uint64_t)c->ix, &pos, &ewt))
@@ -859,6 +917,12 @@ static void call_announce(struct call *c)
 		(void)snprintf(text + n, sizeof(text) - (size_t)n,
 			       " Your expected wait is about %u minutes.",
 			       (unsigned)((ewt + 59999) / 60000));
+	if (sig_ivr_options_prompt(c->ivr)) {
+		size_t used = strlen(text);
+
+		(void)snprintf(text + used, sizeof(text) - used, " %s",
+			       sig_ivr_options_prompt(c->ivr));
+	}
 	(void)snprintf(detail, sizeof(detail),
 		       "{\"position\": %u, \"expected_wait_s\": %lld}", pos,
 		       ewt == UINT64_MAX ? -1LL : (long long)(ewt / 1000));
@@ -882,12 +946,17 @@ static void sweep_h(void *arg)
 			call_destroy(c);
 		}
 		else if (c->state == CS_MENU && c->hangup) {
+			char *path = sig_ivr_path(c->ivr, false);
+
 			if (c->ix)
 				(void)store_interaction_update(
 					store_main(), c->ix, NULL, NULL,
-					"state = 'ended', outcome ="
-					" 'self_service', hung_up_by = 'system',"
-					" ended_at = ?", "i", cc_wall_ms());
+					"state = 'ended', outcome = ?,"
+					" hung_up_by = 'system', ended_at = ?,"
+					" ivr_path = coalesce(?, ivr_path)",
+					"sis", c->outcome ? c->outcome :
+					"self_service", cc_wall_ms(), path);
+			free(path);
 			call_destroy(c);
 		}
 		else if (c->state == CS_MENU && c->ivr) {
@@ -917,8 +986,17 @@ static void call_close_h(int err, const struct sip_msg *msg, void *arg)
 
 		c->agent = NULL;
 		mem_deref(a);
-		c->task = false;
-		(void)cc_task_end((uint64_t)c->ix, 0, "caller");
+		if (c->task) {
+			c->task = false;
+			(void)cc_task_end((uint64_t)c->ix, 0, "caller");
+		}
+		else {
+			call_end_record(c, "caller");
+		}
+		if (c->kind == CK_CALLBACK && !c->answered)
+			(void)store_interaction_update(
+				store_main(), c->ix, NULL, NULL,
+				"outcome = 'no_answer'", "");
 	}
 	else if (c->task) {
 		c->task = false;
@@ -933,9 +1011,10 @@ static void call_close_h(int err, const struct sip_msg *msg, void *arg)
 
 		(void)store_interaction_update(
 			store_main(), c->ix, NULL, NULL,
-			"state = 'ended', outcome = 'abandoned',"
+			"state = 'ended', outcome = ?,"
 			" hung_up_by = 'caller', ended_at = ?, ivr_path = ?",
-			"is", cc_wall_ms(), path ? path : "[]");
+			"sis", c->outcome ? c->outcome : "abandoned",
+			cc_wall_ms(), path ? path : "[]");
 		free(path);
 	}
 	mem_deref(c);
@@ -1004,7 +1083,28 @@ static int call_answer_h(const struct sip_msg *msg, void *arg)
 	return med_leg_apply_answer(c->leg, msg->mb);
 }
 
+/* Our 200 was ACKed (inbound) or the customer answered a callback. */
 static void call_estab_h(const struct sip_msg *msg, void *arg)
+{
+	struct call *c = arg;
+	int err;
+
+	(void)msg;
+	if (c->kind != CK_CALLBACK || c->state != CS_DIALING || !c->agent)
+		return;
+	c->answered = true;
+	err = med_leg_bridge(c->leg, c->agent->leg);
+	if (err)
+		cc_error("sig", "call %lld: bridge: %s", (long long)c->ix,
+			 strerror(err));
+	c->state = CS_BRIDGED;
+	c->bridged_at = cc_clock_ms();
+	ix_event(c, "callback_answered", c->agent->agent, NULL);
+	cc_info("sig", "call %lld: the customer answered the callback:"
+		" bridged to agent %u", (long long)c->ix, c->agent->agent);
+}
+
+static void call_progr_h(const struct sip_msg *msg, void *arg)
 {
 	(void)msg;
 	(void)arg;
@@ -1033,6 +1133,7 @@ static int call_answer(struct call **cp, const struct sip_msg *msg)
 	list_init(&c->ringing);
 	(void)pl_strcpy(&msg->from.uri.user, c->from, sizeof(c->from));
 	(void)pl_strcpy(&msg->uri.user, c->to, sizeof(c->to));
+	c->started = (uint64_t)cc_wall_ms();
 	err = med_leg_alloc(&c->leg, NULL, call_med_h, c);
 	if (err)
 		goto out;
@@ -1084,6 +1185,9 @@ static void record_start(struct call *c, const struct sip_msg *msg)
 				       "call_id = ?, state = 'ivr'", "s",
 				       callid);
 	ix_event(c, "call_started", 0, NULL);
+	/* Who is calling: links the interaction to its customer (or a
+	 * provisional one) before the IVR and the agent see it. */
+	crm_call_arrived(store_main(), c->ix, c->from, NULL);
 }
 
 /* *50 / *51 / *52 from an agent's phone (digest-authenticated). */
@@ -1142,9 +1246,383 @@ static void ivr_hangup_h(void *arg)
 	c->hangup = true;
 }
 
+/* --- Calls without a caller on the line, calls out ---------------------- */
+
+/* Records the end of an interaction the center does not own (no task). */
+static void call_end_record(struct call *c, const char *hung_up_by)
+{
+	if (c->ix)
+		(void)store_interaction_update(
+			store_main(), c->ix, NULL, NULL,
+			"state = 'ended', outcome = ?, hung_up_by = ?,"
+			" ended_at = ?", "ssi",
+			c->outcome ? c->outcome : "ended", hung_up_by,
+			cc_wall_ms());
+}
+
+/* A task of kind (voicemail, callback) with its own interaction, queued
+ * in queue; *cp (optional) is the new call, owned by the call list. */
+static int task_call_add(struct call **cp, enum call_kind kind,
+			 const char *from, const char *to, const char *queue,
+			 uint64_t entered, const char *attrs,
+			 const char *recording)
+{
+	struct cc_task_req req = {0};
+	struct call *c;
+	int err;
+
+	c = mem_zalloc(sizeof(*c), call_destructor);
+	if (!c)
+		return ENOMEM;
+	list_init(&c->ringing);
+	c->kind = kind;
+	c->state = CS_QUEUED;
+	c->started = (uint64_t)cc_wall_ms();
+	c->entered = entered ? entered : c->started;
+	str_ncpy(c->from, from, sizeof(c->from));
+	str_ncpy(c->to, to, sizeof(c->to));
+	str_ncpy(c->queue, queue, sizeof(c->queue));
+	if (recording)
+		str_ncpy(c->recording, recording, sizeof(c->recording));
+	list_append(&sc.calls, &c->le, c);
+	err = store_interaction_add(&c->ix, store_main(),
+				    kind == CK_VOICEMAIL ? "voicemail" :
+							   "callback",
+				    kind == CK_VOICEMAIL ? "inbound" :
+							   "outbound",
+				    from, to, cc_wall_ms(), NULL, NULL);
+	if (err) {
+		cc_error("sig", "%s for %s: cannot record it: %s",
+			 kind == CK_VOICEMAIL ? "voicemail" : "callback",
+			 from, strerror(err));
+		mem_deref(c);
+		return err;
+	}
+	(void)store_interaction_update(store_main(), c->ix, NULL, NULL,
+				       "recording = ?, attributes = ?", "ss",
+				       recording, attrs);
+	ix_event(c, kind == CK_VOICEMAIL ? "voicemail_left" :
+					   "callback_requested", 0, attrs);
+	if (sig_stopping()) { /* shutdown: kept for the record only */
+		mem_deref(c);
+		return ECANCELED;
+	}
+	req.interaction = c->ix;
+	/* The agent takes both on their phone: the ACD's voice capacity (one
+	 * at a time, never beside a call); the interaction keeps its own
+	 * channel for the record and the reports. */
+	req.channel = ACD_VOICE;
+	req.queue = queue;
+	req.entered = c->entered;
+	req.from = from;
+	req.to = to;
+	req.attrs = attrs;
+	err = cc_task_add(&req, &task_ops, c);
+	if (err) {
+		cc_error("sig", "interaction %lld: queue %s: %s",
+			 (long long)c->ix, queue, strerror(err));
+		c->outcome = "refused";
+		call_end_record(c, "system");
+		mem_deref(c);
+		return err;
+	}
+	c->task = true;
+	cc_info("sig", "interaction %lld: %s for %s queued in %s",
+		(long long)c->ix, kind == CK_VOICEMAIL ? "voicemail" :
+		"callback", from, queue);
+	if (cp)
+		*cp = c;
+	return 0;
+}
+
+void sig_call_voicemail_add(int64_t ix, const char *from, const char *to,
+			    const char *queue, const char *path, uint32_t ms)
+{
+	char attrs[700];
+
+	if (ix)
+		(void)store_interaction_update(store_main(), ix, NULL, NULL,
+					       "recording = ?", "s", path);
+	if (ms < 500) {
+		cc_info("sig", "call %lld: voicemail of %u ms: nothing said,"
+			" no task", (long long)ix, ms);
+		return;
+	}
+	(void)snprintf(attrs, sizeof(attrs), "{\"voicemail_for\": %lld,"
+		       " \"duration_ms\": %u, \"recording\": \"%s\"}",
+		       (long long)ix, ms, path);
+	(void)task_call_add(NULL, CK_VOICEMAIL, from, to,
+			    queue && *queue ? queue : "support", 0, attrs,
+			    path);
+}
+
+/* The agent took a voicemail: an intro, then the message; the task ends
+ * when it has played (aleg_med_h) or the agent hangs up. */
+static void voicemail_play(struct call *c, struct aleg *a)
+{
+	struct med_prompt *p = NULL;
+	char say[160];
+
+	c->state = CS_BRIDGED;
+	c->bridged_at = cc_clock_ms();
+	a->stage = 0;
+	a->play_id = 0;
+	(void)snprintf(say, sizeof(say), "Voicemail from %s.", c->from);
+	if (!med_prompt_text(&p, NULL, say))
+		(void)med_leg_play(a->leg, p, false, &a->play_id);
+	mem_deref(p);
+	ix_event(c, "voicemail_played", a->agent, NULL);
+	cc_info("sig", "call %lld: voicemail played to agent %u",
+		(long long)c->ix, a->agent);
+	if (!a->play_id) { /* no intro: straight to the message */
+		a->stage = 1;
+		if (!med_prompt_file(&p, c->recording))
+			(void)med_leg_play(a->leg, p, false, &a->play_id);
+		mem_deref(p);
+	}
+}
+
+static const struct sig_out_handlers cust_h = {
+	.offer = call_offer_h,
+	.answer = call_answer_h,
+	.progr = call_progr_h,
+	.estab = call_estab_h,
+	.info = call_info_h,
+	.refer = call_refer_h,
+	.close = call_close_h,
+};
+
+/* The agent answered a callback: the customer is called through the
+ * trunk at their own number; the agent hears who is being called. */
+static void callback_dial(struct call *c)
+{
+	struct aleg *a = c->agent;
+	struct med_prompt *p = NULL;
+	struct mbuf *sdp = NULL;
+	char say[160], hdrs[96], detail[96];
+	int64_t ix = c->ix;
+	int err;
+
+	(void)snprintf(say, sizeof(say), "Calling the customer back at %s.",
+		       c->from);
+	if (!med_prompt_text(&p, NULL, say))
+		(void)med_leg_play(a->leg, p, false, NULL);
+	mem_deref(p);
+	(void)snprintf(hdrs, sizeof(hdrs), "X-Switchboard-Interaction: %lld"
+		       "\r\n", (long long)c->ix);
+	err = med_leg_alloc(&c->leg, NULL, call_med_h, c);
+	if (!err)
+		err = med_leg_offer(c->leg, &sdp);
+	if (!err)
+		err = sig_call_dial_out(&c->sess, c->from, c->to, sdp, &cust_h,
+					c, hdrs);
+	mem_deref(sdp);
+	(void)snprintf(detail, sizeof(detail), "{\"number\": \"%s\"}",
+		       c->from);
+	ix_event(c, "callback_dialled", a->agent, detail);
+	if (err) {
+		cc_error("sig", "call %lld: callback to %s: %s",
+			 (long long)c->ix, c->from, strerror(err));
+		agent_hangup(c); /* frees c */
+		(void)store_interaction_update(store_main(), ix, NULL, NULL,
+					       "outcome = 'failed'", "");
+		return;
+	}
+	c->state = CS_DIALING;
+}
+
+/* A flow's callback node: the caller's own number only. */
+static int ivr_callback_h(const char *queue, const char *number, void *arg)
+{
+	struct call *c = arg;
+	char attrs[160];
+	int err;
+
+	if (c->survey)
+		return EINVAL;
+	if (strcmp(number, c->from) || !sig_out_number_ok(number)) {
+		cc_warn("sig", "call %lld: a callback goes to the caller's own"
+			" number only (asked: %s)", (long long)c->ix, number);
+		return EPERM;
+	}
+	if (!sig_out_available())
+		return ENOENT;
+	(void)snprintf(attrs, sizeof(attrs), "{\"callback_for\": %lld,"
+		       " \"number\": \"%s\"}", (long long)c->ix, number);
+	err = task_call_add(NULL, CK_CALLBACK, number, c->to, queue,
+			    c->entered ? c->entered : c->started, attrs, NULL);
+	if (err)
+		return err;
+	c->outcome = "callback";
+	return 0;
+}
+
+static void ext_estab_h(const struct sip_msg *msg, void *arg)
+{
+	struct aleg *a = arg;
+	struct call *c = a->call;
+	int err;
+
+	(void)msg;
+	list_unlink(&a->le);
+	a->up = true;
+	c->agent = a;
+	err = med_leg_bridge(c->leg, a->leg);
+	if (err)
+		cc_error("sig", "call %lld: bridge: %s", (long long)c->ix,
+			 strerror(err));
+	c->state = CS_BRIDGED;
+	c->bridged_at = cc_clock_ms();
+	c->outcome = "transferred";
+	ix_event(c, "transferred", 0, NULL);
+	cc_info("sig", "call %lld: bridged to the outside party",
+		(long long)c->ix);
+}
+
+static void ext_close_h(int err, const struct sip_msg *msg, void *arg)
+{
+	struct aleg *a = arg;
+	struct call *c = a->call;
+
+	(void)msg;
+	if (c->agent == a) { /* the outside party hung up */
+		c->agent = NULL;
+		mem_deref(a);
+		call_end_record(c, "agent");
+		call_destroy(c);
+		return;
+	}
+	cc_warn("sig", "call %lld: the outside number did not answer (%s)",
+		(long long)c->ix, err ? strerror(err) : msg ?
+		"refused" : "?");
+	mem_deref(a);
+	c->external = false;
+	c->outcome = "failed";
+	call_end_record(c, "system");
+	c->state = CS_FEATURE; /* say sorry, then hang up */
+	play_text(c, "We are sorry, we could not connect your call."
+		     " Goodbye.", &c->play_id);
+}
+
+static const struct sig_out_handlers ext_h = {
+	.offer = aleg_offer_h,
+	.answer = aleg_answer_h,
+	.progr = aleg_progr_h,
+	.estab = ext_estab_h,
+	.info = aleg_info_h,
+	.refer = call_refer_h,
+	.close = ext_close_h,
+};
+
+/* The flow transfers the caller to an outside number (external: true in
+ * the flow, the number fixed by its author). */
+static void transfer_out(struct call *c, const char *number)
+{
+	struct aleg *a = mem_zalloc(sizeof(*a), aleg_destructor);
+	struct mbuf *sdp = NULL;
+	char hdrs[96], detail[96];
+	int err;
+
+	if (!a) {
+		c->hangup = true;
+		return;
+	}
+	a->call = c;
+	list_append(&c->ringing, &a->le, a);
+	(void)snprintf(hdrs, sizeof(hdrs), "X-Switchboard-Interaction: %lld"
+		       "\r\n", (long long)c->ix);
+	err = med_leg_alloc(&a->leg, NULL, aleg_med_h, a);
+	if (!err)
+		err = med_leg_offer(a->leg, &sdp);
+	if (!err)
+		err = sig_call_dial_out(&a->sess, number, c->to, sdp, &ext_h,
+					a, hdrs);
+	mem_deref(sdp);
+	(void)snprintf(detail, sizeof(detail), "{\"to\": \"%s\"}", number);
+	ix_event(c, "transfer_requested", 0, detail);
+	if (err) {
+		cc_error("sig", "call %lld: transfer to %s: %s",
+			 (long long)c->ix, number, strerror(err));
+		mem_deref(a);
+		c->outcome = "failed";
+		c->hangup = true;
+		return;
+	}
+	c->external = true;
+	c->state = CS_DIALING;
+	play_moh(c);
+}
+
+static void ivr_transfer_h(const char *to, bool external, const char *queue,
+			   void *arg)
+{
+	struct call *c = arg;
+	const struct cc_agent_info *ag = cc_agent_by_ext(to);
+	uint32_t qid;
+
+	if (c->survey) {
+		c->hangup = true;
+		return;
+	}
+	med_leg_stop(c->leg);
+	if (!cc_queue_id(to, &qid)) {
+		call_queue(c, to, 0, 0);
+		return;
+	}
+	if (ag && queue && *queue) {
+		/* waits for that agent in one of the agent's queues */
+		call_queue(c, queue, ag->id, 0);
+		if (c->task && cc_task_agent((uint64_t)c->ix) != ag->id &&
+		    cc_task_transfer((uint64_t)c->ix, NULL, ag->id))
+			cc_warn("sig", "call %lld: agent %s is in no queue:"
+				" waiting in %s", (long long)c->ix, to, queue);
+		return;
+	}
+	if (external && sig_out_number_ok(to) && sig_out_available()) {
+		transfer_out(c, to);
+		return;
+	}
+	cc_warn("sig", "call %lld: ivr transfer to %s is not possible (%s):"
+		" hanging up", (long long)c->ix, to,
+		!external ? "no such agent or queue, and not external" :
+		!sig_out_available() ? "no trunk allows outbound calls" :
+		"not a number");
+	c->outcome = "failed";
+	c->hangup = true;
+}
+
+/* One of the queue node's options: out of the queue, back to the flow. */
+static void ivr_leave_h(void *arg)
+{
+	struct call *c = arg;
+
+	ringing_cancel(c, 0);
+	c->offered = 0;
+	if (c->task) {
+		c->task = false;
+		(void)cc_task_abandon((uint64_t)c->ix);
+	}
+	ix_event(c, "left_queue", 0, NULL);
+	c->state = CS_MENU;
+	c->announcing = false;
+	c->next_announce = 0;
+	med_leg_stop(c->leg);
+}
+
+static void ivr_outcome_h(const char *outcome, void *arg)
+{
+	struct call *c = arg;
+
+	c->outcome = outcome;
+}
+
 static const struct sig_ivr_ops ivr_ops = {
 	.queue = ivr_queue_h,
 	.hangup = ivr_hangup_h,
+	.callback = ivr_callback_h,
+	.transfer = ivr_transfer_h,
+	.leave = ivr_leave_h,
+	.outcome = ivr_outcome_h,
 };
 
 void sig_call_incoming(const struct sip_msg *msg, void *arg)
@@ -1310,14 +1788,23 @@ int sig_flow_activate(const char *name, const char *def,
 	return 0;
 }
 
-int sig_call_init(void)
+const char *sig_call_data_dir(void)
+{
+	return sc.data[0] ? sc.data : ".";
+}
+
+int sig_call_init(const struct cc_config *cfg)
 {
 	int err;
 
+	str_ncpy(sc.data, cfg->data, sizeof(sc.data));
 	list_init(&sc.calls);
 	tmr_init(&sc.sweep);
 	sc.numberc = 0;
 	err = store_numbers_load(store_main(), number_h, NULL);
+	if (err)
+		return err;
+	err = sig_out_init();
 	if (err)
 		return err;
 	err = med_prompt_moh(&sc.moh);
@@ -1342,6 +1829,9 @@ void sig_call_stop(void)
 void sig_call_close(void)
 {
 	sig_call_stop();
+	med_rec_close(); /* voicemails still being written: on the record */
+	sig_call_stop();
+	sig_ivr_close();
 	tmr_cancel(&sc.sweep);
 	sc.moh = mem_deref(sc.moh);
 	for (size_t i = 0; i < sc.numberc; i++)

@@ -16,6 +16,14 @@ enum call_state {
 	CS_QUEUED,
 	CS_BRIDGED,
 	CS_FEATURE,
+	CS_DIALING,   /* callback: the agent is on, the customer rings;
+		       * transfer out: the caller waits for the outside */
+};
+
+enum call_kind {
+	CK_INBOUND,   /* a caller on the line */
+	CK_VOICEMAIL, /* a message for an agent: no caller leg */
+	CK_CALLBACK,  /* the customer is called once an agent answers */
 };
 
 struct call;
@@ -26,10 +34,12 @@ struct aleg {
 	struct call *call;
 	struct sipsess *sess;
 	struct med_leg *leg;
-	uint32_t agent;
+	uint32_t agent;          /* 0: an outside party (transfer out) */
 	bool up;
 	bool held;
 	bool consult;            /* a leg of an attended transfer's target */
+	uint32_t play_id;        /* voicemail played to the agent */
+	int stage;               /* 0 the intro, 1 the message */
 };
 
 struct call {
@@ -37,6 +47,13 @@ struct call {
 	struct sipsess *sess;
 	struct med_leg *leg;
 	enum call_state state;
+	enum call_kind kind;
+	uint64_t entered;        /* monotonic ms the caller first queued */
+	uint64_t started;        /* monotonic ms the call came in */
+	const char *outcome;     /* static: how a call ended in the flow */
+	char recording[512];     /* voicemail: the WAV */
+	uint32_t vm_ms;
+	bool external;           /* the agent leg is an outside party */
 	int64_t ix;              /* interaction id */
 	char from[64], to[64];
 	bool answered;           /* our 200 went out */

@@ -71,7 +71,15 @@ unsigned sig_reg_bindings(uint32_t agent, struct sig_binding *bv,
 
 /* --- sig_call.c: calls ---------------------------------------------------- */
 
-int sig_call_init(void);
+struct cc_config;
+int sig_call_init(const struct cc_config *cfg);
+/* The data directory (recordings go under it). */
+const char *sig_call_data_dir(void);
+/* A voicemail left in a flow (file at path, ms long) for interaction ix:
+ * a new interaction of channel 'voicemail' queued in queue. Works after
+ * the call has gone. */
+void sig_call_voicemail_add(int64_t ix, const char *from, const char *to,
+			    const char *queue, const char *path, uint32_t ms);
 void sig_call_stop(void);
 void sig_call_close(void);
 /* A new INVITE outside a dialog (sipsess_listen's connect handler). */
@@ -91,6 +99,18 @@ struct sig_ivr_ops {
 	void (*queue)(const char *queue, int priority, uint32_t agent,
 		      void *arg);
 	void (*hangup)(void *arg);
+	/* A callback task to number in queue; 0 when made (the flow goes
+	 * on: its prompt, then hang-up), else the caller is queued. */
+	int (*callback)(const char *queue, const char *number, void *arg);
+	/* To an extension, a queue or (external) an outside number;
+	 * queue: where an extension's caller waits. */
+	void (*transfer)(const char *to, bool external, const char *queue,
+			 void *arg);
+	/* The caller left the queue by one of its options: the task goes
+	 * out of the queue, the flow goes on. */
+	void (*leave)(void *arg);
+	/* How the call ends when it ends in the flow ("voicemail"). */
+	void (*outcome)(const char *outcome, void *arg);
 };
 
 /* Parses and checks a flow definition against the center's queues;
@@ -103,6 +123,13 @@ int sig_ivr_alloc(struct sig_ivr **ivp, struct ivr_flow *flow,
 		  const char *to, const struct sig_ivr_ops *ops, void *arg);
 void sig_ivr_start(struct sig_ivr *iv);
 void sig_ivr_digit(struct sig_ivr *iv, char digit);
+/* A digit while queued: true when it was one of the queue node's options
+ * (ops->leave was called and the flow goes on). */
+bool sig_ivr_queued_digit(struct sig_ivr *iv, char digit);
+/* What to tell a waiting caller about the options, NULL when none. */
+const char *sig_ivr_options_prompt(const struct sig_ivr *iv);
+/* Releases the time zone cache (sig_call_close). */
+void sig_ivr_close(void);
 /* MED_EVENT_PLAY_DONE/FAILED: false when the play is not the IVR's. */
 bool sig_ivr_play_done(struct sig_ivr *iv, uint32_t med_play_id);
 /* From the call sweep: serves the deadline; true when it was no input. */
@@ -115,5 +142,37 @@ char *sig_ivr_survey_answers(const struct sig_ivr *iv);
 /* The path as for the interaction's ivr_path (detail false) or with
  * times and variables (true); malloc'd (free()), NULL when none. */
 char *sig_ivr_path(const struct sig_ivr *iv, bool detail);
+
+/* --- sig_out.c: calls out through a trunk ------------------------------ */
+
+/* libre's sipsess handlers for an outbound call (include <re.h> first). */
+struct sig_out_handlers {
+	sipsess_offer_h *offer;
+	sipsess_answer_h *answer;
+	sipsess_progr_h *progr;
+	sipsess_estab_h *estab;
+	sipsess_info_h *info;
+	sipsess_refer_h *refer;
+	sipsess_close_h *close;
+};
+
+/* Loads the outbound trunk (the first with outbound = 1). */
+int sig_out_init(void);
+/* True when some trunk allows outbound calls. */
+bool sig_out_available(void);
+/* A number we may dial: optional '+', 3 to 20 digits. */
+bool sig_out_number_ok(const char *number);
+/*
+ * Calls number through the outbound trunk with our SDP offer sdp;
+ * from_number is the From when the trunk has no caller_id; hdrs extra
+ * headers ("Name: value\r\n"...) or NULL. *sessp: the new session
+ * (release to CANCEL/BYE). ENOENT: no trunk allows outbound; EINVAL: not
+ * a number. Callers are responsible for the number being one the center
+ * may call (a caller's own number, an administrator's flow).
+ */
+int sig_call_dial_out(struct sipsess **sessp, const char *number,
+		      const char *from_number, struct mbuf *sdp,
+		      const struct sig_out_handlers *h, void *arg,
+		      const char *hdrs);
 
 #endif

@@ -3,16 +3,21 @@
  * src/ivr (a pure state machine) with the call's events and carries out
  * its actions on the caller's media leg: prompts (med_leg_play, text
  * through espeak-ng in the flow's voice), stop on barge-in, deadlines
- * checked by sig_call.c's sweep (no timer per call), customer lookups in
- * the customers table when it exists, and the end of the flow handed back
+ * checked by sig_call.c's sweep (no timer per call), customer lookups
+ * through the CRM (by caller or account), and the end of the flow handed back
  * to the call through sig_ivr_ops (queue, hang up).
  *
- * Not carried out live yet: voicemail recording and callbacks (the caller
- * is queued in the node's queue instead, and the log says so), and
- * transfers to outside numbers (to a queue name only).
+ * Voicemail: the caller's leg is recorded (med_leg_record_start) into
+ * DATA/recordings/voicemail-IX.wav until '#', the node's max_s or the
+ * caller hanging up; once the file is closed the message becomes a task
+ * (sig_call_voicemail_add), also when the call is gone by then.
+ * Callbacks, transfers and leaving a queue by a digit are the call's to
+ * carry out (sig_ivr_ops). Named time zones: the flow's zone's TZif file
+ * is read once and each instant's offset handed to the interpreter.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <re.h>
 #include "core/cc.h"
@@ -21,6 +26,7 @@
 #include "ivr/ivr.h"
 #include "sig/sig_int.h"
 #include "store/store.h"
+#include "crm/crm.h"
 
 struct sig_ivr {
 	struct ivr_session *s;
@@ -29,16 +35,172 @@ struct sig_ivr {
 	uint32_t med_play;        /* med's id of the prompt playing */
 	uint32_t ivr_play;        /* the interpreter's id for it */
 	bool over;                /* an end action went to the call */
+	bool queued;              /* over by queueing: options may follow */
+	char options_prompt[IVR_TEXT_MAX];
+	struct vmail *vm;         /* the voicemail being recorded */
+	char from[64], to[64];
 	const struct sig_ivr_ops *ops;
 	void *arg;
 	struct ivr_host host;
 };
 
+/* A voicemail being recorded; outlives the call when the caller hangs
+ * up before the file is closed. */
+struct vmail {
+	struct sig_ivr *iv;       /* NULL once the call no longer waits */
+	uint64_t until;           /* cc_clock_ms(): the node's max_s */
+	int64_t ix;
+	char from[64], to[64];
+	char queue[IVR_NAME_MAX];
+};
+
+static void feed(struct sig_ivr *iv, struct ivr_event *ev);
+
+static void vm_done_h(int err, const char *path, uint32_t ms, void *arg)
+{
+	struct vmail *vm = arg;
+	struct sig_ivr *iv = vm->iv;
+
+	if (iv) {
+		struct ivr_event ev = {.type = IVR_EV_RECORD_DONE};
+
+		iv->vm = NULL;
+		vm->iv = NULL;
+		feed(iv, &ev); /* max length reached: the flow goes on */
+	}
+	if (!err)
+		sig_call_voicemail_add(vm->ix, vm->from, vm->to, vm->queue,
+				       path, ms);
+	mem_deref(vm);
+}
+
+/* '#' or the caller left: the recording ends; true when one was on. */
+static bool vm_stop(struct sig_ivr *iv)
+{
+	if (!iv->vm)
+		return false;
+	iv->vm->iv = NULL;
+	iv->vm = NULL;
+	(void)med_leg_record_stop(iv->leg);
+	return true;
+}
+
 static void destructor(void *arg)
 {
 	struct sig_ivr *iv = arg;
 
+	(void)vm_stop(iv);
 	ivr_session_free(iv->s);
+}
+
+static void record(struct sig_ivr *iv, const struct ivr_action *a)
+{
+	struct vmail *vm = mem_zalloc(sizeof(*vm), NULL);
+	char path[600];
+	int err;
+
+	if (!vm) {
+		struct ivr_event ev = {.type = IVR_EV_RECORD_DONE};
+
+		feed(iv, &ev);
+		return;
+	}
+	vm->iv = iv;
+	vm->ix = iv->ix;
+	str_ncpy(vm->from, iv->from, sizeof(vm->from));
+	str_ncpy(vm->to, iv->to, sizeof(vm->to));
+	str_ncpy(vm->queue, a->queue, sizeof(vm->queue));
+	vm->until = cc_clock_ms() + a->max_ms;
+	(void)snprintf(path, sizeof(path), "%s/recordings/voicemail-%lld.wav",
+		       sig_call_data_dir(), (long long)iv->ix);
+	err = med_leg_record_start(iv->leg, path, a->max_ms, vm_done_h, vm);
+	if (err) {
+		struct ivr_event ev = {.type = IVR_EV_RECORD_DONE};
+
+		cc_error("sig", "call %lld: voicemail: %s", (long long)iv->ix,
+			 strerror(err));
+		mem_deref(vm);
+		feed(iv, &ev);
+		return;
+	}
+	iv->vm = vm;
+	if (iv->ops->outcome)
+		iv->ops->outcome("voicemail", iv->arg);
+	cc_info("sig", "call %lld: recording a voicemail for %s (at most"
+		" %u s)", (long long)iv->ix, a->queue, a->max_ms / 1000);
+}
+
+/* --- Named time zones (TZif files, read once, main loop only) ---------- */
+
+struct tzfile {
+	struct le le;
+	char name[IVR_NAME_MAX];
+	uint8_t *data;            /* NULL: no such zone */
+	size_t n;
+};
+
+static struct list tzfiles;
+
+static void tzfile_destructor(void *arg)
+{
+	struct tzfile *z = arg;
+
+	list_unlink(&z->le);
+	free(z->data);
+}
+
+static const struct tzfile *tz_load(const char *name)
+{
+	struct tzfile *z;
+	char path[256];
+	FILE *f;
+	long len;
+
+	for (struct le *le = tzfiles.head; le; le = le->next) {
+		z = le->data;
+		if (!strcmp(z->name, name))
+			return z;
+	}
+	z = mem_zalloc(sizeof(*z), tzfile_destructor);
+	if (!z)
+		return NULL;
+	str_ncpy(z->name, name, sizeof(z->name));
+	list_append(&tzfiles, &z->le, z);
+	if (!ivr_tz_name_ok(name))
+		return z;
+	(void)snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", name);
+	f = fopen(path, "rb");
+	if (!f)
+		return z;
+	if (!fseek(f, 0, SEEK_END) && (len = ftell(f)) > 0 &&
+	    len < 1 << 20 && !fseek(f, 0, SEEK_SET)) {
+		z->data = malloc((size_t)len);
+		if (z->data && fread(z->data, 1, (size_t)len, f) ==
+				       (size_t)len)
+			z->n = (size_t)len;
+	}
+	(void)fclose(f);
+	if (z->data && !z->n) {
+		free(z->data);
+		z->data = NULL;
+	}
+	return z;
+}
+
+static int tz_offset_h(const char *zone, int64_t wall, int *minutes,
+		       void *arg)
+{
+	const struct tzfile *z = tz_load(zone);
+
+	(void)arg;
+	if (!z || !z->data)
+		return ENOENT;
+	return ivr_tzif_offset(z->data, z->n, wall / 1000, minutes);
+}
+
+void sig_ivr_close(void)
+{
+	list_flush(&tzfiles);
 }
 
 static int figures_h(const char *queue, struct ivr_queue_figures *f,
@@ -61,7 +223,7 @@ static int figures_h(const char *queue, struct ivr_queue_figures *f,
 	return 0;
 }
 
-/* --- Customer lookup (the customers table, when the CRM has made it) --- */
+/* --- Customer lookup (the CRM: src/crm) ---------------------------------- */
 
 struct lookup {
 	char buf[1024];
@@ -70,74 +232,20 @@ struct lookup {
 	bool found;
 };
 
-static int row_h(sqlite3_stmt *st, void *arg)
-{
-	struct lookup *lk = arg;
-	size_t used = 0;
-	int i, n = sqlite3_column_count(st);
-
-	lk->found = true;
-	for (i = 0; i < n && lk->pairs < 16; i++) {
-		const char *name = sqlite3_column_name(st, i);
-		const char *val = (const char *)sqlite3_column_text(st, i);
-		size_t a, b;
-
-		if (!name || !val)
-			continue;
-		a = strlen(name) + 1;
-		b = strlen(val) + 1;
-		if (used + a + b > sizeof(lk->buf))
-			break;
-		memcpy(lk->buf + used, name, a);
-		lk->fieldv[2 * lk->pairs] = lk->buf + used;
-		used += a;
-		memcpy(lk->buf + used, val, b);
-		lk->fieldv[2 * lk->pairs + 1] = lk->buf + used;
-		used += b;
-		lk->pairs++;
-	}
-	return 1; /* the first row only */
-}
-
-struct colfind {
-	const char *const *want;
-	char found[32];
-};
-
-static int col_h(sqlite3_stmt *st, void *arg)
-{
-	struct colfind *cf = arg;
-	const char *name = (const char *)sqlite3_column_text(st, 1);
-
-	for (size_t i = 0; name && cf->want[i]; i++)
-		if (!strcmp(name, cf->want[i]) && !cf->found[0])
-			str_ncpy(cf->found, name, sizeof(cf->found));
-	return 0;
-}
-
-/* Reads the first customer whose phone (by caller) or account number
- * matches key. The customers table belongs to the CRM; until it exists,
- * or when it has no such column, nobody is found. */
+/* The customer whose phone (by caller: E.164-normalised) or account
+ * number (an account identity or custom field) matches key, as the
+ * flow's customer.* variables. */
 static void lookup_customer(struct lookup *lk, const char *by,
 			    const char *key)
 {
-	static const char *const phone[] = {"phone", "phone_number",
-					    "number", NULL};
-	static const char *const account[] = {"account", "account_number",
-					      "account_no", NULL};
-	struct colfind cf = {!strcmp(by, "caller") ? phone : account, ""};
 	sqlite3 *db = store_main() ? store_reader(store_main()) : NULL;
-	char sql[128];
 
 	memset(lk, 0, sizeof(*lk));
-	if (!db || !key || !*key)
-		return;
-	if (store_query(db, col_h, &cf, "PRAGMA table_info(customers)", "") ||
-	    !cf.found[0])
-		return;
-	(void)snprintf(sql, sizeof(sql), "SELECT * FROM customers WHERE %s"
-		       " = ?1 LIMIT 1", cf.found);
-	(void)store_query(db, row_h, lk, sql, "s", key);
+	lk->pairs = crm_ivr_fields(db, !strcmp(by, "caller") ? "caller"
+							     : "account",
+				   key, lk->buf, sizeof(lk->buf), lk->fieldv,
+				   16);
+	lk->found = lk->pairs > 0;
 }
 
 /* --- Actions ------------------------------------------------------------ */
@@ -162,8 +270,6 @@ static void play(struct sig_ivr *iv, const struct ivr_action *a)
 		iv->med_play = 0; /* the sweep carries on without it */
 	}
 }
-
-static void feed(struct sig_ivr *iv, struct ivr_event *ev);
 
 static void run(struct sig_ivr *iv, const struct ivr_action *a, size_t n)
 {
@@ -196,6 +302,9 @@ static void run(struct sig_ivr *iv, const struct ivr_action *a, size_t n)
 		}
 		case IVR_ACT_ENQUEUE:
 			iv->over = true;
+			iv->queued = true;
+			str_ncpy(iv->options_prompt, a->text,
+				 sizeof(iv->options_prompt));
 			iv->ops->queue(a->queue, a->priority,
 				       a->preferred_agent, iv->arg);
 			return;
@@ -204,30 +313,23 @@ static void run(struct sig_ivr *iv, const struct ivr_action *a, size_t n)
 			iv->ops->hangup(iv->arg);
 			return;
 		case IVR_ACT_RECORD:
+			record(iv, a);
+			return;
 		case IVR_ACT_CALLBACK:
-			cc_warn("sig", "call %lld: ivr %s is not available on"
-				" live calls yet: queued in %s instead",
-				(long long)iv->ix,
-				a->type == IVR_ACT_RECORD ? "voicemail" :
-							    "callback",
-				a->queue);
+			if (iv->ops->callback && !iv->ops->callback(
+				    a->queue, a->text, iv->arg))
+				break; /* the prompt that follows says so */
+			cc_warn("sig", "call %lld: ivr callback to %s refused:"
+				" queued in %s instead", (long long)iv->ix,
+				a->text, a->queue);
 			iv->over = true;
 			iv->ops->queue(a->queue, 0, 0, iv->arg);
 			return;
-		case IVR_ACT_TRANSFER: {
-			uint32_t qid;
-
+		case IVR_ACT_TRANSFER:
 			iv->over = true;
-			if (!cc_queue_id(a->text, &qid)) {
-				iv->ops->queue(a->text, 0, 0, iv->arg);
-				return;
-			}
-			cc_warn("sig", "call %lld: ivr transfer to %s is not"
-				" possible (only to a queue yet): hanging up",
-				(long long)iv->ix, a->text);
-			iv->ops->hangup(iv->arg);
+			iv->ops->transfer(a->text, a->external, a->queue,
+					  iv->arg);
 			return;
-		}
 		}
 	}
 }
@@ -264,7 +366,10 @@ int sig_ivr_alloc(struct sig_ivr **ivp, struct ivr_flow *flow,
 	iv->ix = ix;
 	iv->ops = ops;
 	iv->arg = arg;
+	str_ncpy(iv->from, from, sizeof(iv->from));
+	str_ncpy(iv->to, to, sizeof(iv->to));
 	iv->host.queue_figures = figures_h;
+	iv->host.tz_offset = tz_offset_h;
 	iv->host.arg = iv;
 	err = ivr_session_alloc(&iv->s, flow, &iv->host, from, to);
 	if (err) {
@@ -286,7 +391,41 @@ void sig_ivr_digit(struct sig_ivr *iv, char digit)
 {
 	struct ivr_event ev = {.type = IVR_EV_DIGIT, .digit = digit};
 
+	if (digit == '#' && vm_stop(iv)) {
+		struct ivr_event done = {.type = IVR_EV_RECORD_DONE};
+
+		feed(iv, &done);
+		return;
+	}
 	feed(iv, &ev);
+}
+
+bool sig_ivr_queued_digit(struct sig_ivr *iv, char digit)
+{
+	struct ivr_event ev = {.type = IVR_EV_DIGIT, .digit = digit};
+	const struct ivr_action *a;
+	size_t n;
+
+	if (!iv->queued || !iv->over)
+		return false;
+	ev.now = cc_clock_ms();
+	ev.wall = (int64_t)cc_wall_ms();
+	if (ivr_session_event(iv->s, &ev, &a, &n) || !n)
+		return false;
+	cc_info("sig", "call %lld: digit %c leaves the queue",
+		(long long)iv->ix, digit);
+	iv->queued = false;
+	iv->over = false;
+	iv->options_prompt[0] = '\0';
+	iv->ops->leave(iv->arg);
+	run(iv, a, n);
+	return true;
+}
+
+const char *sig_ivr_options_prompt(const struct sig_ivr *iv)
+{
+	return iv && iv->queued && iv->options_prompt[0] ?
+		       iv->options_prompt : NULL;
 }
 
 bool sig_ivr_play_done(struct sig_ivr *iv, uint32_t med_play_id)
@@ -307,6 +446,16 @@ bool sig_ivr_sweep(struct sig_ivr *iv, uint64_t now)
 
 	if (iv->over)
 		return false;
+	/* The recording's length is time on the line, silence included
+	 * (med_rec counts only the audio received). */
+	if (iv->vm && now >= iv->vm->until && vm_stop(iv)) {
+		struct ivr_event ev = {.type = IVR_EV_RECORD_DONE};
+
+		cc_info("sig", "call %lld: voicemail: maximum length",
+			(long long)iv->ix);
+		feed(iv, &ev);
+		return false;
+	}
 	/* A prompt that could not be played counts as played. */
 	if (!iv->med_play && iv->ivr_play && !med_leg_playing(iv->leg) &&
 	    !ivr_session_deadline(iv->s)) {
@@ -383,10 +532,12 @@ int sig_ivr_flow_load(struct ivr_flow **fp, const char *name,
 {
 	struct qnames *q = mem_zalloc(sizeof(*q), NULL);
 	struct ivr_check_opts o = {0};
+	const char *tz;
 	int err;
 
 	if (!q)
 		return ENOMEM;
+	*fp = NULL;
 	cc_queue_foreach(qname_h, q);
 	if (q->n) {
 		o.queues = q->v;
@@ -394,5 +545,12 @@ int sig_ivr_flow_load(struct ivr_flow **fp, const char *name,
 	}
 	err = ivr_flow_decode(fp, def, &o, problem_h, (void *)name);
 	mem_deref(q);
+	tz = err ? NULL : ivr_flow_timezone(*fp);
+	if (tz && (!tz_load(tz) || !tz_load(tz)->data)) {
+		problem_h("$.timezone", "no such time zone in"
+			  " /usr/share/zoneinfo", (void *)name);
+		*fp = ivr_flow_unref(*fp);
+		err = EBADMSG;
+	}
 	return err;
 }
