@@ -85,6 +85,7 @@ static void callback_dial(struct call *c);
 static void voicemail_play(struct call *c, struct aleg *a);
 static void call_end_record(struct call *c, const char *hung_up_by);
 static void call_close_h(int err, const struct sip_msg *msg, void *arg);
+static void transfer_out(struct call *c, const char *number);
 
 /* --- Helpers ------------------------------------------------------------- */
 
@@ -657,6 +658,40 @@ static int offer_button(struct call *c, bool accept)
 			      accept ? "no_device" : "declined");
 }
 
+/* The agent sends the caller to an outside number (the API's blind
+ * transfer to a number): the agent's phone is released and the agent
+ * wraps up, the caller hears music while the trunk dials, then is bridged
+ * (transfer_out, as the flow's external transfer). ENOTCONN: no trunk
+ * allows outbound calls. */
+static int transfer_number(struct call *c, const char *number)
+{
+	struct aleg *al = c->agent;
+	char detail[96];
+
+	if (!al || c->consult)
+		return EALREADY;
+	if (!sig_out_available())
+		return ENOTCONN;
+	(void)snprintf(detail, sizeof(detail), "{\"number\": \"%s\"}",
+		       number);
+	ix_event(c, "transfer_number", al->agent, detail);
+	cc_info("sig", "call %lld: agent %u transfers to %s", (long long)c->ix,
+		al->agent, number);
+	c->agent = NULL;
+	mem_deref(al); /* BYE to the agent */
+	c->task = false;
+	(void)cc_task_end((uint64_t)c->ix, 0, "agent");
+	c->state = CS_MENU;
+	transfer_out(c, number);
+	if (c->hangup) { /* could not dial: the caller is told, then gone */
+		c->hangup = false;
+		c->state = CS_FEATURE;
+		play_text(c, "We are sorry, we could not connect your call."
+			     " Goodbye.", &c->play_id);
+	}
+	return 0;
+}
+
 static int task_control(void *owner, enum cc_ctl ctl, const char *target)
 {
 	struct call *c = owner;
@@ -699,6 +734,9 @@ static int task_control(void *owner, enum cc_ctl ctl, const char *target)
 		const struct cc_agent_info *a = cc_agent_by_ext(target);
 		uint32_t qid;
 
+		if (target && !a && cc_queue_id(target, &qid) &&
+		    sig_out_number_ok(target))
+			return transfer_number(c, target);
 		if (!target || (!a && cc_queue_id(target, &qid)))
 			return ENOENT;
 		if (c->consult)
