@@ -44,6 +44,7 @@
 #include <string.h>
 #include <strings.h>
 #include <ctype.h>
+#include <sys/stat.h>
 #include <re.h>
 #include "core/cc.h"
 #include "core/center.h"
@@ -484,10 +485,23 @@ static void aleg_med_h(struct med_leg *leg, const struct med_event *ev,
 			agent_hangup(a->call);
 		return;
 	}
-	if (ev->type == MED_EVENT_RTP_TIMEOUT && a->consult)
+	if (ev->type == MED_EVENT_RTP_TIMEOUT && a->consult) {
 		sig_consult_leg_closed(a->call, a, "no_media");
-	else if (ev->type == MED_EVENT_RTP_TIMEOUT && a->up &&
-		 a->call->agent == a)
+		return;
+	}
+	if (ev->type != MED_EVENT_RTP_TIMEOUT || !a->up || a->call->agent != a)
+		return;
+	if (a->call->external) { /* the outside party went silent */
+		struct call *c = a->call;
+
+		cc_warn("sig", "call %lld: no media from the outside party:"
+			" ending", (long long)c->ix);
+		call_end_record(c, "system");
+		call_destroy(c);
+	}
+	else if (a->call->kind != CK_INBOUND) /* nobody to requeue */
+		agent_hangup(a->call);
+	else
 		dropout(a->call, "no media");
 }
 
@@ -1388,9 +1402,10 @@ static void call_end_record(struct call *c, const char *hung_up_by)
 			cc_wall_ms());
 }
 
-/* A task of kind (voicemail, callback) with its own interaction, queued
- * in queue; *cp (optional) is the new call, owned by the call list. */
-static int task_call_add(struct call **cp, enum call_kind kind,
+/* A task of kind (voicemail, callback) with its own interaction (a new
+ * one, or ix when it waited when the server stopped), queued in queue;
+ * *cp (optional) is the new call, owned by the call list. */
+static int task_call_add(struct call **cp, enum call_kind kind, int64_t ix,
 			 const char *from, const char *to, const char *queue,
 			 uint64_t entered, const char *attrs,
 			 const char *recording)
@@ -1413,6 +1428,15 @@ static int task_call_add(struct call **cp, enum call_kind kind,
 	if (recording)
 		str_ncpy(c->recording, recording, sizeof(c->recording));
 	list_append(&sc.calls, &c->le, c);
+	if (ix) {
+		c->ix = ix;
+		(void)store_interaction_update(
+			store_main(), ix, NULL, NULL,
+			"state = 'queued', outcome = NULL, hung_up_by = NULL,"
+			" ended_at = NULL", "");
+		ix_event(c, "requeued_after_restart", 0, NULL);
+		goto queue;
+	}
 	err = store_interaction_add(&c->ix, store_main(),
 				    kind == CK_VOICEMAIL ? "voicemail" :
 							   "callback",
@@ -1431,6 +1455,7 @@ static int task_call_add(struct call **cp, enum call_kind kind,
 				       recording, attrs);
 	ix_event(c, kind == CK_VOICEMAIL ? "voicemail_left" :
 					   "callback_requested", 0, attrs);
+queue:
 	if (sig_stopping()) { /* shutdown: kept for the record only */
 		mem_deref(c);
 		return ECANCELED;
@@ -1479,7 +1504,7 @@ void sig_call_voicemail_add(int64_t ix, const char *from, const char *to,
 	(void)snprintf(attrs, sizeof(attrs), "{\"voicemail_for\": %lld,"
 		       " \"duration_ms\": %u, \"recording\": \"%s\"}",
 		       (long long)ix, ms, path);
-	(void)task_call_add(NULL, CK_VOICEMAIL, from, to,
+	(void)task_call_add(NULL, CK_VOICEMAIL, 0, from, to,
 			    queue && *queue ? queue : "support", 0, attrs,
 			    path);
 }
@@ -1577,7 +1602,7 @@ static int ivr_callback_h(const char *queue, const char *number, void *arg)
 		return ENOENT;
 	(void)snprintf(attrs, sizeof(attrs), "{\"callback_for\": %lld,"
 		       " \"number\": \"%s\"}", (long long)c->ix, number);
-	err = task_call_add(NULL, CK_CALLBACK, number, c->to, queue,
+	err = task_call_add(NULL, CK_CALLBACK, 0, number, c->to, queue,
 			    c->entered ? c->entered : c->started, attrs, NULL);
 	if (err)
 		return err;
@@ -1928,6 +1953,84 @@ int sig_flow_activate(const char *name, const char *def,
 	return 0;
 }
 
+/* Voicemails and callbacks still waiting for an agent when the server
+ * stopped (killed: still open, or marked interrupted by the center's
+ * recovery; stopped: marked interrupted by sig_call_stop) wait again,
+ * with their first entry time. */
+static int revive_h(sqlite3_stmt *st, void *arg)
+{
+	const char *ch = (const char *)sqlite3_column_text(st, 1);
+	const char *from = (const char *)sqlite3_column_text(st, 2);
+	const char *to = (const char *)sqlite3_column_text(st, 3);
+	const char *queue = (const char *)sqlite3_column_text(st, 4);
+	const char *rec = (const char *)sqlite3_column_text(st, 5);
+	const char *attrs = (const char *)sqlite3_column_text(st, 6);
+	int64_t ix = sqlite3_column_int64(st, 0);
+	unsigned *n = arg;
+
+	if (!ch || !queue || !from)
+		return 0;
+	if (!task_call_add(NULL, strcmp(ch, "voicemail") ? CK_CALLBACK :
+			   CK_VOICEMAIL, ix, from, to ? to : "", queue,
+			   (uint64_t)sqlite3_column_int64(st, 7), attrs,
+			   rec))
+		(*n)++;
+	return 0;
+}
+
+/* A voicemail being recorded when the server was killed: the file holds
+ * what was said up to its last write (the header is kept valid). */
+static int orphan_h(sqlite3_stmt *st, void *arg)
+{
+	const char *from = (const char *)sqlite3_column_text(st, 1);
+	const char *to = (const char *)sqlite3_column_text(st, 2);
+	const char *path = (const char *)sqlite3_column_text(st, 3);
+	const char *queue = (const char *)sqlite3_column_text(st, 4);
+	struct stat sb;
+
+	(void)arg;
+	if (!path || stat(path, &sb) || sb.st_size < 44 + 500 * 16)
+		return 0; /* nothing said (as sig_call_voicemail_add) */
+	cc_info("sig", "call %lld: its voicemail was cut short by a stop:"
+		" %s kept", (long long)sqlite3_column_int64(st, 0), path);
+	sig_call_voicemail_add(sqlite3_column_int64(st, 0), from ? from : "",
+			       to ? to : "", queue, path,
+			       (uint32_t)((sb.st_size - 44) / 16));
+	return 0;
+}
+
+static void tasks_revive(void)
+{
+	sqlite3 *db = store_reader(store_main());
+	unsigned n = 0;
+
+	if (!db)
+		return;
+	(void)store_query(db, revive_h, &n,
+			  "SELECT id, channel, from_addr, to_addr, queue,"
+			  " recording, attributes,"
+			  " coalesce(entered_queue_at, created_at)"
+			  " FROM interactions WHERE channel IN ('voicemail',"
+			  " 'callback') AND agent_id IS NULL AND answered_at"
+			  " IS NULL AND (state <> 'ended' OR outcome ="
+			  " 'interrupted') ORDER BY id", "");
+	if (n)
+		cc_info("sig", "%u voicemails and callbacks waiting again",
+			n);
+	/* after: the tasks these make must not be revived a second time */
+	(void)store_query(db, orphan_h, NULL,
+			  "SELECT i.id, i.from_addr, i.to_addr, i.recording,"
+			  " (SELECT json_extract(e.detail, '$.queue') FROM"
+			  " interaction_events e WHERE e.interaction_id = i.id"
+			  " AND e.type = 'voicemail_started' ORDER BY e.id DESC"
+			  " LIMIT 1) FROM interactions i WHERE i.channel ="
+			  " 'voice' AND i.recording IS NOT NULL AND NOT EXISTS"
+			  " (SELECT 1 FROM interactions v WHERE v.channel ="
+			  " 'voicemail' AND v.recording = i.recording)"
+			  " AND i.created_at > ?1 ORDER BY i.id",
+			  "i", cc_wall_ms() - 7LL * 86400000);
+}
+
 const char *sig_call_data_dir(void)
 {
 	return sc.data[0] ? sc.data : ".";
@@ -1954,6 +2057,7 @@ int sig_call_init(const struct cc_config *cfg)
 	if (err)
 		cc_warn("sig", "no music on hold: %s", strerror(err));
 	tmr_start(&sc.sweep, SIG_SWEEP_MS, sweep_h, NULL);
+	tasks_revive();
 	return 0;
 }
 
@@ -1963,9 +2067,17 @@ void sig_call_stop(void)
 
 	while (le) {
 		struct call *c = le->data;
+		int64_t ix = c->ix;
+		bool waiting = c->kind != CK_INBOUND && c->task && !c->agent;
 
 		le = le->next;
 		call_destroy(c);
+		/* after the abandon the center records: waits again at the
+		 * next start (tasks_revive) */
+		if (waiting)
+			(void)store_interaction_update(
+				store_main(), ix, NULL, NULL,
+				"outcome = 'interrupted'", "");
 	}
 }
 

@@ -127,6 +127,20 @@ static void record(struct sig_ivr *iv, const struct ivr_action *a)
 	iv->vm = vm;
 	if (iv->ops->outcome)
 		iv->ops->outcome("voicemail", iv->arg);
+	/* on the record at once: after a crash the restart finds the file
+	 * (valid up to its last write) and still makes it a task */
+	if (iv->ix && store_main()) {
+		char detail[IVR_NAME_MAX + 32];
+
+		(void)snprintf(detail, sizeof(detail), "{\"queue\": \"%s\"}",
+			       a->queue);
+		(void)store_interaction_update(store_main(), iv->ix, NULL,
+					       NULL, "recording = ?", "s", path);
+		(void)store_interaction_event_add(store_main(), iv->ix,
+						  cc_wall_ms(),
+						  "voicemail_started", 0, NULL,
+						  detail, NULL, NULL);
+	}
 	cc_info("sig", "call %lld: recording a voicemail for %s (at most"
 		" %u s)", (long long)iv->ix, a->queue, a->max_ms / 1000);
 }

@@ -42,4 +42,15 @@ sb_check "prompt file found once it exists" \
 sb_check "unreadable file: exit 1" test $? -eq 1
 "$SB_BIN" flow 2>/dev/null
 sb_check "usage: exit 2" test $? -eq 2
+# Named time zones: those of the system's tz database only.
+for tz in Europe/Paris America/New_York UTC +05:30; do
+	printf '{"name": "t", "start": "h", "timezone": "%s", "nodes": {"h": {"type": "hangup"}}}' "$tz" >"$tmp/tz.json"
+	"$SB_BIN" flow check "$tmp/tz.json" >/dev/null
+	sb_check "timezone $tz: ok" test $? -eq 0
+done
+for tz in Europe/Atlantis ../../etc/passwd 'Mars'; do
+	printf '{"name": "t", "start": "h", "timezone": "%s", "nodes": {"h": {"type": "hangup"}}}' "$tz" >"$tmp/tz.json"
+	out=$("$SB_BIN" flow check "$tmp/tz.json")
+	sb_check "timezone $tz: refused with its path" grep -q '\$.timezone: ' <<<"$out"
+done
 sb_pass

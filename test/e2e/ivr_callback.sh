@@ -138,7 +138,7 @@ sb_check "the problem names the field" grep -q '"path":"\$.nodes.t.to"' <<<"$API
 sb_stop
 
 # A trunk that challenges: the server answers with the trunk's username
-# and password (read at start).
+# and password (read at start). The callback survives a restart.
 sqlite3 "$db" "UPDATE trunks SET username = 'sb', password = 'secret' WHERE name = 'carrier'"
 sb_start --demo
 voice_tmpl trunk_auth.xml "$SB_TMP/trunk_auth.xml" USER=sb PASSWORD=secret TALK_MS=6000
@@ -148,7 +148,12 @@ sipp -sf "$SB_TMP/trunk_auth.xml" -t u1 -i 127.0.0.1 -p "$TPORT" -mp $((TPORT + 
 TRUNK_PID=$!
 sb_check "call: 2, queued, 1 -> callback" \
 	voice_call 5000 "$(step_pause 1500; step_digit 2; step_pause 3000; step_digit 1; step_wait_bye)" 20000 60000 5550125
+sb_check "the callback waits" sb_wait_log 'callback for 5550125 queued in support' 5
 id=$(sqlite3 "$db" "SELECT max(id) FROM interactions")
+# A restart meanwhile: the callback waits again.
+sb_stop
+sb_start --demo
+sb_check "restart: the callback waits again" sb_wait_log '1 voicemails and callbacks waiting again' 5
 voice_port; voice_agent 1004 "$PORT" answer 1 "$(step_pause 12000)"
 sb_check "the challenged callback is answered" \
 	sb_wait_log "call $id: the customer answered the callback: bridged to agent 1004" 20

@@ -99,4 +99,20 @@ SB_PID=
 frames=$(wav_frames "$SB_DATA/recordings/voicemail-5.wav")
 sb_check "kill -9: a valid WAV of what came ($frames frames)" test "${frames:-0}" -ge 8000
 kill "$CALL_PID" 2>/dev/null
+
+# The restart: the message that was waiting (4) waits again; the one cut
+# short by the kill becomes a task with what was said.
+sb_start --demo
+sb_check "restart: the waiting voicemail queued again" sb_wait_log '1 voicemails and callbacks waiting again' 5
+sb_check "restart: the cut-short one kept" sb_wait_log 'call 5: its voicemail was cut short by a stop' 5
+sb_check "restart: interaction 4 queued" db_is "SELECT state FROM interactions WHERE id = 4" queued
+sb_check "restart: a voicemail task for call 5" \
+	db_is "SELECT channel, from_addr, state FROM interactions WHERE recording LIKE '%/voicemail-5.wav' AND channel = 'voicemail'" "voicemail|5550113|queued"
+voice_port; voice_agent 1004 "$PORT" answer 2
+sb_check "restart: voicemail 4 played to 1004" sb_wait_log 'call 4: voicemail played to agent 1004' 20
+sb_check "restart: played to the end" sb_wait_log 'call 4: media caller rx 0 tx 0' 30
+sb_check "restart: handled" db_is "SELECT agent_id, outcome FROM interactions WHERE id = 4" "1004|answered"
+id=$(sqlite3 "$db" "SELECT id FROM interactions WHERE recording LIKE '%/voicemail-5.wav' AND channel = 'voicemail'")
+sb_check "restart: voicemail $id played to 1004 too" sb_wait_log "call $id: voicemail played to agent 1004" 40
+sb_stop
 sb_pass

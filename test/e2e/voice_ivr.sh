@@ -91,5 +91,23 @@ sb_check "restart: version 1 answers (2 -> support)" \
 sb_wait_log 'call 3: media' 10
 sb_check "restart: call 3 through version 1 ($(last))" \
 	grep -q '^support|1004|.*{"node": "menu", "digit": "2"},.*{"node": "support", "queue": "support"}\]$' <<<"$(last)"
+
+# A named time zone on a live call: open for the two hours from now in
+# Etc/GMT-14 (UTC+14), a window UTC's clock is never in.
+ADMIN=$(api_login admin pwadmin)
+h=$((10#$(TZ=Etc/GMT-14 date +%H)))
+from=$(printf '%02d:00' "$h") to=$(printf '%02d:00' $(((h + 2) % 24)))
+[ "$to" = 00:00 ] && to=24:00
+[ "$to" = 01:00 ] && to=24:00 # from 23:00: keep from < to
+tzflow="{\"definition\": {\"name\": \"demo-5000\", \"start\": \"b\", \"timezone\": \"Etc/GMT-14\",
+ \"nodes\": {\"b\": {\"type\": \"branch\", \"conditions\": [{\"if\": {\"time\": {\"from\": \"$from\", \"to\": \"$to\"}}, \"next\": \"open\"}], \"else\": \"closed\"},
+  \"open\": {\"type\": \"queue\", \"queue\": \"support\"}, \"closed\": {\"type\": \"hangup\"}}}}"
+sb_check "flow in Etc/GMT-14 ($from-$to there) saved" api 200 PUT /api/v1/flows/demo-5000 "$ADMIN" "$tzflow"
+sb_check "call: open in that zone" voice_call 5000 "$(step_pause 2500)" 500
+sb_check "call 4: the branch took the zone's time ($(last))" \
+	grep -q '\[{"node": "b", "branch": 0},{"node": "open", "queue": "support"}\]$' <<<"$(last)"
+sb_check "a zone the system lacks: 422 naming it" api 422 PUT /api/v1/flows/demo-5000 "$ADMIN" \
+	"${tzflow/Etc\/GMT-14/Mars\/Olympus}"
+sb_check "the problem's path" grep -q '"path":"\$.timezone"' <<<"$API_BODY"
 sb_stop
 sb_pass
