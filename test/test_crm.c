@@ -255,9 +255,9 @@ static int lookups(void)
 	pop = NULL;
 	free(text);
 	TEST_ERR(exec(st, "INSERT INTO interactions (id, channel, customer_id,"
-		      " queue, created_at, outcome) VALUES (7, 'voice', 1, "
-		      "'support', 1000, 'answered'), (8, 'voice', 1, 'sales',"
-		      " 2000, 'abandoned')"));
+		      " queue, agent_id, created_at, outcome) VALUES (7, "
+		      "'voice', 1, 'support', 1003, 1000, 'answered'), (8, "
+		      "'voice', 1, 'sales', NULL, 2000, 'abandoned')"));
 	text = crm_pop_json(db, "+15555550100", 8, &cust);
 	pop = json_loads(text, 0, NULL);
 	TEST_EQ(json_integer_value(json_object_get(json_object_get(
@@ -294,21 +294,30 @@ static int lookups(void)
 
 	/* The IVR: by caller and by account (identity, then custom). */
 	n = crm_ivr_fields(db, "caller", "+15555550100", buf, sizeof(buf),
-			   fieldv, 16);
+			   fieldv, 16, &cust);
+	TEST_EQ(cust, 1);
 	TEST_ASSERT(n >= 8);
 	TEST_STREQ(fieldv[2], "name");
 	TEST_STREQ(fieldv[3], CRM_DEMO_VIP_NAME);
 	TEST_STREQ(fieldv[6], "tier");
 	TEST_STREQ(fieldv[7], "VIP");
-	n = crm_ivr_fields(db, "account", "700200", buf, sizeof(buf), fieldv,
-			   16);
+	{
+		bool last = false;
+
+		for (size_t i = 0; i < n; i++)
+			last = last || (!strcmp(fieldv[2 * i], "last_agent") &&
+					!strcmp(fieldv[2 * i + 1], "1003"));
+		TEST_ASSERT(last); /* the flow's preferred agent */
+	}
+	n = crm_ivr_fields(db, "account", "702345", buf, sizeof(buf), fieldv,
+			   16, NULL);
 	TEST_ASSERT(n > 0);
 	TEST_STREQ(fieldv[3], "Grace Hopper");
 	TEST_ERR(exec(st, "UPDATE customers SET custom = "
 		      "'{\"account_number\": \"A-9\"}' WHERE id = 3"));
 	TEST_EQ(crm_account_find(db, "A-9"), 3);
 	TEST_EQ(crm_ivr_fields(db, "account", "nope", buf, sizeof(buf),
-			       fieldv, 16), 0);
+			       fieldv, 16, NULL), 0);
 out:
 	json_decref(pop);
 	free(text);

@@ -21,8 +21,8 @@
 /* --- An HTML validator: exactly what the renderer may produce ----------- */
 
 static const char *const tagv[] = {
-	"p", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "code",
-	"pre", "ul", "ol", "li", "blockquote", "a", "br", "hr",
+        "p",    "h1",  "h2", "h3", "h4", "h5",         "h6", "strong", "em",
+        "code", "pre", "ul", "ol", "li", "blockquote", "a",  "br",     "hr",
 };
 
 static bool tag_known(const char *name, size_t n)
@@ -105,7 +105,7 @@ static const char *html_check(const char *html)
 			return "unescaped > or quote in text";
 		if (*p == '&') {
 			static const char *const entv[] = {
-				"&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
+			        "&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
 			size_t i;
 
 			for (i = 0; i < 5; i++)
@@ -165,10 +165,10 @@ static int md_blocks(void)
 	       "<ul>\n<li>a\n<ul>\n<li>nested</li>\n</ul>\n</li>\n"
 	       "<li>b</li>\n</ul>\n");
 	RENDER("```\nx < y && z\n```", "<pre><code>x &lt; y &amp;&amp; z\n"
-				       "</code></pre>\n");
+	                               "</code></pre>\n");
 	RENDER("use `rm -rf` never", "<p>use <code>rm -rf</code> never</p>\n");
 	RENDER("> quoted\n> more", "<blockquote>\n<p>quoted\nmore</p>\n"
-				   "</blockquote>\n");
+	                           "</blockquote>\n");
 	RENDER("---", "<hr>\n");
 	RENDER("snake_case_name stays", "<p>snake_case_name stays</p>\n");
 	RENDER("_em_ and __strong__",
@@ -200,51 +200,53 @@ static int md_hostile(void)
 	static const struct {
 		const char *md, *want;
 	} v[] = {
-		{"<script>alert(1)</script>",
-		 "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n"},
-		{"<SCRIPT SRC=//evil.example/x.js></SCRIPT>", NULL},
-		{"<scr<script>ipt>alert(1)</script>", NULL},
-		{"[click](javascript:alert(1))", "<p>click</p>\n"},
-		{"[click](JaVaScRiPt:alert(1))", "<p>click</p>\n"},
-		{"[click]( javascript:alert(1))", "<p>click</p>\n"},
-		{"[click](java\tscript:alert(1))", NULL},
-		{"[click](&#106;avascript:alert(1))", "<p>click</p>\n"},
-		{"[click](&#x6A;avascript&colon;alert(1))", "<p>click</p>\n"},
-		{"[click](vbscript:msgbox(1))", "<p>click</p>\n"},
-		{"[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
-		 "<p>x</p>\n"},
-		{"![x](data:image/svg+xml,<svg onload=alert(1)>)", NULL},
-		{"<img src=x onerror=alert(1)>",
-		 "<p>&lt;img src=x onerror=alert(1)&gt;</p>\n"},
-		{"<a href=\"javascript:alert(1)\">x</a>",
-		 "<p>&lt;a href=&quot;javascript:alert(1)&quot;&gt;x&lt;/a&gt;"
-		 "</p>\n"},
-		{"[x](https://a.example/\" onmouseover=\"alert(1))", NULL},
-		{"[x](https://a.example/\"onmouseover=\"alert(1))",
-		 "<p>x</p>\n"},
-		{"[x](https://a.example/'onmouseover='alert(1))", "<p>x</p>\n"},
-		{"<javascript:alert(1)>", "<p>&lt;javascript:alert(1)&gt;</p>\n"},
-		{"&lt;script&gt;alert(1)&lt;/script&gt;",
-		 "<p>&amp;lt;script&amp;gt;alert(1)&amp;lt;/script&amp;gt;"
-		 "</p>\n"},
-		{"&#60;script&#62;", "<p>&amp;#60;script&amp;#62;</p>\n"},
-		{"**<b onclick=alert(1)>bold</b>**",
-		 "<p><strong>&lt;b onclick=alert(1)&gt;bold&lt;/b&gt;</strong>"
-		 "</p>\n"},
-		{"`<script>`", "<p><code>&lt;script&gt;</code></p>\n"},
-		{"```html\n<script>alert(1)</script>\n```",
-		 "<pre><code>&lt;script&gt;alert(1)&lt;/script&gt;\n"
-		 "</code></pre>\n"},
-		{"<style>body{display:none}</style>", NULL},
-		{"<iframe src=https://evil.example></iframe>", NULL},
-		{"<svg><animate onbegin=alert(1) attributeName=x></svg>", NULL},
-		{"[<img src=x onerror=alert(1)>](https://ok.example)", NULL},
-		{"[x](https://ok.example)<!-- <script> -->", NULL},
-		{"\"><script>alert(1)</script>", NULL},
-		{"javascript:alert(1)", "<p>javascript:alert(1)</p>\n"},
-		{"http://x\" onclick=\"alert(1)", NULL},
-		{"[a](<javascript:alert(1)>)", NULL},
-		{"ctrl\x01\x02\x03\x1b[31m chars", "<p>ctrl[31m chars</p>\n"},
+	        {"<script>alert(1)</script>",
+	         "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n"},
+	        {"<SCRIPT SRC=//evil.example/x.js></SCRIPT>", NULL},
+	        {"<scr<script>ipt>alert(1)</script>", NULL},
+	        {"[click](javascript:alert(1))", "<p>click</p>\n"},
+	        {"[click](JaVaScRiPt:alert(1))", "<p>click</p>\n"},
+	        {"[click]( javascript:alert(1))", "<p>click</p>\n"},
+	        {"[click](java\tscript:alert(1))", NULL},
+	        {"[click](&#106;avascript:alert(1))", "<p>click</p>\n"},
+	        {"[click](&#x6A;avascript&colon;alert(1))", "<p>click</p>\n"},
+	        {"[click](vbscript:msgbox(1))", "<p>click</p>\n"},
+	        {"[x](data:text/"
+	         "html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+	         "<p>x</p>\n"},
+	        {"![x](data:image/svg+xml,<svg onload=alert(1)>)", NULL},
+	        {"<img src=x onerror=alert(1)>",
+	         "<p>&lt;img src=x onerror=alert(1)&gt;</p>\n"},
+	        {"<a href=\"javascript:alert(1)\">x</a>",
+	         "<p>&lt;a href=&quot;javascript:alert(1)&quot;&gt;x&lt;/a&gt;"
+	         "</p>\n"},
+	        {"[x](https://a.example/\" onmouseover=\"alert(1))", NULL},
+	        {"[x](https://a.example/\"onmouseover=\"alert(1))",
+	         "<p>x</p>\n"},
+	        {"[x](https://a.example/'onmouseover='alert(1))", "<p>x</p>\n"},
+	        {"<javascript:alert(1)>",
+	         "<p>&lt;javascript:alert(1)&gt;</p>\n"},
+	        {"&lt;script&gt;alert(1)&lt;/script&gt;",
+	         "<p>&amp;lt;script&amp;gt;alert(1)&amp;lt;/script&amp;gt;"
+	         "</p>\n"},
+	        {"&#60;script&#62;", "<p>&amp;#60;script&amp;#62;</p>\n"},
+	        {"**<b onclick=alert(1)>bold</b>**",
+	         "<p><strong>&lt;b onclick=alert(1)&gt;bold&lt;/b&gt;</strong>"
+	         "</p>\n"},
+	        {"`<script>`", "<p><code>&lt;script&gt;</code></p>\n"},
+	        {"```html\n<script>alert(1)</script>\n```",
+	         "<pre><code>&lt;script&gt;alert(1)&lt;/script&gt;\n"
+	         "</code></pre>\n"},
+	        {"<style>body{display:none}</style>", NULL},
+	        {"<iframe src=https://evil.example></iframe>", NULL},
+	        {"<svg><animate onbegin=alert(1) attributeName=x></svg>", NULL},
+	        {"[<img src=x onerror=alert(1)>](https://ok.example)", NULL},
+	        {"[x](https://ok.example)<!-- <script> -->", NULL},
+	        {"\"><script>alert(1)</script>", NULL},
+	        {"javascript:alert(1)", "<p>javascript:alert(1)</p>\n"},
+	        {"http://x\" onclick=\"alert(1)", NULL},
+	        {"[a](<javascript:alert(1)>)", NULL},
+	        {"ctrl\x01\x02\x03\x1b[31m chars", "<p>ctrl[31m chars</p>\n"},
 	};
 	size_t i;
 	int err = 0;
@@ -256,8 +258,8 @@ static int md_hostile(void)
 		if (html_check(html) || strcasestr(html, "<script") ||
 		    (v[i].want && strcmp(html, v[i].want)))
 			test_fail(__FILE__, __LINE__, "case %zu: %s -> %s (%s)",
-				  i, v[i].md, html,
-				  html_check(html) ? html_check(html) : "");
+			          i, v[i].md, html,
+			          html_check(html) ? html_check(html) : "");
 		/* javascript: may remain as text, escaped, outside tags; the
 		 * validator above already refuses it in an href */
 		if (v[i].want)
@@ -275,13 +277,56 @@ out:
 static int md_fuzz(void)
 {
 	static const char *const partv[] = {
-		"<", ">", "&", "\"", "'", "*", "**", "_", "__", "`", "```",
-		"[", "]", "(", ")", "![", "\\", "\n", "\n\n", "  \n", "# ",
-		"- ", "1. ", "> ", "    ", "\t", "---", "~~~", "http://",
-		"https://x.example/", "mailto:", "javascript:", "data:",
-		"<script>", "</script>", "onerror=", "onload=\"x\"", "&#106;",
-		"&lt;", "<img src=x ", "<a href=", "a", "word ", "\xc3\xa9",
-		"\x01", "\xff", "](", "](https://", "\")", "<https://a.b>",
+	        "<",
+	        ">",
+	        "&",
+	        "\"",
+	        "'",
+	        "*",
+	        "**",
+	        "_",
+	        "__",
+	        "`",
+	        "```",
+	        "[",
+	        "]",
+	        "(",
+	        ")",
+	        "![",
+	        "\\",
+	        "\n",
+	        "\n\n",
+	        "  \n",
+	        "# ",
+	        "- ",
+	        "1. ",
+	        "> ",
+	        "    ",
+	        "\t",
+	        "---",
+	        "~~~",
+	        "http://",
+	        "https://x.example/",
+	        "mailto:",
+	        "javascript:",
+	        "data:",
+	        "<script>",
+	        "</script>",
+	        "onerror=",
+	        "onload=\"x\"",
+	        "&#106;",
+	        "&lt;",
+	        "<img src=x ",
+	        "<a href=",
+	        "a",
+	        "word ",
+	        "\xc3\xa9",
+	        "\x01",
+	        "\xff",
+	        "](",
+	        "](https://",
+	        "\")",
+	        "<https://a.b>",
 	};
 	uint64_t seed = 0x9e3779b97f4a7c15ull;
 	char in[600];
@@ -301,7 +346,7 @@ static int md_fuzz(void)
 				continue;
 			}
 			p = partv[cc_rand_next(&seed) %
-				  (sizeof(partv) / sizeof(partv[0]))];
+			          (sizeof(partv) / sizeof(partv[0]))];
 			l = strlen(p);
 			if (n + l >= sizeof(in) - 1)
 				break;
@@ -313,7 +358,7 @@ static int md_fuzz(void)
 		bad = html_check(html);
 		if (bad) {
 			test_fail(__FILE__, __LINE__, "%s: input \"%s\" -> %s",
-				  bad, in, html);
+			          bad, in, html);
 			free(html);
 			err = EINVAL;
 			goto out;
@@ -358,7 +403,7 @@ static int md_text_plain(void)
 	char *t = NULL;
 	int err = 0;
 	const char *md = "# Reset\n\n- **Verify** the <caller>\n- send "
-			 "[link](https://x.example)";
+	                 "[link](https://x.example)";
 
 	TEST_ERR(kb_md_text(&t, md, strlen(md)));
 	TEST_STREQ(t, "Reset Verify the <caller> send link");
@@ -406,7 +451,8 @@ static int terms_split(void)
 	int err = 0;
 
 	TEST_EQ(kb_terms_split("Reset \"pass-WORD\" OR NEAR(x*", 8, collect_h,
-			       &c), 6);
+	                       &c),
+	        6);
 	TEST_STREQ(c.v[0], "reset");
 	TEST_STREQ(c.v[1], "pass");
 	TEST_STREQ(c.v[2], "word");
@@ -427,24 +473,29 @@ struct art {
 };
 
 static const struct art corpus[] = {
-	/* 1 */ {"Reset a customer's password",
-		 "Verify the caller, then send the reset link.",
-		 "support account", "internal"},
-	/* 2 */ {"Billing questions",
-		 "A password is never needed for billing. Password, password: "
-		 "do not ask for the password.", "support billing",
-		 "internal"},
-	/* 3 */ {"Refund a duplicate charge",
-		 "Refund the second charge. Refunds take 5-10 days.",
-		 "support billing refund", "internal"},
-	/* 4 */ {"Upgrade to the annual plan",
-		 "Offer the annual plan to callers asking about price.",
-		 "sales pricing", "internal"},
-	/* 5 */ {"How to cancel your subscription",
-		 "Cancel at any time from the account page <b>Account</b>.",
-		 "support cancel", "customer"},
-	/* 6 */ {"Receive a parcel", "When you receive the parcel, check it.",
-		 "logistics", "internal"},
+        /* 1 */ {"Reset a customer's password",
+                 "Verify the caller, then send the reset link.",
+                 "support account", "internal"},
+        /* 2 */
+        {"Billing questions",
+         "A password is never needed for billing. Password, password: "
+         "do not ask for the password.",
+         "support billing", "internal"},
+        /* 3 */
+        {"Refund a duplicate charge",
+         "Refund the second charge. Refunds take 5-10 days.",
+         "support billing refund", "internal"},
+        /* 4 */
+        {"Upgrade to the annual plan",
+         "Offer the annual plan to callers asking about price.",
+         "sales pricing", "internal"},
+        /* 5 */
+        {"How to cancel your subscription",
+         "Cancel at any time from the account page <b>Account</b>.",
+         "support cancel", "customer"},
+        /* 6 */
+        {"Receive a parcel", "When you receive the parcel, check it.",
+         "logistics", "internal"},
 };
 
 static int corpus_txn(sqlite3 *db, void *arg)
@@ -455,8 +506,8 @@ static int corpus_txn(sqlite3 *db, void *arg)
 	(void)arg;
 	for (i = 0; i < sizeof(corpus) / sizeof(corpus[0]) && !err; i++)
 		err = kb_index_put(db, (int64_t)i + 1, corpus[i].title,
-				   corpus[i].body, corpus[i].tags,
-				   corpus[i].audience);
+		                   corpus[i].body, corpus[i].tags,
+		                   corpus[i].audience);
 	return err;
 }
 
@@ -492,7 +543,7 @@ static int corpus_open(struct store **stp)
 }
 
 static int search(struct store *st, const char *q, struct hits *r,
-		  struct kb_search_info *info, const char *audience)
+                  struct kb_search_info *info, const char *audience)
 {
 	struct kb_search_opts o = {audience, NULL, 10};
 
@@ -632,8 +683,7 @@ static int search_any_and_filters(void)
 	TEST_ASSERT(strstr(r.snippet[0], "<mark>page</mark>"));
 	/* tag filter */
 	memset(&r, 0, sizeof(r));
-	TEST_ERR(kb_search(store_reader(st), "billing", &o, hits_h, &r,
-			   &info));
+	TEST_ERR(kb_search(store_reader(st), "billing", &o, hits_h, &r, &info));
 	TEST_EQ(r.n, 1);
 	TEST_EQ(r.id[0], 3);
 out:
@@ -706,7 +756,6 @@ out:
 	return err;
 }
 
-
 /* More matches than BM25 ranks in full (2,000): the articles with the word
  * in their title still come first, best first; when even those are too
  * many, the newest 2,000 of them are ranked. */
@@ -724,10 +773,10 @@ static int big_txn(sqlite3 *db, void *arg)
 	for (i = 1; i <= b->n && !err; i++) {
 		bool t = i % (b->n / b->titled) == 0;
 
-		snprintf(title, sizeof(title), "%s %u", t ? "Common rule" :
-			 "Filler article", i);
+		snprintf(title, sizeof(title), "%s %u",
+		         t ? "Common rule" : "Filler article", i);
 		snprintf(body, sizeof(body), "Some common words%s here, %u.",
-			 i == 1999 ? " common common common" : "", i);
+		         i == 1999 ? " common common common" : "", i);
 		err = kb_index_put(db, i, title, body, "", "internal");
 	}
 	return err;
@@ -773,8 +822,7 @@ static int search_bounded_large(void)
 	TEST_ERR(kb_search(store_reader(st), "some", &o, hits_h, &r, &info));
 	TEST_EQ(r.n, 10);
 	memset(&r, 0, sizeof(r));
-	TEST_ERR(kb_search(store_reader(st), "article", &o, hits_h, &r,
-			   &info));
+	TEST_ERR(kb_search(store_reader(st), "article", &o, hits_h, &r, &info));
 	TEST_EQ(r.n, 10);
 	for (i = 0; i < r.n; i++)
 		TEST_ASSERT(r.id[i] >= 395); /* 2,394 match: the newest 2,000 */
@@ -784,19 +832,19 @@ out:
 }
 
 const struct test_case test_cases[] = {
-	TEST_CASE(md_blocks),
-	TEST_CASE(md_hostile),
-	TEST_CASE(md_fuzz),
-	TEST_CASE(md_deep_and_large),
-	TEST_CASE(md_text_plain),
-	TEST_CASE(edit_distance),
-	TEST_CASE(terms_split),
-	TEST_CASE(search_ranking),
-	TEST_CASE(search_prefix),
-	TEST_CASE(search_typo),
-	TEST_CASE(search_any_and_filters),
-	TEST_CASE(index_remove_and_replace),
-	TEST_CASE(search_bounded_large),
-	TEST_CASE(suggest_by_queue_and_text),
+        TEST_CASE(md_blocks),
+        TEST_CASE(md_hostile),
+        TEST_CASE(md_fuzz),
+        TEST_CASE(md_deep_and_large),
+        TEST_CASE(md_text_plain),
+        TEST_CASE(edit_distance),
+        TEST_CASE(terms_split),
+        TEST_CASE(search_ranking),
+        TEST_CASE(search_prefix),
+        TEST_CASE(search_typo),
+        TEST_CASE(search_any_and_filters),
+        TEST_CASE(index_remove_and_replace),
+        TEST_CASE(search_bounded_large),
+        TEST_CASE(suggest_by_queue_and_text),
 };
 TEST_TABLE_END;

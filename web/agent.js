@@ -288,6 +288,7 @@ async function crmShow(cid) {
   let c;
   try { c = await SB.api('GET', '/customers/' + cid); } catch (e) { return; }
   A.customer = c;
+  $('cust-link').href = '/customer.html?id=' + c.id;
   $('cust-name').textContent = c.name || '';
   $('cust-vip').classList.toggle('hidden', c.tier !== 'VIP');
   $('cust-prov').classList.toggle('hidden', !c.provisional);

@@ -183,7 +183,8 @@ const KB = (() => {
     const c = d.case || (d.customer && d.customer.open_case);
     const subject = d.case_subject || (c && c.subject);
     if (subject) body.case_subject = String(subject).slice(0, 500);
-    if (d.customer && Number.isInteger(d.customer.id)) body.customer_id = d.customer.id;
+    const cid = (d.customer && d.customer.id) || d.customer_id;
+    if (Number.isInteger(cid)) body.customer_id = cid; /* its open cases */
     if (d.text) body.text = String(d.text).slice(-4000);
     if (!Object.keys(body).length) return;
     let r;

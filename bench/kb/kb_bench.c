@@ -35,17 +35,20 @@
 enum { VOCAB = 20000, WORD_MAX = 16, TAGS = 30 };
 
 static const char *const realv[] = {
-	"password", "reset", "refund", "charge", "billing", "invoice",
-	"account", "cancel", "subscription", "upgrade", "plan", "price",
-	"discount", "verify", "identity", "caller", "customer", "outage",
-	"escalate", "delivery", "parcel", "return", "warranty", "address",
-	"payment", "card", "transfer", "callback", "complaint", "survey",
-	"contract", "renewal", "login", "email", "phone", "number", "order",
-	"shipping", "tracking", "damaged", "replacement", "credit", "debit",
-	"bank", "direct", "statement", "balance", "overdue", "reminder",
-	"holiday", "opening", "hours", "store", "branch", "manager", "policy",
-	"procedure", "script", "greeting", "closing", "hold", "mute", "queue",
-	"vip", "loyalty", "points", "voucher", "promotion", "offer", "quote",
+        "password",    "reset",     "refund",    "charge",       "billing",
+        "invoice",     "account",   "cancel",    "subscription", "upgrade",
+        "plan",        "price",     "discount",  "verify",       "identity",
+        "caller",      "customer",  "outage",    "escalate",     "delivery",
+        "parcel",      "return",    "warranty",  "address",      "payment",
+        "card",        "transfer",  "callback",  "complaint",    "survey",
+        "contract",    "renewal",   "login",     "email",        "phone",
+        "number",      "order",     "shipping",  "tracking",     "damaged",
+        "replacement", "credit",    "debit",     "bank",         "direct",
+        "statement",   "balance",   "overdue",   "reminder",     "holiday",
+        "opening",     "hours",     "store",     "branch",       "manager",
+        "policy",      "procedure", "script",    "greeting",     "closing",
+        "hold",        "mute",      "queue",     "vip",          "loyalty",
+        "points",      "voucher",   "promotion", "offer",        "quote",
 };
 
 static char vocab[VOCAB][WORD_MAX + 1];
@@ -87,9 +90,8 @@ static void vocab_make(void)
 		 * frequent, not the most frequent */
 		if (i >= 100 && (i - 100) % 40 == 0 && (i - 100) / 40 < nreal) {
 			snprintf(vocab[i], sizeof(vocab[i]), "%s",
-				 realv[(i - 100) / 40]);
-		}
-		else {
+			         realv[(i - 100) / 40]);
+		} else {
 			unsigned syl = 2 + rnd(3), k, n = 0;
 
 			for (k = 0; k < syl; k++) {
@@ -149,7 +151,7 @@ static int corpus_txn(sqlite3 *db, void *arg)
 			size_t l = strlen(title);
 
 			snprintf(title + l, sizeof(title) - l, "%s%s",
-				 k ? " " : "", word());
+			         k ? " " : "", word());
 		}
 		n = (unsigned)snprintf(body, sizeof(body), "# %s\n\n", title);
 		for (k = 0; k < words && n < sizeof(body) - 64; k++) {
@@ -157,17 +159,16 @@ static int corpus_txn(sqlite3 *db, void *arg)
 
 			if (k % 25 == 24)
 				n += (unsigned)snprintf(body + n,
-							sizeof(body) - n,
-							"\n\n- **%s** ", w);
+				                        sizeof(body) - n,
+				                        "\n\n- **%s** ", w);
 			else
-				n += (unsigned)snprintf(body + n,
-							sizeof(body) - n,
-							"%s ", w);
+				n += (unsigned)snprintf(
+				        body + n, sizeof(body) - n, "%s ", w);
 		}
 		snprintf(tags, sizeof(tags), "tag%u tag%u", rnd(TAGS),
-			 rnd(TAGS));
+		         rnd(TAGS));
 		err = kb_index_put(db, (int64_t)i + 1, title, body, tags,
-				   rnd(5) ? "internal" : "customer");
+		                   rnd(5) ? "internal" : "customer");
 	}
 	return err;
 }
@@ -197,7 +198,7 @@ static void slow(const char *q, double ms)
 
 	if (lim < 0)
 		lim = getenv("KB_BENCH_SLOW") ? atof(getenv("KB_BENCH_SLOW"))
-					      : 1e9;
+		                              : 1e9;
 	if (ms > lim)
 		fprintf(stderr, "slow %.2f ms: %s\n", ms, q);
 }
@@ -243,8 +244,8 @@ int main(int argc, char *argv[])
 	vocab_make();
 	t0 = now_ms();
 	for (i = 0; i < articles && !err && !reuse; i += 2000) {
-		struct corpus cp = {i, i + 2000 < articles ? i + 2000
-							  : articles};
+		struct corpus cp = {i,
+		                    i + 2000 < articles ? i + 2000 : articles};
 
 		err = store_txn_wait(st, corpus_txn, &cp);
 	}
@@ -270,8 +271,8 @@ int main(int argc, char *argv[])
 	deadline = now_ms() + 120000;
 	for (c = 0; c < 3; c++) {
 		nc = 0;
-		for (i = 0; i < perclass && nc < perclass * 2 &&
-			    now_ms() < deadline;
+		for (i = 0;
+		     i < perclass && nc < perclass * 2 && now_ms() < deadline;
 		     i++) {
 			const char *w = query_word();
 			size_t l = strlen(w), k;
@@ -283,20 +284,19 @@ int main(int argc, char *argv[])
 				for (k2 = 1; k2 < nw; k2++) {
 					size_t ql = strlen(q);
 
-					snprintf(q + ql, sizeof(q) - ql, " %.16s",
-						 query_word());
+					snprintf(q + ql, sizeof(q) - ql,
+					         " %.16s", query_word());
 				}
-			}
-			else if (c == 1) {
+			} else if (c == 1) {
 				/* each key typed from the second letter;
 				 * counts as several queries */
 				for (k = 2; k <= l && nc < perclass * 2; k++) {
-					snprintf(q, sizeof(q), "%.*s",
-						 (int)k, w);
+					snprintf(q, sizeof(q), "%.*s", (int)k,
+					         w);
 					t0 = now_ms();
 					c0 = cpu_ms();
 					err = kb_search(db, q, &o, hit_h, NULL,
-							NULL);
+					                NULL);
 					cpu[na] = cpu_ms() - c0;
 					cls[nc++] = all[na++] = now_ms() - t0;
 					slow(q, all[na - 1]);
@@ -304,8 +304,7 @@ int main(int argc, char *argv[])
 						goto out;
 				}
 				continue;
-			}
-			else {
+			} else {
 				/* one edit: swap, drop or change a letter */
 				snprintf(q, sizeof(q), "%.16s", w);
 				k = 1 + rnd((unsigned)(l - 1));
@@ -352,7 +351,7 @@ int main(int argc, char *argv[])
 		in.queue = i % 2 ? "sales" : "support";
 		in.ivr = query_word();
 		snprintf(subj, sizeof(subj), "%s %s %s", query_word(),
-			 query_word(), query_word());
+		         query_word(), query_word());
 		in.subject = subj;
 		t0 = now_ms();
 		c0 = cpu_ms();

@@ -210,6 +210,18 @@ int api_route_call_get(struct api_req *req)
 	return api_reply_json(req, 200, r);
 }
 
+static bool number_ok(const char *s)
+{
+	size_t n = 0;
+
+	if (*s == '+')
+		s++;
+	for (; *s; s++, n++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return n >= 3 && n <= 20;
+}
+
 /* POST /interactions/{id}/hangup|hold|resume|transfer|accept|reject */
 int api_route_call_control(struct api_req *req)
 {
@@ -271,17 +283,29 @@ int api_route_call_control(struct api_req *req)
 		return api_reply_json(req, 200, r);
 	}
 	if (!strcmp(op, "transfer")) {
+		const char *num = json_string_value(json_object_get(req->json,
+								    "number"));
 		size_t n;
 
 		target = json_string_value(json_object_get(req->json,
 							   "target"));
+		if ((target && num) || (!target && !num))
+			return api_reply_error(req, 400, "invalid",
+					       num ? "number" : "target",
+					       "give either target (an agent's "
+					       "extension or a queue) or number"
+					       " (outside, through the trunk)");
+		if (num && !number_ok(num))
+			return api_reply_error(req, 400, "invalid", "number",
+					       "number must be 3 to 20 digits, "
+					       "optionally after a '+'");
+		if (num)
+			target = num;
 		n = strlen(target);
 		if (!n || n > 40)
 			return api_reply_error(req, 400, "invalid", "target",
 					       "target must be an agent's "
 					       "extension or a queue name");
-		/* Numbers outside the center are not reachable yet: only
-		 * agents' extensions and queues. */
 	}
 	err = api_core_call(&r, api_live_control,
 			    json_pack("{s:I,s:s,s:s?,s:I}", "id",
@@ -290,6 +314,9 @@ int api_route_call_control(struct api_req *req)
 				      (json_int_t)(is_agent(req) ?
 						   api_req_agent(req) : 0)),
 			    API_CORE_TIMEOUT_MS);
+	if (err == ENOTCONN)
+		return api_reply_error(req, 409, "no_trunk", "number",
+				       "no trunk allows outbound calls");
 	if (err == ENOENT && target)
 		return api_reply_error(req, 404, "not_found", "target",
 				       "no live interaction %lld or no agent "

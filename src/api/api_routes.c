@@ -91,8 +91,10 @@ const struct api_route api_routev[] = {
 	 api_route_call_control, "Take a call off hold", NULL, NULL},
 	{"POST", V1 "/interactions/{id}/transfer", API_ROLES_ALL, 0,
 	 api_route_call_control,
-	 "Blind transfer to an agent (extension) or a queue (name)",
-	 "target:string!", NULL},
+	 "Blind transfer to an agent (extension) or a queue (name), or with "
+	 "number to an outside number through the outbound trunk (the "
+	 "agent's phone is released, the agent wraps up)",
+	 "target:string, number:string", NULL},
 	{"POST", V1 "/interactions/{id}/consult", API_ROLES_ALL, 0,
 	 api_route_call_control,
 	 "Attended transfer, first step: the caller holds (music) while the "

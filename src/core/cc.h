@@ -66,6 +66,8 @@ struct cc_config {
 	enum cc_log_level log_level;
 	uint32_t rtp_timeout; /* seconds without RTP before a leg is dead */
 	uint32_t media_priority; /* SCHED_FIFO priority of the media thread */
+	uint32_t session_expires; /* SIP session timer interval, 0 = off */
+	uint32_t min_se;          /* shortest session interval accepted */
 	char public_addr[64]; /* address put in SDP/Contact; "" = the SIP IP */
 	uint32_t session_ttl; /* seconds an API login token lives */
 	bool auto_login;      /* registering a phone logs its agent in */

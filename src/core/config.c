@@ -48,6 +48,10 @@ static const struct setting settingv[] = {
 	 "LEVEL   debug, info, warn or error"},
 	{"rtp-timeout", SET_UINT, F(rtp_timeout), 1, 3600,
 	 "SECONDS   a call leg with no RTP for this long is dead"},
+	{"session-expires", SET_UINT, F(session_expires), 0, 86400,
+	 "SECONDS   SIP session timer interval (RFC 4028), 0 = off"},
+	{"min-se", SET_UINT, F(min_se), 1, 86400,
+	 "SECONDS   shortest session interval accepted (RFC 4028: 90)"},
 	{"media-priority", SET_UINT, F(media_priority), 0, 99,
 	 "N   real-time (SCHED_FIFO) priority of the media thread, 0 = none"},
 	{"public-addr", SET_STR, F(public_addr), 0, 0,
@@ -84,6 +88,8 @@ void cc_config_init(struct cc_config *cfg)
 	cfg->log_level = CC_LOG_INFO;
 	cfg->rtp_timeout = 30;
 	cfg->media_priority = 10;
+	cfg->session_expires = 1800;
+	cfg->min_se = 90;
 	cfg->session_ttl = 12 * 3600;
 	snprintf(cfg->phone_country, sizeof(cfg->phone_country), "US");
 }

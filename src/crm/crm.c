@@ -190,12 +190,32 @@ static json_t *pop_customer(sqlite3 *db, int64_t id, int64_t skip)
 	return c;
 }
 
+static char *pop_one(sqlite3 *db, int64_t id, int64_t skip)
+{
+	json_t *c = pop_customer(db, id, skip), *o;
+	char *text;
+
+	if (!c)
+		return NULL;
+	o = json_pack("{s:o,s:b}", "customer", c, "vip",
+		      !strcmp(json_string_value(json_object_get(c, "tier"))
+				      ?: "", "VIP"));
+	text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	return text;
+}
+
+char *crm_pop_customer_json(sqlite3 *db, int64_t customer, int64_t skip)
+{
+	return customer > 0 ? pop_one(db, customer, skip) : NULL;
+}
+
 char *crm_pop_json(sqlite3 *db, const char *from, int64_t skip,
 		   int64_t *customerp)
 {
 	int64_t idv[CRM_MATCH_MAX];
-	json_t *o = NULL, *c;
-	char *text = NULL;
+	json_t *o, *arr, *c;
+	char *text;
 	int n;
 
 	if (customerp)
@@ -204,27 +224,20 @@ char *crm_pop_json(sqlite3 *db, const char *from, int64_t skip,
 	if (n <= 0)
 		return NULL;
 	if (n == 1) {
-		c = pop_customer(db, idv[0], skip);
-		if (!c)
-			return NULL;
-		o = json_pack("{s:o,s:b}", "customer", c, "vip",
-			      !strcmp(json_string_value(json_object_get(
-					      c, "tier")) ?: "", "VIP"));
-		if (customerp)
+		text = pop_one(db, idv[0], skip);
+		if (text && customerp)
 			*customerp = idv[0];
+		return text;
 	}
-	else {
-		json_t *arr = json_array();
-
-		for (int i = 0; i < n; i++) {
-			c = pop_customer(db, idv[i], skip);
-			if (c)
-				json_array_append_new(arr, c);
-		}
-		o = json_pack("{s:o}", "customer_matches", arr);
+	/* Several customers share the number: the agent chooses. */
+	arr = json_array();
+	for (int i = 0; i < n; i++) {
+		c = pop_customer(db, idv[i], skip);
+		if (c)
+			json_array_append_new(arr, c);
 	}
-	if (o)
-		text = json_dumps(o, JSON_COMPACT);
+	o = json_pack("{s:o}", "customer_matches", arr);
+	text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	return text;
 }
@@ -377,7 +390,7 @@ static void pair_add(struct pairs *p, const char *name, const char *val)
 
 size_t crm_ivr_fields(sqlite3 *db, const char *by, const char *key,
 		      char *buf, size_t bufsz, const char **fieldv,
-		      size_t pairs_max)
+		      size_t pairs_max, int64_t *customerp)
 {
 	struct pairs p = {buf, bufsz, 0, fieldv, 0, pairs_max};
 	int64_t id = 0;
@@ -386,6 +399,8 @@ size_t crm_ivr_fields(sqlite3 *db, const char *by, const char *key,
 	const char *k;
 	json_t *v;
 
+	if (customerp)
+		*customerp = 0;
 	if (!db || !by || !key || !*key)
 		return 0;
 	if (!strcmp(by, "caller")) {
@@ -402,8 +417,10 @@ size_t crm_ivr_fields(sqlite3 *db, const char *by, const char *key,
 			 "customer_identities WHERE customer_id = c.id AND "
 			 "kind = 'phone' ORDER BY id LIMIT 1), (SELECT value "
 			 "FROM customer_identities WHERE customer_id = c.id "
-			 "AND kind = 'account' ORDER BY id LIMIT 1) FROM "
-			 "customers c WHERE id = ?", "i", id);
+			 "AND kind = 'account' ORDER BY id LIMIT 1), (SELECT "
+			 "agent_id FROM interactions WHERE customer_id = c.id"
+			 " AND agent_id IS NOT NULL ORDER BY created_at DESC "
+			 "LIMIT 1) FROM customers c WHERE id = ?", "i", id);
 	if (!st || sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
 		return 0;
@@ -413,6 +430,7 @@ size_t crm_ivr_fields(sqlite3 *db, const char *by, const char *key,
 			 (const char *)sqlite3_column_text(st, i));
 	pair_add(&p, "phone", (const char *)sqlite3_column_text(st, 7));
 	pair_add(&p, "account", (const char *)sqlite3_column_text(st, 8));
+	pair_add(&p, "last_agent", (const char *)sqlite3_column_text(st, 9));
 	custom = json_loads((const char *)sqlite3_column_text(st, 6) ?: "{}",
 			    0, NULL);
 	json_object_foreach(custom, k, v)
@@ -428,6 +446,8 @@ size_t crm_ivr_fields(sqlite3 *db, const char *by, const char *key,
 	}
 	json_decref(custom);
 	sqlite3_finalize(st);
+	if (customerp)
+		*customerp = id;
 	return p.n;
 }
 
@@ -608,11 +628,11 @@ struct demo_customer {
 
 static const struct demo_customer demov[] = {
 	{CRM_DEMO_VIP_NAME, "Analytical Engines Ltd", "en", "VIP",
-	 "Europe/London", CRM_DEMO_VIP_PHONE, "ada@example.com", "700100",
+	 "Europe/London", CRM_DEMO_VIP_PHONE, "ada@example.com", "701234",
 	 "early-adopter", "{\"contract\": \"premium\", \"customer_since\": "
 	 "\"2019-05-14\"}"},
 	{"Grace Hopper", "Compilers Inc", "en", "standard", "America/New_York",
-	 "+14155550123", "grace@example.org", "700200", "",
+	 "+14155550123", "grace@example.org", "702345", "",
 	 "{\"contract\": \"basic\"}"},
 	{"Jean Dupont", "", "fr", "standard", "Europe/Paris", "+33612345678",
 	 "jean.dupont@example.fr", "", "newsletter", "{}"},

@@ -149,6 +149,10 @@ int64_t crm_account_find(sqlite3 *db, const char *key);
 char *crm_pop_json(sqlite3 *db, const char *from, int64_t skip,
 		   int64_t *customerp);
 
+/* The screen pop (as crm_pop_json) for a known customer, e.g. the one the
+ * IVR identified by account number. NULL when there is no such customer. */
+char *crm_pop_customer_json(sqlite3 *db, int64_t customer, int64_t skip);
+
 /*
  * A voice call arrived (main loop): finds the caller's customer; one match
  * sets interactions.customer_id, none queues a provisional customer with
@@ -161,14 +165,15 @@ void crm_call_arrived(struct store *st, int64_t interaction,
 
 /*
  * Fields for the IVR lookup node: the customer's id, name, company, tier,
- * language, time_zone, phone, account and custom fields as name/value
- * pairs into buf (NUL-separated) with pointers in fieldv (2 per pair). by
- * is "caller" (key: a number) or "account". Returns the number of pairs,
- * 0 when not found.
+ * language, time_zone, phone, account, last_agent (who handled their last
+ * answered contact: the flow's preferred agent) and custom fields as
+ * name/value pairs into buf (NUL-separated) with pointers in fieldv (2 per
+ * pair). by is "caller" (key: a number) or "account". Returns the number
+ * of pairs, 0 when not found; *customerp (may be NULL) gets the id.
  */
 size_t crm_ivr_fields(sqlite3 *db, const char *by, const char *key,
 		      char *buf, size_t bufsz, const char **fieldv,
-		      size_t pairs_max);
+		      size_t pairs_max, int64_t *customerp);
 
 /* Customers matching what the agent typed (a word prefix of the name or
  * company, a number in any format or part of it, an e-mail prefix, a

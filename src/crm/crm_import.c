@@ -602,8 +602,9 @@ int crm_api_customers_import(struct api_req *req)
 		err = api_reply_json(req, dry_run ? 200 : 422, report);
 		goto out;
 	}
-	report = json_pack("{s:b,s:I,s:I,s:I,s:I,s:I,s:I}", "dry_run", 0,
-			   "rows", (json_int_t)im->rows, "imported",
+	report = json_pack("{s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "dry_run", 0,
+			   "rows", (json_int_t)im->rows, "valid",
+			   (json_int_t)im->valid, "imported",
 			   (json_int_t)im->valid, "error_count", (json_int_t)0,
 			   "first_id", (json_int_t)im->first_id, "last_id",
 			   (json_int_t)im->last_id, "ms",

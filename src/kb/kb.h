@@ -28,18 +28,18 @@
 
 struct cc_config;
 
-#define KB_ROLES_WRITE                                                       \
+#define KB_ROLES_WRITE                                                         \
 	(API_ROLE_TEAM_LEADER | API_ROLE_SUPERVISOR | API_ROLE_ADMIN)
 #define KB_ROLES_PUBLISH (API_ROLE_SUPERVISOR | API_ROLE_ADMIN)
 
 enum {
-	KB_TITLE_MAX = 200,     /* bytes */
-	KB_BODY_MAX = 60000,    /* bytes of Markdown (a request is 64 KiB) */
+	KB_TITLE_MAX = 200,  /* bytes */
+	KB_BODY_MAX = 60000, /* bytes of Markdown (a request is 64 KiB) */
 	KB_TAGS_MAX = 20,
 	KB_TAG_MAX = 40,
-	KB_LIMIT_MAX = 50,      /* results per search */
-	KB_TERMS_MAX = 16,      /* query terms used */
-	KB_TERM_MAX = 64,       /* bytes per term */
+	KB_LIMIT_MAX = 50, /* results per search */
+	KB_TERMS_MAX = 16, /* query terms used */
+	KB_TERM_MAX = 64,  /* bytes per term */
 };
 
 /* --- Markdown (kb_md.c), pure ----------------------------------------- */
@@ -63,13 +63,13 @@ bool kb_md_url_allowed(const char *url, size_t n);
  * when it exceeds max. With prefix set, the distance from a to the
  * nearest prefix of b (for a word still being typed). Pure. */
 unsigned kb_edit_distance(const char *a, size_t alen, const char *b,
-			  size_t blen, unsigned max, bool prefix);
+                          size_t blen, unsigned max, bool prefix);
 
 /* Splits text into lower-case search terms (letters and digits; bytes
  * above 0x7f count as letters). Calls termh for each, at most max. */
 typedef void(kb_term_h)(const char *term, size_t len, void *arg);
 unsigned kb_terms_split(const char *text, unsigned max, kb_term_h *termh,
-			void *arg);
+                        void *arg);
 
 struct kb_hit {
 	int64_t id;
@@ -78,7 +78,7 @@ struct kb_hit {
 	const char *snippet_html; /* escaped body excerpt, matches marked */
 	const char *tags;         /* space separated */
 	const char *audience;
-	double score;             /* bm25: lower is better */
+	double score; /* bm25: lower is better */
 };
 typedef int(kb_hit_h)(const struct kb_hit *hit, void *arg);
 
@@ -89,9 +89,9 @@ struct kb_search_opts {
 };
 
 struct kb_search_info {
-	char match[1024];     /* the FTS5 expression run */
-	char corrected[256];  /* "pasword>password ..." typo corrections */
-	bool all_terms;       /* false: no article had every term, any term */
+	char match[1024];    /* the FTS5 expression run */
+	char corrected[256]; /* "pasword>password ..." typo corrections */
+	bool all_terms;      /* false: no article had every term, any term */
 	unsigned hits;
 };
 
@@ -105,7 +105,7 @@ struct kb_search_info {
  * during the call). info (may be NULL) says what ran. db: a reader.
  */
 int kb_search(sqlite3 *db, const char *q, const struct kb_search_opts *o,
-	      kb_hit_h *hith, void *arg, struct kb_search_info *info);
+              kb_hit_h *hith, void *arg, struct kb_search_info *info);
 
 /* What a task brings to suggest articles: each field may be NULL. */
 struct kb_suggest_in {
@@ -118,12 +118,12 @@ struct kb_suggest_in {
 /* Articles for a task: any of its words (stop words left out), tags
  * weighing most. Same hit handler as kb_search. */
 int kb_suggest(sqlite3 *db, const struct kb_suggest_in *in, unsigned limit,
-	       kb_hit_h *hith, void *arg, struct kb_search_info *info);
+               kb_hit_h *hith, void *arg, struct kb_search_info *info);
 
 /* Puts (replaces) article id in the index: body is Markdown, tags space
  * separated. On the writer's connection, inside its transaction. */
-int kb_index_put(sqlite3 *db, int64_t id, const char *title,
-		 const char *body, const char *tags, const char *audience);
+int kb_index_put(sqlite3 *db, int64_t id, const char *title, const char *body,
+                 const char *tags, const char *audience);
 int kb_index_remove(sqlite3 *db, int64_t id);
 
 /* --- Module (kb_demo.c) ---------------------------------------------- */

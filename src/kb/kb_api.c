@@ -101,7 +101,7 @@ void kb_today(char out[11])
  * array text (*jsonp) and a space-separated text (*spacep), both malloc'd.
  * Replies 400 naming the field on bad input. */
 static int tags_take(struct api_req *req, const json_t *tags, char **jsonp,
-		     char **spacep)
+                     char **spacep)
 {
 	json_t *out = json_array();
 	size_t i, sn = 0;
@@ -118,7 +118,7 @@ static int tags_take(struct api_req *req, const json_t *tags, char **jsonp,
 		json_decref(out);
 		free(sp);
 		return api_reply_error(req, 400, "invalid", "tags",
-				       "at most %d tags", KB_TAGS_MAX);
+		                       "at most %d tags", KB_TAGS_MAX);
 	}
 	json_array_foreach(tags, i, t)
 	{
@@ -157,8 +157,8 @@ bad:
 	json_decref(out);
 	free(sp);
 	return api_reply_error(req, 400, "invalid", "tags",
-			       "tags are 1-%d letters, digits, - or _",
-			       KB_TAG_MAX);
+	                       "tags are 1-%d letters, digits, - or _",
+	                       KB_TAG_MAX);
 }
 
 /* Space-separated tags of a JSON array text (malloc'd). */
@@ -207,17 +207,17 @@ static json_t *tags_array(const char *spaced)
 static int hit_h(const struct kb_hit *h, void *arg)
 {
 	return json_array_append_new(
-		arg, json_pack("{s:I,s:s,s:s,s:s,s:o,s:s,s:f}", "id",
-			       (json_int_t)h->id, "title", h->title,
-			       "title_html", h->title_html, "snippet_html",
-			       h->snippet_html, "tags", tags_array(h->tags),
-			       "audience", h->audience, "score", h->score))
-		       ? ENOMEM
-		       : 0;
+	               arg,
+	               json_pack("{s:I,s:s,s:s,s:s,s:o,s:s,s:f}", "id",
+	                         (json_int_t)h->id, "title", h->title,
+	                         "title_html", h->title_html, "snippet_html",
+	                         h->snippet_html, "tags", tags_array(h->tags),
+	                         "audience", h->audience, "score", h->score))
+	               ? ENOMEM
+	               : 0;
 }
 
-static int limit_get(unsigned *limitp, struct api_req *req,
-		     unsigned dflt)
+static int limit_get(unsigned *limitp, struct api_req *req, unsigned dflt)
 {
 	const char *l = api_req_query(req, "limit");
 	char *end;
@@ -229,7 +229,7 @@ static int limit_get(unsigned *limitp, struct api_req *req,
 	v = strtol(l, &end, 10);
 	if (*end || v < 1 || v > KB_LIMIT_MAX)
 		return api_reply_error(req, 400, "invalid", "limit",
-				       "limit is 1-%d", KB_LIMIT_MAX);
+		                       "limit is 1-%d", KB_LIMIT_MAX);
 	*limitp = (unsigned)v;
 	return 0;
 }
@@ -251,18 +251,18 @@ int kb_api_search(struct api_req *req)
 
 	if (!q)
 		return api_reply_error(req, 400, "missing", "q",
-				       "q (the words to search for) is "
-				       "required");
+		                       "q (the words to search for) is "
+		                       "required");
 	if (strlen(q) > 500)
 		return api_reply_error(req, 400, "invalid", "q",
-				       "q is at most 500 bytes");
+		                       "q is at most 500 bytes");
 	err = limit_get(&o.limit, req, 10);
 	if (err)
 		return err;
 	o.audience = api_req_query(req, "audience");
 	if (o.audience && !audience_ok(o.audience))
 		return api_reply_error(req, 400, "invalid", "audience",
-				       "audience is internal or customer");
+		                       "audience is internal or customer");
 	o.tag = api_req_query(req, "tag");
 	if (!db)
 		return EIO;
@@ -273,11 +273,11 @@ int kb_api_search(struct api_req *req)
 		return err;
 	}
 	out = json_pack("{s:s,s:o,s:b,s:f}", "query", q, "results", res,
-			"all_terms", info.all_terms, "took_ms",
-			(double)(kb_now_us() - t0) / 1000.0);
+	                "all_terms", info.all_terms, "took_ms",
+	                (double)(kb_now_us() - t0) / 1000.0);
 	if (out && info.corrected[0])
 		json_object_set_new(out, "corrected",
-				    json_string(info.corrected));
+		                    json_string(info.corrected));
 	return api_reply_json(req, 200, out);
 }
 
@@ -312,7 +312,7 @@ int kb_api_suggest(struct api_req *req)
 	sqlite3 *db = kb_reader();
 	json_int_t limit = json_integer_value(json_object_get(b, "limit"));
 	json_int_t customer =
-		json_integer_value(json_object_get(b, "customer_id"));
+	        json_integer_value(json_object_get(b, "customer_id"));
 	const char *s;
 	bool cases = false;
 	json_t *res;
@@ -320,14 +320,14 @@ int kb_api_suggest(struct api_req *req)
 
 	if (json_object_get(b, "limit") && (limit < 1 || limit > 20))
 		return api_reply_error(req, 400, "invalid", "limit",
-				       "limit is 1-20");
+		                       "limit is 1-20");
 	in.queue = json_string_value(json_object_get(b, "queue"));
 	in.ivr = json_string_value(json_object_get(b, "ivr"));
 	in.text = json_string_value(json_object_get(b, "text"));
 	s = json_string_value(json_object_get(b, "case_subject"));
 	if (in.text && strlen(in.text) > 4000)
 		return api_reply_error(req, 400, "invalid", "text",
-				       "text is at most 4000 bytes");
+		                       "text is at most 4000 bytes");
 	if (!db)
 		return EIO;
 	if (s)
@@ -335,39 +335,40 @@ int kb_api_suggest(struct api_req *req)
 	/* The customer's open cases, when the CRM's tables are there. */
 	if (customer > 0) {
 		(void)store_query(db, table_h, &cases,
-				  "SELECT 1 FROM sqlite_master WHERE type ="
-				  " 'table' AND name = 'cases'", "");
+		                  "SELECT 1 FROM sqlite_master WHERE type ="
+		                  " 'table' AND name = 'cases'",
+		                  "");
 		if (cases)
 			(void)store_query(db, subject_h, &subj,
-					  "SELECT subject FROM cases WHERE"
-					  " customer_id = ?1 AND status IN"
-					  " ('new', 'open', 'pending_customer')"
-					  " ORDER BY id DESC LIMIT 3", "i",
-					  (int64_t)customer);
+			                  "SELECT subject FROM cases WHERE"
+			                  " customer_id = ?1 AND status IN"
+			                  " ('new', 'open', 'pending_customer')"
+			                  " ORDER BY id DESC LIMIT 3",
+			                  "i", (int64_t)customer);
 	}
 	in.subject = subj.v[0] ? subj.v : NULL;
 	res = json_array();
 	err = kb_suggest(db, &in, limit ? (unsigned)limit : 5, hit_h, res,
-			 &info);
+	                 &info);
 	if (err) {
 		json_decref(res);
 		return err;
 	}
 	return api_reply_json(req, 200,
-			      json_pack("{s:o,s:s?}", "results", res,
-					"case_subject", in.subject));
+	                      json_pack("{s:o,s:s?}", "results", res,
+	                                "case_subject", in.subject));
 }
 
 int kb_api_preview(struct api_req *req)
 {
 	const char *body =
-		json_string_value(json_object_get(api_req_body(req), "body"));
+	        json_string_value(json_object_get(api_req_body(req), "body"));
 	char *html = NULL;
 	int err;
 
 	if (strlen(body) > KB_BODY_MAX)
 		return api_reply_error(req, 400, "invalid", "body",
-				       "body is at most %d bytes", KB_BODY_MAX);
+		                       "body is at most %d bytes", KB_BODY_MAX);
 	err = kb_md_render(&html, body, strlen(body));
 	if (err)
 		return err;
@@ -376,17 +377,18 @@ int kb_api_preview(struct api_req *req)
 	return err;
 }
 
-/* --- Reading articles ------------------------------------------------------ */
+/* --- Reading articles ------------------------------------------------------
+ */
 
-#define ARTICLE_COLS                                                         \
-	"a.id, v.version, v.title, v.body, v.tags, a.audience, a.owner_id,"   \
-	" (SELECT username FROM accounts WHERE id = a.owner_id),"            \
-	" a.review_date, a.version, a.published_version, a.published_at,"    \
-	" a.published_by, a.created_at, a.created_by, a.updated_at,"         \
-	" v.created_at, v.created_by,"                                       \
-	" (SELECT count(*) FROM kb_feedback f WHERE f.article_id = a.id AND" \
-	" f.kind = 'helpful' AND f.resolved_at IS NULL),"                    \
-	" (SELECT count(*) FROM kb_feedback f WHERE f.article_id = a.id AND" \
+#define ARTICLE_COLS                                                           \
+	"a.id, v.version, v.title, v.body, v.tags, a.audience, a.owner_id,"    \
+	" (SELECT username FROM accounts WHERE id = a.owner_id),"              \
+	" a.review_date, a.version, a.published_version, a.published_at,"      \
+	" a.published_by, a.created_at, a.created_by, a.updated_at,"           \
+	" v.created_at, v.created_by,"                                         \
+	" (SELECT count(*) FROM kb_feedback f WHERE f.article_id = a.id AND"   \
+	" f.kind = 'helpful' AND f.resolved_at IS NULL),"                      \
+	" (SELECT count(*) FROM kb_feedback f WHERE f.article_id = a.id AND"   \
 	" f.kind = 'outdated' AND f.resolved_at IS NULL)"
 
 static const char *status_of(sqlite3_stmt *st)
@@ -394,44 +396,44 @@ static const char *status_of(sqlite3_stmt *st)
 	if (sqlite3_column_type(st, 10) == SQLITE_NULL)
 		return "draft";
 	return sqlite3_column_int64(st, 10) == sqlite3_column_int64(st, 9)
-		       ? "published"
-		       : "changed";
+	               ? "published"
+	               : "changed";
 }
 
 /* An article row (ARTICLE_COLS) as JSON; with_body adds body and html. */
 static int article_row(sqlite3_stmt *st, json_t **vp, bool with_body,
-		       bool markdown)
+                       bool markdown)
 {
-	json_t *tags = json_loads(kb_col(st, 4) ? kb_col(st, 4) : "[]", 0,
-				  NULL);
+	json_t *tags =
+	        json_loads(kb_col(st, 4) ? kb_col(st, 4) : "[]", 0, NULL);
 	json_t *o = json_pack(
-		"{s:I,s:I,s:s,s:o,s:s,s:o,s:o,s:o,s:I,s:o,s:o,s:o,s:s,s:I,"
-		"s:o,s:I,s:I,s:o,s:I,s:I}",
-		"id", (json_int_t)sqlite3_column_int64(st, 0), "version",
-		(json_int_t)sqlite3_column_int64(st, 1), "title", kb_col(st, 2),
-		"tags", tags ? tags : json_array(), "audience", kb_col(st, 5),
-		"owner_id",
-		sqlite3_column_type(st, 6) == SQLITE_NULL
-			? json_null()
-			: json_integer(sqlite3_column_int64(st, 6)),
-		"owner", kb_json_col(st, 7), "review_date", kb_json_col(st, 8),
-		"latest_version", (json_int_t)sqlite3_column_int64(st, 9),
-		"published_version",
-		sqlite3_column_type(st, 10) == SQLITE_NULL
-			? json_null()
-			: json_integer(sqlite3_column_int64(st, 10)),
-		"published_at",
-		sqlite3_column_type(st, 11) == SQLITE_NULL
-			? json_null()
-			: json_integer(sqlite3_column_int64(st, 11)),
-		"published_by", kb_json_col(st, 12), "status", status_of(st),
-		"created_at", (json_int_t)sqlite3_column_int64(st, 13),
-		"created_by", kb_json_col(st, 14), "updated_at",
-		(json_int_t)sqlite3_column_int64(st, 15), "version_at",
-		(json_int_t)sqlite3_column_int64(st, 16), "version_by",
-		kb_json_col(st, 17), "helpful",
-		(json_int_t)sqlite3_column_int64(st, 18), "outdated",
-		(json_int_t)sqlite3_column_int64(st, 19));
+	        "{s:I,s:I,s:s,s:o,s:s,s:o,s:o,s:o,s:I,s:o,s:o,s:o,s:s,s:I,"
+	        "s:o,s:I,s:I,s:o,s:I,s:I}",
+	        "id", (json_int_t)sqlite3_column_int64(st, 0), "version",
+	        (json_int_t)sqlite3_column_int64(st, 1), "title", kb_col(st, 2),
+	        "tags", tags ? tags : json_array(), "audience", kb_col(st, 5),
+	        "owner_id",
+	        sqlite3_column_type(st, 6) == SQLITE_NULL
+	                ? json_null()
+	                : json_integer(sqlite3_column_int64(st, 6)),
+	        "owner", kb_json_col(st, 7), "review_date", kb_json_col(st, 8),
+	        "latest_version", (json_int_t)sqlite3_column_int64(st, 9),
+	        "published_version",
+	        sqlite3_column_type(st, 10) == SQLITE_NULL
+	                ? json_null()
+	                : json_integer(sqlite3_column_int64(st, 10)),
+	        "published_at",
+	        sqlite3_column_type(st, 11) == SQLITE_NULL
+	                ? json_null()
+	                : json_integer(sqlite3_column_int64(st, 11)),
+	        "published_by", kb_json_col(st, 12), "status", status_of(st),
+	        "created_at", (json_int_t)sqlite3_column_int64(st, 13),
+	        "created_by", kb_json_col(st, 14), "updated_at",
+	        (json_int_t)sqlite3_column_int64(st, 15), "version_at",
+	        (json_int_t)sqlite3_column_int64(st, 16), "version_by",
+	        kb_json_col(st, 17), "helpful",
+	        (json_int_t)sqlite3_column_int64(st, 18), "outdated",
+	        (json_int_t)sqlite3_column_int64(st, 19));
 
 	if (o && with_body) {
 		const char *md = kb_col(st, 3) ? kb_col(st, 3) : "";
@@ -459,8 +461,7 @@ static int row_reader_h(sqlite3_stmt *st, json_t **vp)
 
 /* Article id at version (0: the published one, -1: the latest) into *vp;
  * NULL when there is none. */
-static int article_load(json_t **vp, int64_t id, int64_t version,
-			bool markdown)
+static int article_load(json_t **vp, int64_t id, int64_t version, bool markdown)
 {
 	struct one o = {NULL, markdown ? row_full_h : row_reader_h};
 	sqlite3 *db = kb_reader();
@@ -469,11 +470,11 @@ static int article_load(json_t **vp, int64_t id, int64_t version,
 	if (!db)
 		return EIO;
 	err = store_query(db, one_h, &o,
-			  "SELECT " ARTICLE_COLS " FROM kb_articles a JOIN"
-			  " kb_versions v ON v.article_id = a.id AND"
-			  " v.version = CASE ?2 WHEN 0 THEN a.published_version"
-			  " WHEN -1 THEN a.version ELSE ?2 END WHERE a.id = ?1",
-			  "ii", id, version);
+	                  "SELECT " ARTICLE_COLS " FROM kb_articles a JOIN"
+	                  " kb_versions v ON v.article_id = a.id AND"
+	                  " v.version = CASE ?2 WHEN 0 THEN a.published_version"
+	                  " WHEN -1 THEN a.version ELSE ?2 END WHERE a.id = ?1",
+	                  "ii", id, version);
 	*vp = o.v;
 	return err == 1 ? 0 : err;
 }
@@ -490,7 +491,7 @@ int kb_api_article_get(struct api_req *req)
 		return err;
 	if (vq && !kb_writer(req))
 		return api_reply_error(req, 403, "forbidden", "version",
-				       "only writers see drafts and versions");
+		                       "only writers see drafts and versions");
 	if (vq && !strcmp(vq, "latest"))
 		version = -1;
 	else if (vq) {
@@ -499,7 +500,7 @@ int kb_api_article_get(struct api_req *req)
 		version = strtoll(vq, &end, 10);
 		if (*end || version < 1)
 			return api_reply_error(req, 400, "invalid", "version",
-					       "version is latest or a number");
+			                       "version is latest or a number");
 	}
 	err = article_load(&a, id, version, kb_writer(req));
 	/* a writer asking for an unpublished article gets its draft */
@@ -509,8 +510,8 @@ int kb_api_article_get(struct api_req *req)
 		return err;
 	if (!a)
 		return api_reply_error(req, 404, "not_found", "id",
-				       "no published article %lld",
-				       (long long)id);
+		                       "no published article %lld",
+		                       (long long)id);
 	return api_reply_json(req, 200, a);
 }
 
@@ -544,22 +545,22 @@ int kb_api_articles_get(struct api_req *req)
 	if (strcmp(status, "all") && strcmp(status, "published") &&
 	    strcmp(status, "draft") && strcmp(status, "changed"))
 		return api_reply_error(req, 400, "invalid", "status",
-				       "status is all, published, draft or "
-				       "changed");
+		                       "status is all, published, draft or "
+		                       "changed");
 	if (strcmp(status, "published") && !kb_writer(req))
 		return api_reply_error(req, 403, "forbidden", "status",
-				       "only writers see drafts");
+		                       "only writers see drafts");
 	if (audience && !audience_ok(audience))
 		return api_reply_error(req, 400, "invalid", "audience",
-				       "audience is internal or customer");
+		                       "audience is internal or customer");
 	if (owner) {
 		char *end;
 
 		owner_id = !strcmp(owner, "me") ? api_req_account(req)
-						: strtoll(owner, &end, 10);
+		                                : strtoll(owner, &end, 10);
 		if (strcmp(owner, "me") && (*end || owner_id < 1))
 			return api_reply_error(req, 400, "invalid", "owner",
-					       "owner is me or an account id");
+			                       "owner is me or an account id");
 	}
 	if (!strcmp(status, "published"))
 		strcat(where, " AND a.published_version IS NOT NULL");
@@ -571,18 +572,18 @@ int kb_api_articles_get(struct api_req *req)
 		return EIO;
 	/* agents list the published version, writers the latest */
 	snprintf(sql, sizeof(sql),
-		 "SELECT " ARTICLE_COLS " FROM kb_articles a"
-		 " JOIN kb_versions v ON v.article_id = a.id AND v.version ="
-		 " CASE WHEN ?5 THEN a.version ELSE a.published_version END"
-		 " WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM"
-		 " json_each(v.tags) WHERE value = lower(?1)))"
-		 " AND (?2 = 0 OR a.owner_id = ?2)"
-		 " AND (?3 IS NULL OR a.audience = ?3)%s"
-		 " ORDER BY a.updated_at DESC, a.id DESC LIMIT ?4",
-		 where);
+	         "SELECT " ARTICLE_COLS " FROM kb_articles a"
+	         " JOIN kb_versions v ON v.article_id = a.id AND v.version ="
+	         " CASE WHEN ?5 THEN a.version ELSE a.published_version END"
+	         " WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM"
+	         " json_each(v.tags) WHERE value = lower(?1)))"
+	         " AND (?2 = 0 OR a.owner_id = ?2)"
+	         " AND (?3 IS NULL OR a.audience = ?3)%s"
+	         " ORDER BY a.updated_at DESC, a.id DESC LIMIT ?4",
+	         where);
 	res = json_array();
 	err = store_query(db, list_row_h, res, sql, "sisii", tag, owner_id,
-			  audience, (int64_t)limit, (int64_t)kb_writer(req));
+	                  audience, (int64_t)limit, (int64_t)kb_writer(req));
 	if (err) {
 		json_decref(res);
 		return err;
@@ -590,20 +591,21 @@ int kb_api_articles_get(struct api_req *req)
 	return api_reply_json(req, 200, res);
 }
 
-/* --- Writing articles ------------------------------------------------------ */
+/* --- Writing articles ------------------------------------------------------
+ */
 
 struct edit {
-	int64_t id;            /* article (0: create); the new id after */
+	int64_t id;               /* article (0: create); the new id after */
 	const char *title, *body; /* NULL: keep */
 	char *tags_json, *tags_space; /* NULL: keep */
-	const char *audience;  /* NULL: keep */
+	const char *audience;         /* NULL: keep */
 	bool owner_set, review_set;
-	int64_t owner_id;      /* 0: none */
+	int64_t owner_id; /* 0: none */
 	const char *review_date;
 	const char *by;
 	int64_t now;
-	int64_t version;       /* out: the version saved, 0 if none */
-	const char *bad;       /* out: the field refused */
+	int64_t version; /* out: the version saved, 0 if none */
+	const char *bad; /* out: the field refused */
 };
 
 struct latest {
@@ -638,22 +640,22 @@ static void latest_free(struct latest *l)
 /* Article id at version (0: its latest) with the article's published
  * version and audience. */
 static int latest_load(sqlite3 *db, struct latest *l, int64_t id,
-		       int64_t version)
+                       int64_t version)
 {
 	int err;
 
 	memset(l, 0, sizeof(*l));
 	err = store_query(db, latest_h, l,
-			  "SELECT v.version, coalesce(a.published_version, 0),"
-			  " v.title, v.body, v.tags, a.audience FROM"
-			  " kb_articles a JOIN kb_versions v ON v.article_id ="
-			  " a.id AND v.version = CASE ?2 WHEN 0 THEN a.version"
-			  " ELSE ?2 END WHERE a.id = ?1",
-			  "ii", id, version);
+	                  "SELECT v.version, coalesce(a.published_version, 0),"
+	                  " v.title, v.body, v.tags, a.audience FROM"
+	                  " kb_articles a JOIN kb_versions v ON v.article_id ="
+	                  " a.id AND v.version = CASE ?2 WHEN 0 THEN a.version"
+	                  " ELSE ?2 END WHERE a.id = ?1",
+	                  "ii", id, version);
 	if (err == 1)
 		err = 0;
-	if (!err && (!l->found || !l->title || !l->body || !l->tags ||
-		     !l->audience))
+	if (!err &&
+	    (!l->found || !l->title || !l->body || !l->tags || !l->audience))
 		err = l->found ? ENOMEM : ENOENT;
 	return err;
 }
@@ -683,9 +685,8 @@ static int reindex(sqlite3 *db, int64_t id)
 	err = latest_load(db, &p, id, l.published);
 	if (!err) {
 		sp = tags_spaced(p.tags);
-		err = sp ? kb_index_put(db, id, p.title, p.body, sp,
-					p.audience)
-			 : ENOMEM;
+		err = sp ? kb_index_put(db, id, p.title, p.body, sp, p.audience)
+		         : ENOMEM;
 		free(sp);
 		latest_free(&p);
 	}
@@ -702,8 +703,8 @@ static int edit_txn(sqlite3 *db, void *arg)
 
 	if (e->owner_set && e->owner_id) {
 		err = store_query(db, exists_h, &ok,
-				  "SELECT 1 FROM accounts WHERE id = ?1", "i",
-				  e->owner_id);
+		                  "SELECT 1 FROM accounts WHERE id = ?1", "i",
+		                  e->owner_id);
 		if (err && err != 1)
 			return err;
 		if (!ok) {
@@ -712,73 +713,79 @@ static int edit_txn(sqlite3 *db, void *arg)
 		}
 	}
 	if (!e->id) {
-		err = store_exec(db,
-				 "INSERT INTO kb_articles (audience, owner_id,"
-				 " review_date, version, created_at, created_by,"
-				 " updated_at) VALUES (?1, ?2, ?3, 1, ?4, ?5, ?4)",
-				 "sisis", e->audience ? e->audience : "internal",
-				 e->owner_id, e->review_date, e->now, e->by);
+		err = store_exec(
+		        db,
+		        "INSERT INTO kb_articles (audience, owner_id,"
+		        " review_date, version, created_at, created_by,"
+		        " updated_at) VALUES (?1, ?2, ?3, 1, ?4, ?5, ?4)",
+		        "sisis", e->audience ? e->audience : "internal",
+		        e->owner_id, e->review_date, e->now, e->by);
 		if (err)
 			return err;
 		e->id = sqlite3_last_insert_rowid(db);
 		if (!e->owner_id)
-			(void)store_exec(db,
-					 "UPDATE kb_articles SET owner_id = NULL"
-					 " WHERE id = ?1", "i", e->id);
+			(void)store_exec(
+			        db,
+			        "UPDATE kb_articles SET owner_id = NULL"
+			        " WHERE id = ?1",
+			        "i", e->id);
 		e->version = 1;
-		return store_exec(db,
-				  "INSERT INTO kb_versions (article_id, version,"
-				  " title, body, tags, created_at, created_by)"
-				  " VALUES (?1, 1, ?2, ?3, ?4, ?5, ?6)",
-				  "isssis", e->id, e->title, e->body,
-				  e->tags_json ? e->tags_json : "[]", e->now,
-				  e->by);
+		return store_exec(
+		        db,
+		        "INSERT INTO kb_versions (article_id, version,"
+		        " title, body, tags, created_at, created_by)"
+		        " VALUES (?1, 1, ?2, ?3, ?4, ?5, ?6)",
+		        "isssis", e->id, e->title, e->body,
+		        e->tags_json ? e->tags_json : "[]", e->now, e->by);
 	}
 	err = latest_load(db, &l, e->id, 0);
 	if (err)
 		goto out;
 	content = (e->title && strcmp(e->title, l.title)) ||
-		  (e->body && strcmp(e->body, l.body)) ||
-		  (e->tags_json && strcmp(e->tags_json, l.tags));
+	          (e->body && strcmp(e->body, l.body)) ||
+	          (e->tags_json && strcmp(e->tags_json, l.tags));
 	if (content) {
 		e->version = l.version + 1;
 		err = store_exec(db,
-				 "INSERT INTO kb_versions (article_id, version,"
-				 " title, body, tags, created_at, created_by)"
-				 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-				 "iisssis", e->id, e->version,
-				 e->title ? e->title : l.title,
-				 e->body ? e->body : l.body,
-				 e->tags_json ? e->tags_json : l.tags, e->now,
-				 e->by);
+		                 "INSERT INTO kb_versions (article_id, version,"
+		                 " title, body, tags, created_at, created_by)"
+		                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		                 "iisssis", e->id, e->version,
+		                 e->title ? e->title : l.title,
+		                 e->body ? e->body : l.body,
+		                 e->tags_json ? e->tags_json : l.tags, e->now,
+		                 e->by);
 		if (!err)
 			err = store_exec(db,
-					 "UPDATE kb_articles SET version = ?2"
-					 " WHERE id = ?1", "ii", e->id,
-					 e->version);
+			                 "UPDATE kb_articles SET version = ?2"
+			                 " WHERE id = ?1",
+			                 "ii", e->id, e->version);
 	}
 	if (!err && e->audience)
 		err = store_exec(db,
-				 "UPDATE kb_articles SET audience = ?2 WHERE"
-				 " id = ?1", "is", e->id, e->audience);
+		                 "UPDATE kb_articles SET audience = ?2 WHERE"
+		                 " id = ?1",
+		                 "is", e->id, e->audience);
 	if (!err && e->owner_set)
 		err = e->owner_id
-			      ? store_exec(db,
-					   "UPDATE kb_articles SET owner_id ="
-					   " ?2 WHERE id = ?1", "ii", e->id,
-					   e->owner_id)
-			      : store_exec(db,
-					   "UPDATE kb_articles SET owner_id ="
-					   " NULL WHERE id = ?1", "i", e->id);
+		              ? store_exec(db,
+		                           "UPDATE kb_articles SET owner_id ="
+		                           " ?2 WHERE id = ?1",
+		                           "ii", e->id, e->owner_id)
+		              : store_exec(db,
+		                           "UPDATE kb_articles SET owner_id ="
+		                           " NULL WHERE id = ?1",
+		                           "i", e->id);
 	if (!err && e->review_set)
 		err = store_exec(db,
-				 "UPDATE kb_articles SET review_date = ?2"
-				 " WHERE id = ?1", "is", e->id,
-				 e->review_date);
+		                 "UPDATE kb_articles SET review_date = ?2"
+		                 " WHERE id = ?1",
+		                 "is", e->id, e->review_date);
 	if (!err)
 		err = store_exec(db,
-				 "UPDATE kb_articles SET updated_at = ?2 WHERE"
-				 " id = ?1", "ii", e->id, e->now);
+		                 "UPDATE kb_articles SET updated_at = ?2 WHERE"
+		                 " id = ?1",
+		                 "ii", e->id, e->now);
 	if (!err && e->audience && strcmp(e->audience, l.audience) &&
 	    l.published)
 		err = reindex(db, e->id);
@@ -802,14 +809,15 @@ static int edit_take(struct edit *e, struct api_req *req)
 			p++;
 		if (!*p || n > KB_TITLE_MAX || has_control(e->title))
 			return api_reply_error(req, 400, "invalid", "title",
-					       "title is 1-%d characters on "
-					       "one line", KB_TITLE_MAX);
+			                       "title is 1-%d characters on "
+			                       "one line",
+			                       KB_TITLE_MAX);
 	}
 	e->body = json_string_value(json_object_get(b, "body"));
 	if (e->body && strlen(e->body) > KB_BODY_MAX)
 		return api_reply_error(req, 400, "invalid", "body",
-				       "body is at most %d bytes of Markdown",
-				       KB_BODY_MAX);
+		                       "body is at most %d bytes of Markdown",
+		                       KB_BODY_MAX);
 	if ((v = json_object_get(b, "tags")) && !json_is_null(v)) {
 		int err = tags_take(req, v, &e->tags_json, &e->tags_space);
 
@@ -819,15 +827,14 @@ static int edit_take(struct edit *e, struct api_req *req)
 	e->audience = json_string_value(json_object_get(b, "audience"));
 	if (e->audience && !audience_ok(e->audience))
 		return api_reply_error(req, 400, "invalid", "audience",
-				       "audience is internal (procedures for "
-				       "agents) or customer");
+		                       "audience is internal (procedures for "
+		                       "agents) or customer");
 	if ((v = json_object_get(b, "owner_id"))) {
 		e->owner_set = true;
 		e->owner_id = json_integer_value(v);
 		if (!json_is_null(v) && e->owner_id < 1)
-			return api_reply_error(req, 400, "invalid",
-					       "owner_id",
-					       "owner_id is an account id");
+			return api_reply_error(req, 400, "invalid", "owner_id",
+			                       "owner_id is an account id");
 	}
 	if ((v = json_object_get(b, "review_date"))) {
 		s = json_string_value(v);
@@ -835,17 +842,17 @@ static int edit_take(struct edit *e, struct api_req *req)
 		e->review_date = s;
 		if (!json_is_null(v) && !kb_date_ok(s))
 			return api_reply_error(req, 400, "invalid",
-					       "review_date",
-					       "review_date is a date "
-					       "YYYY-MM-DD");
+			                       "review_date",
+			                       "review_date is a date "
+			                       "YYYY-MM-DD");
 	}
 	e->by = api_req_username(req);
 	e->now = cc_wall_ms();
 	return 0;
 }
 
-static int edit_reply(struct api_req *req, struct edit *e, int err,
-		      int status, const char *action)
+static int edit_reply(struct api_req *req, struct edit *e, int err, int status,
+                      const char *action)
 {
 	char obj[48];
 	json_t *a = NULL;
@@ -854,16 +861,16 @@ static int edit_reply(struct api_req *req, struct edit *e, int err,
 	free(e->tags_space);
 	if (err == EINVAL && e->bad)
 		return api_reply_error(req, 400, "invalid", e->bad,
-				       "%s names no account", e->bad);
+		                       "%s names no account", e->bad);
 	if (err == ENOENT)
 		return api_reply_error(req, 404, "not_found", "id",
-				       "no article %lld", (long long)e->id);
+		                       "no article %lld", (long long)e->id);
 	if (err)
 		return err;
 	snprintf(obj, sizeof(obj), "kb_article/%lld", (long long)e->id);
 	api_audit(req, action, obj,
-		  json_pack("{s:I,s:O}", "version", (json_int_t)e->version,
-			    "fields", api_req_body(req)));
+	          json_pack("{s:I,s:O}", "version", (json_int_t)e->version,
+	                    "fields", api_req_body(req)));
 	err = article_load(&a, e->id, -1, true);
 	if (err)
 		return err;
@@ -905,7 +912,8 @@ int kb_api_article_update(struct api_req *req)
 	return edit_reply(req, &e, err, 200, "kb.article.update");
 }
 
-/* --- Publishing ------------------------------------------------------------ */
+/* --- Publishing ------------------------------------------------------------
+ */
 
 struct pub {
 	int64_t id, version; /* version 0: the latest */
@@ -930,30 +938,31 @@ static int publish_txn(sqlite3 *db, void *arg)
 		if (!l.published)
 			return EALREADY;
 		err = store_exec(db,
-				 "UPDATE kb_articles SET published_version ="
-				 " NULL, published_at = NULL, published_by ="
-				 " NULL, updated_at = ?2 WHERE id = ?1", "ii",
-				 p->id, p->now);
+		                 "UPDATE kb_articles SET published_version ="
+		                 " NULL, published_at = NULL, published_by ="
+		                 " NULL, updated_at = ?2 WHERE id = ?1",
+		                 "ii", p->id, p->now);
 		return err ? err : kb_index_remove(db, p->id);
 	}
 	p->version = l.version;
 	sp = tags_spaced(l.tags);
 	err = sp ? 0 : ENOMEM;
 	if (!err)
-		err = store_exec(db,
-				 "UPDATE kb_articles SET published_version = ?2,"
-				 " published_at = ?3, published_by = ?4,"
-				 " updated_at = ?3 WHERE id = ?1", "iiis",
-				 p->id, p->version, p->now, p->by);
+		err = store_exec(
+		        db,
+		        "UPDATE kb_articles SET published_version = ?2,"
+		        " published_at = ?3, published_by = ?4,"
+		        " updated_at = ?3 WHERE id = ?1",
+		        "iiis", p->id, p->version, p->now, p->by);
 	if (!err)
 		err = kb_index_put(db, p->id, l.title, l.body, sp, l.audience);
 	/* what readers said was outdated is answered by a newer version */
 	if (!err)
 		err = store_exec(db,
-				 "UPDATE kb_feedback SET resolved_at = ?3 WHERE"
-				 " article_id = ?1 AND kind = 'outdated' AND"
-				 " resolved_at IS NULL AND version < ?2", "iii",
-				 p->id, p->version, p->now);
+		                 "UPDATE kb_feedback SET resolved_at = ?3 WHERE"
+		                 " article_id = ?1 AND kind = 'outdated' AND"
+		                 " resolved_at IS NULL AND version < ?2",
+		                 "iii", p->id, p->version, p->now);
 	if (!err)
 		p->resolved = sqlite3_changes(db);
 	free(sp);
@@ -975,38 +984,38 @@ static int publish(struct api_req *req, bool remove)
 	p.version = json_integer_value(json_object_get(b, "version"));
 	if (json_object_get(b, "version") && p.version < 1)
 		return api_reply_error(req, 400, "invalid", "version",
-				       "version is a positive number");
+		                       "version is a positive number");
 	p.by = api_req_username(req);
 	p.now = cc_wall_ms();
 	err = store_txn_wait(store_main(), publish_txn, &p);
 	if (err == ENOENT)
 		return p.version
-			       ? api_reply_error(req, 404, "not_found",
-						 "version",
-						 "article %lld has no version "
-						 "%lld", (long long)p.id,
-						 (long long)p.version)
-			       : api_reply_error(req, 404, "not_found", "id",
-						 "no article %lld",
-						 (long long)p.id);
+		               ? api_reply_error(
+		                         req, 404, "not_found", "version",
+		                         "article %lld has no version "
+		                         "%lld",
+		                         (long long)p.id, (long long)p.version)
+		               : api_reply_error(req, 404, "not_found", "id",
+		                                 "no article %lld",
+		                                 (long long)p.id);
 	if (err == EALREADY)
 		return api_reply_error(req, 409, "conflict", "id",
-				       "article %lld is not published",
-				       (long long)p.id);
+		                       "article %lld is not published",
+		                       (long long)p.id);
 	if (err)
 		return err;
 	snprintf(obj, sizeof(obj), "kb_article/%lld", (long long)p.id);
-	api_audit(req, remove ? "kb.article.unpublish" : "kb.article.publish",
-		  obj,
-		  remove ? NULL
-			 : json_pack("{s:I}", "version",
-				     (json_int_t)p.version));
+	api_audit(
+	        req, remove ? "kb.article.unpublish" : "kb.article.publish",
+	        obj,
+	        remove ? NULL
+	               : json_pack("{s:I}", "version", (json_int_t)p.version));
 	err = article_load(&a, p.id, -1, true);
 	if (err)
 		return err;
 	if (a && !remove)
 		json_object_set_new(a, "outdated_resolved",
-				    json_integer(p.resolved));
+		                    json_integer(p.resolved));
 	return api_reply_json(req, 200, a);
 }
 
@@ -1020,17 +1029,18 @@ int kb_api_article_unpublish(struct api_req *req)
 	return publish(req, true);
 }
 
-/* --- Versions -------------------------------------------------------------- */
+/* --- Versions --------------------------------------------------------------
+ */
 
 static int version_row_h(sqlite3_stmt *st, void *arg)
 {
 	json_array_append_new(
-		arg, json_pack("{s:I,s:s,s:I,s:o,s:b}", "version",
-			       (json_int_t)sqlite3_column_int64(st, 0),
-			       "title", kb_col(st, 1), "created_at",
-			       (json_int_t)sqlite3_column_int64(st, 2),
-			       "created_by", kb_json_col(st, 3), "published",
-			       sqlite3_column_int(st, 4)));
+	        arg, json_pack("{s:I,s:s,s:I,s:o,s:b}", "version",
+	                       (json_int_t)sqlite3_column_int64(st, 0), "title",
+	                       kb_col(st, 1), "created_at",
+	                       (json_int_t)sqlite3_column_int64(st, 2),
+	                       "created_by", kb_json_col(st, 3), "published",
+	                       sqlite3_column_int(st, 4)));
 	return 0;
 }
 
@@ -1048,17 +1058,18 @@ int kb_api_versions_get(struct api_req *req)
 	if (!db)
 		return EIO;
 	(void)store_query(db, exists_h, &found,
-			  "SELECT 1 FROM kb_articles WHERE id = ?1", "i", id);
+	                  "SELECT 1 FROM kb_articles WHERE id = ?1", "i", id);
 	if (!found)
 		return api_reply_error(req, 404, "not_found", "id",
-				       "no article %lld", (long long)id);
+		                       "no article %lld", (long long)id);
 	res = json_array();
 	err = store_query(db, version_row_h, res,
-			  "SELECT v.version, v.title, v.created_at,"
-			  " v.created_by, v.version IS a.published_version"
-			  " FROM kb_versions v JOIN kb_articles a ON a.id ="
-			  " v.article_id WHERE v.article_id = ?1"
-			  " ORDER BY v.version DESC", "i", id);
+	                  "SELECT v.version, v.title, v.created_at,"
+	                  " v.created_by, v.version IS a.published_version"
+	                  " FROM kb_versions v JOIN kb_articles a ON a.id ="
+	                  " v.article_id WHERE v.article_id = ?1"
+	                  " ORDER BY v.version DESC",
+	                  "i", id);
 	if (err) {
 		json_decref(res);
 		return err;
@@ -1082,12 +1093,13 @@ int kb_api_version_get(struct api_req *req)
 		return err;
 	if (!a)
 		return api_reply_error(req, 404, "not_found", "version",
-				       "article %lld has no version %lld",
-				       (long long)id, (long long)version);
+		                       "article %lld has no version %lld",
+		                       (long long)id, (long long)version);
 	return api_reply_json(req, 200, a);
 }
 
-/* --- Feedback and review --------------------------------------------------- */
+/* --- Feedback and review ---------------------------------------------------
+ */
 
 struct fb {
 	int64_t id, account;
@@ -1108,14 +1120,14 @@ static int feedback_txn(sqlite3 *db, void *arg)
 	if (!l.published)
 		return ENOENT;
 	return store_exec(db,
-			  "INSERT INTO kb_feedback (article_id, version,"
-			  " account_id, username, kind, comment, at) VALUES"
-			  " (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT"
-			  " (article_id, account_id, kind) WHERE resolved_at"
-			  " IS NULL DO UPDATE SET comment = excluded.comment,"
-			  " at = excluded.at, version = excluded.version",
-			  "iiisssi", f->id, l.published, f->account,
-			  f->username, f->kind, f->comment, f->now);
+	                  "INSERT INTO kb_feedback (article_id, version,"
+	                  " account_id, username, kind, comment, at) VALUES"
+	                  " (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT"
+	                  " (article_id, account_id, kind) WHERE resolved_at"
+	                  " IS NULL DO UPDATE SET comment = excluded.comment,"
+	                  " at = excluded.at, version = excluded.version",
+	                  "iiisssi", f->id, l.published, f->account,
+	                  f->username, f->kind, f->comment, f->now);
 }
 
 int kb_api_feedback_add(struct api_req *req)
@@ -1134,31 +1146,30 @@ int kb_api_feedback_add(struct api_req *req)
 		f.comment = "";
 	if (strcmp(f.kind, "helpful") && strcmp(f.kind, "outdated"))
 		return api_reply_error(req, 400, "invalid", "kind",
-				       "kind is helpful or outdated");
+		                       "kind is helpful or outdated");
 	if (strlen(f.comment) > 2000)
 		return api_reply_error(req, 400, "invalid", "comment",
-				       "comment is at most 2000 bytes");
+		                       "comment is at most 2000 bytes");
 	f.account = api_req_account(req);
 	f.username = api_req_username(req);
 	f.now = cc_wall_ms();
 	err = store_txn_wait(store_main(), feedback_txn, &f);
 	if (err == ENOENT)
 		return api_reply_error(req, 404, "not_found", "id",
-				       "no published article %lld",
-				       (long long)f.id);
+		                       "no published article %lld",
+		                       (long long)f.id);
 	if (err)
 		return err;
 	snprintf(obj, sizeof(obj), "kb_article/%lld", (long long)f.id);
 	api_audit(req, "kb.feedback", obj,
-		  json_pack("{s:s,s:s}", "kind", f.kind, "comment",
-			    f.comment));
+	          json_pack("{s:s,s:s}", "kind", f.kind, "comment", f.comment));
 	err = article_load(&a, f.id, 0, false);
 	if (err)
 		return err;
 	out = json_pack("{s:I,s:s,s:O,s:O}", "article_id", (json_int_t)f.id,
-			"kind", f.kind, "helpful",
-			json_object_get(a, "helpful"), "outdated",
-			json_object_get(a, "outdated"));
+	                "kind", f.kind, "helpful",
+	                json_object_get(a, "helpful"), "outdated",
+	                json_object_get(a, "outdated"));
 	json_decref(a);
 	return api_reply_json(req, 201, out);
 }
@@ -1166,11 +1177,11 @@ int kb_api_feedback_add(struct api_req *req)
 static int flag_h(sqlite3_stmt *st, void *arg)
 {
 	json_array_append_new(
-		arg, json_pack("{s:o,s:s,s:I,s:I}", "username",
-			       kb_json_col(st, 0), "comment", kb_col(st, 1),
-			       "at", (json_int_t)sqlite3_column_int64(st, 2),
-			       "version",
-			       (json_int_t)sqlite3_column_int64(st, 3)));
+	        arg,
+	        json_pack("{s:o,s:s,s:I,s:I}", "username", kb_json_col(st, 0),
+	                  "comment", kb_col(st, 1), "at",
+	                  (json_int_t)sqlite3_column_int64(st, 2), "version",
+	                  (json_int_t)sqlite3_column_int64(st, 3)));
 	return 0;
 }
 
@@ -1186,24 +1197,24 @@ static int review_h(sqlite3_stmt *st, void *arg)
 	json_t *flags = json_array();
 
 	(void)store_query(r->db, flag_h, flags,
-			  "SELECT username, comment, at, version FROM"
-			  " kb_feedback WHERE article_id = ?1 AND kind ="
-			  " 'outdated' AND resolved_at IS NULL ORDER BY at",
-			  "i", id);
+	                  "SELECT username, comment, at, version FROM"
+	                  " kb_feedback WHERE article_id = ?1 AND kind ="
+	                  " 'outdated' AND resolved_at IS NULL ORDER BY at",
+	                  "i", id);
 	json_array_append_new(
-		r->list,
-		json_pack("{s:I,s:s,s:o,s:o,s:o,s:b,s:o,s:o}", "id",
-			  (json_int_t)id, "title", kb_col(st, 1), "owner_id",
-			  sqlite3_column_type(st, 2) == SQLITE_NULL
-				  ? json_null()
-				  : json_integer(sqlite3_column_int64(st, 2)),
-			  "owner", kb_json_col(st, 3), "review_date",
-			  kb_json_col(st, 4), "review_due",
-			  sqlite3_column_int(st, 5), "published_version",
-			  sqlite3_column_type(st, 6) == SQLITE_NULL
-				  ? json_null()
-				  : json_integer(sqlite3_column_int64(st, 6)),
-			  "outdated", flags));
+	        r->list,
+	        json_pack("{s:I,s:s,s:o,s:o,s:o,s:b,s:o,s:o}", "id",
+	                  (json_int_t)id, "title", kb_col(st, 1), "owner_id",
+	                  sqlite3_column_type(st, 2) == SQLITE_NULL
+	                          ? json_null()
+	                          : json_integer(sqlite3_column_int64(st, 2)),
+	                  "owner", kb_json_col(st, 3), "review_date",
+	                  kb_json_col(st, 4), "review_due",
+	                  sqlite3_column_int(st, 5), "published_version",
+	                  sqlite3_column_type(st, 6) == SQLITE_NULL
+	                          ? json_null()
+	                          : json_integer(sqlite3_column_int64(st, 6)),
+	                  "outdated", flags));
 	return 0;
 }
 
@@ -1224,8 +1235,8 @@ int kb_api_review_get(struct api_req *req)
 		if (*end || owner_id < 1) {
 			json_decref(r.list);
 			return api_reply_error(req, 400, "invalid", "owner",
-					       "owner is me, all or an account "
-					       "id");
+			                       "owner is me, all or an account "
+			                       "id");
 		}
 	}
 	if (!r.db) {
@@ -1234,17 +1245,18 @@ int kb_api_review_get(struct api_req *req)
 	}
 	kb_today(today);
 	err = store_query(r.db, review_h, &r,
-			  "SELECT a.id, v.title, a.owner_id, (SELECT username"
-			  " FROM accounts WHERE id = a.owner_id),"
-			  " a.review_date, coalesce(a.review_date <= ?2, 0),"
-			  " a.published_version FROM kb_articles a JOIN"
-			  " kb_versions v ON v.article_id = a.id AND v.version"
-			  " = a.version WHERE (?1 = 0 OR a.owner_id = ?1) AND"
-			  " (a.review_date <= ?2 OR EXISTS (SELECT 1 FROM"
-			  " kb_feedback f WHERE f.article_id = a.id AND"
-			  " f.kind = 'outdated' AND f.resolved_at IS NULL))"
-			  " ORDER BY a.review_date IS NULL, a.review_date,"
-			  " a.id", "is", owner_id, today);
+	                  "SELECT a.id, v.title, a.owner_id, (SELECT username"
+	                  " FROM accounts WHERE id = a.owner_id),"
+	                  " a.review_date, coalesce(a.review_date <= ?2, 0),"
+	                  " a.published_version FROM kb_articles a JOIN"
+	                  " kb_versions v ON v.article_id = a.id AND v.version"
+	                  " = a.version WHERE (?1 = 0 OR a.owner_id = ?1) AND"
+	                  " (a.review_date <= ?2 OR EXISTS (SELECT 1 FROM"
+	                  " kb_feedback f WHERE f.article_id = a.id AND"
+	                  " f.kind = 'outdated' AND f.resolved_at IS NULL))"
+	                  " ORDER BY a.review_date IS NULL, a.review_date,"
+	                  " a.id",
+	                  "is", owner_id, today);
 	if (err) {
 		json_decref(r.list);
 		return err;
@@ -1264,23 +1276,24 @@ static int reviewed_txn(sqlite3 *db, void *arg)
 	int err;
 
 	err = store_query(db, exists_h, &found,
-			  "SELECT 1 FROM kb_articles WHERE id = ?1", "i",
-			  r->id);
+	                  "SELECT 1 FROM kb_articles WHERE id = ?1", "i",
+	                  r->id);
 	if (err && err != 1)
 		return err;
 	if (!found)
 		return ENOENT;
 	err = store_exec(db,
-			 "UPDATE kb_feedback SET resolved_at = ?2 WHERE"
-			 " article_id = ?1 AND kind = 'outdated' AND"
-			 " resolved_at IS NULL", "ii", r->id, r->now);
+	                 "UPDATE kb_feedback SET resolved_at = ?2 WHERE"
+	                 " article_id = ?1 AND kind = 'outdated' AND"
+	                 " resolved_at IS NULL",
+	                 "ii", r->id, r->now);
 	if (err)
 		return err;
 	r->resolved = sqlite3_changes(db);
 	return store_exec(db,
-			  "UPDATE kb_articles SET review_date = ?2,"
-			  " updated_at = ?3 WHERE id = ?1", "isi", r->id,
-			  r->review_date, r->now);
+	                  "UPDATE kb_articles SET review_date = ?2,"
+	                  " updated_at = ?3 WHERE id = ?1",
+	                  "isi", r->id, r->review_date, r->now);
 }
 
 int kb_api_article_reviewed(struct api_req *req)
@@ -1296,22 +1309,22 @@ int kb_api_article_reviewed(struct api_req *req)
 	r.review_date = json_string_value(json_object_get(b, "review_date"));
 	if (!kb_date_ok(r.review_date))
 		return api_reply_error(req, 400, "invalid", "review_date",
-				       "review_date (the next review) is a "
-				       "date YYYY-MM-DD");
+		                       "review_date (the next review) is a "
+		                       "date YYYY-MM-DD");
 	r.now = cc_wall_ms();
 	err = store_txn_wait(store_main(), reviewed_txn, &r);
 	if (err == ENOENT)
 		return api_reply_error(req, 404, "not_found", "id",
-				       "no article %lld", (long long)r.id);
+		                       "no article %lld", (long long)r.id);
 	if (err)
 		return err;
 	snprintf(obj, sizeof(obj), "kb_article/%lld", (long long)r.id);
 	api_audit(req, "kb.article.reviewed", obj,
-		  json_pack("{s:s,s:I}", "review_date", r.review_date,
-			    "outdated_resolved", (json_int_t)r.resolved));
+	          json_pack("{s:s,s:I}", "review_date", r.review_date,
+	                    "outdated_resolved", (json_int_t)r.resolved));
 	return api_reply_json(req, 200,
-			      json_pack("{s:I,s:s,s:I}", "id",
-					(json_int_t)r.id, "review_date",
-					r.review_date, "outdated_resolved",
-					(json_int_t)r.resolved));
+	                      json_pack("{s:I,s:s,s:I}", "id", (json_int_t)r.id,
+	                                "review_date", r.review_date,
+	                                "outdated_resolved",
+	                                (json_int_t)r.resolved));
 }

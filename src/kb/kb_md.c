@@ -28,8 +28,8 @@
 #include "kb/kb.h"
 
 enum {
-	DEPTH_MAX = 16,   /* nested blocks and inline spans */
-	SCAN_MAX = 2048,  /* look-ahead for a closing delimiter */
+	DEPTH_MAX = 16,  /* nested blocks and inline spans */
+	SCAN_MAX = 2048, /* look-ahead for a closing delimiter */
 	URL_MAX = 2048,
 };
 
@@ -86,15 +86,25 @@ static void put_esc(struct buf *b, const char *s, size_t n)
 		unsigned char c = (unsigned char)s[i];
 
 		switch (c) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
+		case '&':
+			rep = "&amp;";
+			break;
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '"':
+			rep = "&quot;";
+			break;
+		case '\'':
+			rep = "&#39;";
+			break;
 		default:
 			rep = (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f
-				      ? ""
-				      : NULL;
+			              ? ""
+			              : NULL;
 			break;
 		}
 		if (!rep)
@@ -142,7 +152,7 @@ static void put_link_open(struct buf *b, const char *url, size_t n)
 /* --- Inline ------------------------------------------------------------- */
 
 static void inline_render(struct buf *b, const char *s, size_t n, int depth,
-			  bool in_link);
+                          bool in_link);
 
 static bool is_space(char c)
 {
@@ -190,7 +200,7 @@ static size_t emph_close(const char *s, size_t n, size_t i, char c, size_t w)
 /* Parses "[text](url "title")" at s[i] == '['. On success sets the text
  * span, the URL span and *endp (index after ')'). */
 static bool link_parse(const char *s, size_t n, size_t i, size_t *t0,
-		       size_t *t1, size_t *u0, size_t *u1, size_t *endp)
+                       size_t *t1, size_t *u0, size_t *u1, size_t *endp)
 {
 	size_t j, lim = i + SCAN_MAX < n ? i + SCAN_MAX : n;
 	int nest = 0;
@@ -267,7 +277,7 @@ static size_t bare_url_len(const char *s, size_t n, size_t i)
 }
 
 static void inline_render(struct buf *b, const char *s, size_t n, int depth,
-			  bool in_link)
+                          bool in_link)
 {
 	size_t i = 0, from = 0, k, j;
 
@@ -275,9 +285,9 @@ static void inline_render(struct buf *b, const char *s, size_t n, int depth,
 		put_esc(b, s, n);
 		return;
 	}
-#define FLUSH()                                                              \
-	do {                                                                 \
-		put_esc(b, s + from, i - from);                              \
+#define FLUSH()                                                                \
+	do {                                                                   \
+		put_esc(b, s + from, i - from);                                \
 	} while (0)
 	while (i < n) {
 		char c = s[i];
@@ -290,12 +300,13 @@ static void inline_render(struct buf *b, const char *s, size_t n, int depth,
 			from = i;
 			continue;
 		}
-		if (c == '\n' && ((i >= 2 && s[i - 1] == ' ' &&
-				   s[i - 2] == ' ') ||
-				  (i >= 1 && s[i - 1] == '\\'))) {
+		if (c == '\n' &&
+		    ((i >= 2 && s[i - 1] == ' ' && s[i - 2] == ' ') ||
+		     (i >= 1 && s[i - 1] == '\\'))) {
 			size_t e = i;
 
-			while (e > from && (s[e - 1] == ' ' || s[e - 1] == '\\'))
+			while (e > from &&
+			       (s[e - 1] == ' ' || s[e - 1] == '\\'))
 				e--;
 			put_esc(b, s + from, e - from);
 			puts_(b, "<br>\n");
@@ -304,8 +315,8 @@ static void inline_render(struct buf *b, const char *s, size_t n, int depth,
 		}
 		if (c == '`') {
 			size_t r = run_len(s, n, i, '`');
-			size_t lim = i + r + SCAN_MAX < n ? i + r + SCAN_MAX
-							  : n;
+			size_t lim =
+			        i + r + SCAN_MAX < n ? i + r + SCAN_MAX : n;
 
 			for (j = i + r; j < lim; j++)
 				if (s[j] == '`') {
@@ -318,14 +329,14 @@ static void inline_render(struct buf *b, const char *s, size_t n, int depth,
 			if (j < lim) {
 				size_t a = i + r, e = j;
 
-				if (e - a >= 2 && s[a] == ' ' && s[e - 1] == ' ')
+				if (e - a >= 2 && s[a] == ' ' &&
+				    s[e - 1] == ' ')
 					a++, e--;
 				puts_(b, "<code>");
 				put_esc(b, s + a, e - a);
 				puts_(b, "</code>");
 				i = j + r;
-			}
-			else {
+			} else {
 				put_esc(b, s + i, r);
 				i += r;
 			}
@@ -343,12 +354,11 @@ static void inline_render(struct buf *b, const char *s, size_t n, int depth,
 			FLUSH();
 			if (j) {
 				puts_(b, w == 2 ? "<strong>" : "<em>");
-				inline_render(b, s + i + w, j - i - w, depth + 1,
-					      in_link);
+				inline_render(b, s + i + w, j - i - w,
+				              depth + 1, in_link);
 				puts_(b, w == 2 ? "</strong>" : "</em>");
 				i = j + w;
-			}
-			else {
+			} else {
 				put_esc(b, s + i, r);
 				i += r;
 			}
@@ -365,12 +375,11 @@ static void inline_render(struct buf *b, const char *s, size_t n, int depth,
 				if (kb_md_url_allowed(s + u0, u1 - u0)) {
 					put_link_open(b, s + u0, u1 - u0);
 					inline_render(b, s + t0, t1 - t0,
-						      depth + 1, true);
+					              depth + 1, true);
 					puts_(b, "</a>");
-				}
-				else
+				} else
 					inline_render(b, s + t0, t1 - t0,
-						      depth + 1, true);
+					              depth + 1, true);
 				i = end;
 				from = i;
 				continue;
@@ -462,8 +471,8 @@ static int heading_level(const struct line *l, size_t *textp)
 	if (indent_of(l) > 3 || i >= l->len || l->s[i] != '#')
 		return 0;
 	r = run_len(l->s, l->len, i, '#');
-	if (r > 6 || (i + r < l->len && l->s[i + r] != ' ' &&
-		      l->s[i + r] != '\t'))
+	if (r > 6 ||
+	    (i + r < l->len && l->s[i + r] != ' ' && l->s[i + r] != '\t'))
 		return 0;
 	*textp = i + r;
 	return (int)r;
@@ -498,7 +507,7 @@ static bool is_quote(const struct line *l)
 /* A list item marker: *ordered says which kind, *contentp the byte index
  * of the item's text and *colp its column. */
 static bool list_marker(const struct line *l, bool *ordered, size_t *contentp,
-			size_t *colp)
+                        size_t *colp)
 {
 	size_t i = lead(l), j = i;
 
@@ -507,9 +516,9 @@ static bool list_marker(const struct line *l, bool *ordered, size_t *contentp,
 	if (l->s[i] == '-' || l->s[i] == '*' || l->s[i] == '+') {
 		*ordered = false;
 		j = i + 1;
-	}
-	else {
-		while (j < l->len && j - i < 9 && isdigit((unsigned char)l->s[j]))
+	} else {
+		while (j < l->len && j - i < 9 &&
+		       isdigit((unsigned char)l->s[j]))
 			j++;
 		if (j == i || j >= l->len || (l->s[j] != '.' && l->s[j] != ')'))
 			return false;
@@ -550,10 +559,10 @@ static struct line dedent(const struct line *l, size_t col)
 }
 
 static void blocks_render(struct buf *b, const struct line *lv, size_t n,
-			  int depth, bool tight);
+                          int depth, bool tight);
 
 static void paragraph(struct buf *b, const struct line *lv, size_t n,
-		      bool tight)
+                      bool tight)
 {
 	struct buf tmp = {0};
 	size_t i;
@@ -581,7 +590,7 @@ static void paragraph(struct buf *b, const struct line *lv, size_t n,
 
 /* A list starting at lv[0]; returns the number of lines it used. */
 static size_t list_render(struct buf *b, const struct line *lv, size_t n,
-			  int depth)
+                          int depth)
 {
 	struct line *item = calloc(n ? n : 1, sizeof(*item));
 	size_t i = 0, content, col, base = indent_of(&lv[0]);
@@ -626,15 +635,15 @@ static size_t list_render(struct buf *b, const struct line *lv, size_t n,
 		last = m;
 		while (last > 1 && blank(&item[last - 1]))
 			last--;
-		if (last < m && i < n &&
-		    list_marker(&lv[i], &o2, &c2, &col2) && o2 == ordered &&
-		    indent_of(&lv[i]) >= base && indent_of(&lv[i]) < base + 4)
+		if (last < m && i < n && list_marker(&lv[i], &o2, &c2, &col2) &&
+		    o2 == ordered && indent_of(&lv[i]) >= base &&
+		    indent_of(&lv[i]) < base + 4)
 			loose = true;
 		puts_(b, "<li>");
 		blocks_render(b, item, last, depth + 1, !loose);
 		puts_(b, "</li>\n");
-		if (last < m && !(i < n && list_marker(&lv[i], &o2, &c2,
-							  &col2)))
+		if (last < m &&
+		    !(i < n && list_marker(&lv[i], &o2, &c2, &col2)))
 			break;
 	}
 	puts_(b, ordered ? "</ol>\n" : "</ul>\n");
@@ -643,7 +652,7 @@ static size_t list_render(struct buf *b, const struct line *lv, size_t n,
 }
 
 static void blocks_render(struct buf *b, const struct line *lv, size_t n,
-			  int depth, bool tight)
+                          int depth, bool tight)
 {
 	size_t i = 0, j, t, fl;
 	bool o;
@@ -686,21 +695,23 @@ static void blocks_render(struct buf *b, const struct line *lv, size_t n,
 			size_t e = l->len;
 			char tag[8];
 
-			while (e > t && (l->s[e - 1] == ' ' ||
-					 l->s[e - 1] == '\t'))
+			while (e > t &&
+			       (l->s[e - 1] == ' ' || l->s[e - 1] == '\t'))
 				e--;
 			while (e > t && l->s[e - 1] == '#')
 				e--;
 			while (t < e && (l->s[t] == ' ' || l->s[t] == '\t'))
 				t++;
-			while (e > t && (l->s[e - 1] == ' ' ||
-					 l->s[e - 1] == '\t'))
+			while (e > t &&
+			       (l->s[e - 1] == ' ' || l->s[e - 1] == '\t'))
 				e--;
-			tag[0] = '<', tag[1] = 'h', tag[2] = (char)('0' + level);
+			tag[0] = '<', tag[1] = 'h',
+			tag[2] = (char)('0' + level);
 			tag[3] = '>', tag[4] = '\0';
 			puts_(b, tag);
 			inline_render(b, l->s + t, e - t, 0, false);
-			tag[1] = '/', tag[2] = 'h', tag[3] = (char)('0' + level);
+			tag[1] = '/', tag[2] = 'h',
+			tag[3] = (char)('0' + level);
 			tag[4] = '>', tag[5] = '\0';
 			puts_(b, tag);
 			put(b, "\n", 1);
@@ -740,8 +751,8 @@ static void blocks_render(struct buf *b, const struct line *lv, size_t n,
 			i += list_render(b, lv + i, n - i, depth);
 			continue;
 		}
-		for (j = i + 1; j < n && !blank(&lv[j]) && !starts_block(&lv[j]);
-		     j++)
+		for (j = i + 1;
+		     j < n && !blank(&lv[j]) && !starts_block(&lv[j]); j++)
 			;
 		paragraph(b, lv + i, j - i, tight);
 		if (tight && j < n)
@@ -751,7 +762,7 @@ static void blocks_render(struct buf *b, const struct line *lv, size_t n,
 }
 
 static int lines_split(struct line **lvp, size_t *np, const char *md,
-		       size_t len)
+                       size_t len)
 {
 	size_t i, n = 1, k = 0, from = 0;
 	struct line *lv;
@@ -809,8 +820,11 @@ int kb_md_text(char **textp, const char *md, size_t len)
 	static const struct {
 		const char *ent;
 		char c;
-	} entv[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'},
-		    {"&quot;", '"'}, {"&#39;", '\''}};
+	} entv[] = {{"&amp;", '&'},
+	            {"&lt;", '<'},
+	            {"&gt;", '>'},
+	            {"&quot;", '"'},
+	            {"&#39;", '\''}};
 	char *html = NULL, *out, *o;
 	const char *p;
 	int err;

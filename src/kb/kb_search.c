@@ -21,18 +21,18 @@
 #include "kb/kb.h"
 
 enum {
-	NEAR_MAX = 6,         /* alternatives per misspelt term */
-	FUZZY_TERMS_MAX = 3,  /* typo tolerance for queries this short */
-	FUZZY_MIN = 4,        /* bytes: shorter terms are taken as typed */
-	FUZZY_TWO = 8,        /* bytes: from here two edits are allowed */
+	NEAR_MAX = 6,        /* alternatives per misspelt term */
+	FUZZY_TERMS_MAX = 3, /* typo tolerance for queries this short */
+	FUZZY_MIN = 4,       /* bytes: shorter terms are taken as typed */
+	FUZZY_TWO = 8,       /* bytes: from here two edits are allowed */
 	VOCAB_SCAN_MAX = 20000,
-	RANK_CAP = 2000,      /* matches BM25 ranks in full, see run_bounded */
+	RANK_CAP = 2000, /* matches BM25 ranks in full, see run_bounded */
 };
 
 /* --- Pure parts ---------------------------------------------------------- */
 
 unsigned kb_edit_distance(const char *a, size_t alen, const char *b,
-			  size_t blen, unsigned max, bool prefix)
+                          size_t blen, unsigned max, bool prefix)
 {
 	/* rows of the optimal string alignment matrix, a along the rows */
 	unsigned rows[3][KB_TERM_MAX + 3], *pp, *p, *c, best;
@@ -89,7 +89,7 @@ unsigned kb_edit_distance(const char *a, size_t alen, const char *b,
 }
 
 unsigned kb_terms_split(const char *text, unsigned max, kb_term_h *termh,
-			void *arg)
+                        void *arg)
 {
 	char term[KB_TERM_MAX + 1];
 	unsigned count = 0;
@@ -109,8 +109,10 @@ unsigned kb_terms_split(const char *text, unsigned max, kb_term_h *termh,
 		if (n) {
 			/* a term cut at KB_TERM_MAX loses its last, maybe
 			 * partial, UTF-8 letter */
-			if (n == KB_TERM_MAX && (unsigned char)term[n - 1] >= 0x80) {
-				while (n && ((unsigned char)term[n - 1] & 0xc0) == 0x80)
+			if (n == KB_TERM_MAX &&
+			    (unsigned char)term[n - 1] >= 0x80) {
+				while (n && ((unsigned char)term[n - 1] &
+				             0xc0) == 0x80)
 					n--;
 				if (n)
 					n--;
@@ -175,11 +177,21 @@ static char *marked_html(const char *s)
 		unsigned char c = (unsigned char)s[i];
 
 		switch (c) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
+		case '&':
+			rep = "&amp;";
+			break;
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '"':
+			rep = "&quot;";
+			break;
+		case '\'':
+			rep = "&#39;";
+			break;
 		case 0x02:
 			rep = open ? "" : "<mark>";
 			open = true;
@@ -198,8 +210,7 @@ static char *marked_html(const char *s)
 
 			memcpy(out + o, rep, l);
 			o += l;
-		}
-		else
+		} else
 			out[o++] = (char)c;
 	}
 	if (open) {
@@ -223,7 +234,7 @@ struct nearset {
 };
 
 static void near_add(struct nearset *ns, const char *t, unsigned dist,
-		     unsigned lendiff)
+                     unsigned lendiff)
 {
 	size_t at;
 
@@ -261,11 +272,12 @@ static bool vocab_has(sqlite3 *db, const char *t, bool prefix)
 	bool found = false;
 
 	range_end(hi, t, strlen(t));
-	if (sqlite3_prepare_v2(db,
-			       prefix ? "SELECT 1 FROM kb_terms WHERE term >= ?1"
-					" AND term < ?2 LIMIT 1"
-				      : "SELECT 1 FROM kb_terms WHERE term = ?1",
-			       -1, &st, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(
+	            db,
+	            prefix ? "SELECT 1 FROM kb_terms WHERE term >= ?1"
+	                     " AND term < ?2 LIMIT 1"
+	                   : "SELECT 1 FROM kb_terms WHERE term = ?1",
+	            -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, t, -1, SQLITE_STATIC);
 		if (prefix)
 			sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
@@ -278,16 +290,16 @@ static bool vocab_has(sqlite3 *db, const char *t, bool prefix)
 /* Known words within max edits of t, among those that start with t's
  * first or second byte (one range scan each of the word list). */
 static void vocab_near(sqlite3 *db, const char *t, unsigned max, bool prefix,
-		       struct nearset *ns)
+                       struct nearset *ns)
 {
 	size_t tl = strlen(t), k;
 	char lo[2], hi[3];
 	sqlite3_stmt *st = NULL;
 
 	if (sqlite3_prepare_v2(db,
-			       "SELECT term FROM kb_terms WHERE term >= ?1"
-			       " AND term < ?2 LIMIT ?3",
-			       -1, &st, NULL) != SQLITE_OK)
+	                       "SELECT term FROM kb_terms WHERE term >= ?1"
+	                       " AND term < ?2 LIMIT ?3",
+	                       -1, &st, NULL) != SQLITE_OK)
 		return;
 	for (k = 0; k < 2 && k < tl; k++) {
 		if (k && t[1] == t[0])
@@ -300,7 +312,8 @@ static void vocab_near(sqlite3 *db, const char *t, unsigned max, bool prefix,
 		sqlite3_bind_text(st, 2, hi, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int(st, 3, VOCAB_SCAN_MAX);
 		while (sqlite3_step(st) == SQLITE_ROW) {
-			const char *w = (const char *)sqlite3_column_text(st, 0);
+			const char *w =
+			        (const char *)sqlite3_column_text(st, 0);
 			size_t wl = (size_t)sqlite3_column_bytes(st, 0);
 			unsigned d;
 
@@ -310,8 +323,8 @@ static void vocab_near(sqlite3 *db, const char *t, unsigned max, bool prefix,
 			d = kb_edit_distance(t, tl, w, wl, max, prefix);
 			if (d <= max)
 				near_add(ns, w, d,
-					 (unsigned)(wl > tl ? wl - tl
-							    : tl - wl));
+				         (unsigned)(wl > tl ? wl - tl
+				                            : tl - wl));
 		}
 		sqlite3_reset(st);
 	}
@@ -342,8 +355,8 @@ static void term_collect(const char *t, size_t len, void *arg)
 /* The FTS5 expression for terms joined by op (" AND ", " OR ") into m,
  * and the same terms joined by OR into any (for the title-first stage). */
 static void match_build(struct sbuf *m, struct sbuf *any, sqlite3 *db,
-			const struct terms *ts, const char *op, bool fuzzy,
-			struct kb_search_info *info, const char *tag)
+                        const struct terms *ts, const char *op, bool fuzzy,
+                        struct kb_search_info *info, const char *tag)
 {
 	struct sbuf cor = {info->corrected, 0, sizeof(info->corrected), 0};
 	unsigned i, used = 0;
@@ -358,7 +371,8 @@ static void match_build(struct sbuf *m, struct sbuf *any, sqlite3 *db,
 		struct nearset ns = {0};
 		size_t k;
 
-		/* a lone trailing letter is the start of a word not yet typed */
+		/* a lone trailing letter is the start of a word not yet typed
+		 */
 		if (last && tl == 1 && ts->n > 1)
 			continue;
 		if (used++) {
@@ -367,12 +381,10 @@ static void match_build(struct sbuf *m, struct sbuf *any, sqlite3 *db,
 		}
 		from = m->n;
 		if (fuzzy && tl >= FUZZY_MIN && !vocab_has(db, t, prefix))
-			vocab_near(db, t, tl >= FUZZY_TWO ? 2 : 1, prefix,
-				   &ns);
+			vocab_near(db, t, tl >= FUZZY_TWO ? 2 : 1, prefix, &ns);
 		if (!ns.n) {
 			sb_phrase(m, t, prefix);
-		}
-		else {
+		} else {
 			sb_str(m, "(");
 			sb_phrase(m, t, prefix);
 			for (k = 0; k < ns.n; k++) {
@@ -418,7 +430,7 @@ struct rank_avg {
 };
 
 static void kb_rank_fn(const Fts5ExtensionApi *x, Fts5Context *fts,
-		       sqlite3_context *ctx, int nval, sqlite3_value **valv)
+                       sqlite3_context *ctx, int nval, sqlite3_value **valv)
 {
 	struct rank_avg *ra = x->xGetAuxdata(fts, 0);
 	double w[4] = {1, 1, 1, 0}, freq[KB_TERMS_MAX * (NEAR_MAX + 1) * 2];
@@ -457,8 +469,8 @@ static void kb_rank_fn(const Fts5ExtensionApi *x, Fts5Context *fts,
 	for (i = 0; i < nphrase; i++)
 		if (freq[i] > 0)
 			score += freq[i] * 2.2 /
-				 (freq[i] + 1.2 * (0.25 + 0.75 * len /
-							   ra->avgdl));
+			         (freq[i] +
+			          1.2 * (0.25 + 0.75 * len / ra->avgdl));
 	sqlite3_result_double(ctx, -score);
 }
 
@@ -478,7 +490,7 @@ static void rank_register(sqlite3 *db)
 	}
 	sqlite3_finalize(st);
 	if (api && api->xCreateFunction(api, "kb_rank", NULL, kb_rank_fn,
-					NULL) == SQLITE_OK)
+	                                NULL) == SQLITE_OK)
 		done = db;
 }
 
@@ -493,7 +505,7 @@ struct emit {
 };
 
 static int audience_bind(sqlite3_stmt *st, const struct kb_search_opts *o,
-			 int i)
+                         int i)
 {
 	if (o && o->audience)
 		return sqlite3_bind_text(st, i, o->audience, -1, SQLITE_STATIC);
@@ -503,16 +515,16 @@ static int audience_bind(sqlite3_stmt *st, const struct kb_search_opts *o,
 /* How many articles match, counting no further than cap (cheap: no
  * ranking, FTS5 stops at the limit). */
 static unsigned count_upto(sqlite3 *db, const char *match,
-			   const struct kb_search_opts *o, unsigned cap)
+                           const struct kb_search_opts *o, unsigned cap)
 {
 	char sql[256];
 	sqlite3_stmt *st = NULL;
 	unsigned n = 0;
 
 	snprintf(sql, sizeof(sql),
-		 "SELECT count(*) FROM (SELECT rowid FROM kb_fts WHERE kb_fts"
-		 " MATCH ?1 %s LIMIT ?2)",
-		 o && o->audience ? "AND audience = ?3" : "");
+	         "SELECT count(*) FROM (SELECT rowid FROM kb_fts WHERE kb_fts"
+	         " MATCH ?1 %s LIMIT ?2)",
+	         o && o->audience ? "AND audience = ?3" : "");
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 2, (int)cap);
@@ -526,16 +538,16 @@ static unsigned count_upto(sqlite3 *db, const char *match,
 
 /* The rowid of the nth newest matching article (0 when fewer match). */
 static int64_t newest_rowid(sqlite3 *db, const char *match,
-			    const struct kb_search_opts *o, unsigned nth)
+                            const struct kb_search_opts *o, unsigned nth)
 {
 	char sql[256];
 	sqlite3_stmt *st = NULL;
 	int64_t id = 0;
 
 	snprintf(sql, sizeof(sql),
-		 "SELECT rowid FROM kb_fts WHERE kb_fts MATCH ?1 %s ORDER BY"
-		 " rowid DESC LIMIT 1 OFFSET ?2",
-		 o && o->audience ? "AND audience = ?3" : "");
+	         "SELECT rowid FROM kb_fts WHERE kb_fts MATCH ?1 %s ORDER BY"
+	         " rowid DESC LIMIT 1 OFFSET ?2",
+	         o && o->audience ? "AND audience = ?3" : "");
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 2, (int)nth);
@@ -550,8 +562,8 @@ static int64_t newest_rowid(sqlite3 *db, const char *match,
 /* Runs match ranked (rank: NULL for the table's bm25 weights), only on
  * rowids >= min_rowid when set, emitting what e has not seen. */
 static int run(sqlite3 *db, const char *match, const char *rank,
-	       const struct kb_search_opts *o, int64_t min_rowid,
-	       struct emit *e)
+               const struct kb_search_opts *o, int64_t min_rowid,
+               struct emit *e)
 {
 	char sql[640];
 	sqlite3_stmt *st = NULL;
@@ -560,13 +572,13 @@ static int run(sqlite3 *db, const char *match, const char *rank,
 	if (e->n >= e->limit)
 		return 0;
 	snprintf(sql, sizeof(sql),
-		 "SELECT rowid, title, highlight(kb_fts, 0, x'02', x'03'),"
-		 " snippet(kb_fts, 1, x'02', x'03', '…', 16), tags, audience,"
-		 " rank FROM kb_fts WHERE kb_fts MATCH ?1%s%s%s"
-		 " ORDER BY rank LIMIT ?2",
-		 o && o->audience ? " AND audience = ?3" : "",
-		 rank ? " AND rank MATCH ?4" : "",
-		 min_rowid ? " AND rowid >= ?5" : "");
+	         "SELECT rowid, title, highlight(kb_fts, 0, x'02', x'03'),"
+	         " snippet(kb_fts, 1, x'02', x'03', '…', 16), tags, audience,"
+	         " rank FROM kb_fts WHERE kb_fts MATCH ?1%s%s%s"
+	         " ORDER BY rank LIMIT ?2",
+	         o && o->audience ? " AND audience = ?3" : "",
+	         rank ? " AND rank MATCH ?4" : "",
+	         min_rowid ? " AND rowid >= ?5" : "");
 	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return EIO;
@@ -621,8 +633,8 @@ static int run(sqlite3 *db, const char *match, const char *rank,
  * are ranked; when they are too few, the newest RANK_CAP matches fill up.
  */
 static int run_bounded(sqlite3 *db, const char *match, const char *any,
-		       const char *restrict_cols, const char *rank,
-		       const struct kb_search_opts *o, struct emit *e)
+                       const char *restrict_cols, const char *rank,
+                       const struct kb_search_opts *o, struct emit *e)
 {
 	char mt[sizeof(((struct kb_search_info *)0)->match) * 2 + 64];
 	int64_t thr;
@@ -632,12 +644,12 @@ static int run_bounded(sqlite3 *db, const char *match, const char *any,
 		return run(db, match, rank, o, 0, e);
 	rank_register(db);
 	rank = restrict_cols[1] == 't' && restrict_cols[6] == '}'
-		       ? "kb_rank(10.0, 1.0, 4.0)"
-		       : "kb_rank(6.0, 1.0, 12.0)";
+	               ? "kb_rank(10.0, 1.0, 4.0)"
+	               : "kb_rank(6.0, 1.0, 12.0)";
 	/* any NULL: match is an OR, restricting it to the columns is all */
 	if (any)
 		snprintf(mt, sizeof(mt), "%s AND %s : (%s)", match,
-			 restrict_cols, any);
+		         restrict_cols, any);
 	else
 		snprintf(mt, sizeof(mt), "%s : (%s)", restrict_cols, match);
 	if (count_upto(db, mt, o, RANK_CAP + 1) > RANK_CAP) {
@@ -652,7 +664,7 @@ static int run_bounded(sqlite3 *db, const char *match, const char *any,
 }
 
 int kb_search(sqlite3 *db, const char *q, const struct kb_search_opts *o,
-	      kb_hit_h *hith, void *arg, struct kb_search_info *info)
+              kb_hit_h *hith, void *arg, struct kb_search_info *info)
 {
 	char anybuf[sizeof(info->match)];
 	struct kb_search_info tmp;
@@ -681,11 +693,11 @@ int kb_search(sqlite3 *db, const char *q, const struct kb_search_opts *o,
 	m = (struct sbuf){info->match, 0, sizeof(info->match), 0};
 	any = (struct sbuf){anybuf, 0, sizeof(anybuf), 0};
 	match_build(&m, &any, db, &ts, " AND ", ts.n <= FUZZY_TERMS_MAX, info,
-		    o ? o->tag : NULL);
+	            o ? o->tag : NULL);
 	err = m.full || any.full ? EINVAL : 0;
 	if (!err)
 		err = run_bounded(db, info->match, anybuf, "{title}", NULL, o,
-				  e);
+		                  e);
 	if (err || e->n || ts.n < 2)
 		goto out;
 	/* nothing had every word: anything with some, best first */
@@ -693,11 +705,11 @@ int kb_search(sqlite3 *db, const char *q, const struct kb_search_opts *o,
 	m = (struct sbuf){info->match, 0, sizeof(info->match), 0};
 	any = (struct sbuf){anybuf, 0, sizeof(anybuf), 0};
 	match_build(&m, &any, db, &ts, " OR ", ts.n <= FUZZY_TERMS_MAX, info,
-		    o ? o->tag : NULL);
+	            o ? o->tag : NULL);
 	err = m.full || any.full ? EINVAL : 0;
 	if (!err)
 		err = run_bounded(db, info->match, anybuf, "{title}", NULL, o,
-				  e);
+		                  e);
 out:
 	info->hits = e->n;
 	free(e);
@@ -707,14 +719,17 @@ out:
 /* --- Suggestions --------------------------------------------------------- */
 
 static const char *const stopv[] = {
-	"a", "about", "all", "also", "am", "an", "and", "any", "are", "as",
-	"at", "be", "been", "but", "by", "can", "could", "did", "do", "does",
-	"for", "from", "get", "got", "had", "has", "have", "hello", "hi",
-	"how", "i", "if", "in", "is", "it", "its", "just", "me", "my", "no",
-	"not", "of", "on", "or", "our", "please", "so", "that", "the",
-	"their", "them", "then", "there", "this", "to", "up", "us", "was",
-	"we", "were", "what", "when", "which", "why", "will", "with",
-	"would", "you", "your", "menu", "hours", "route", "lookup", "start",
+        "a",     "about", "all",    "also",   "am",   "an",   "and",
+        "any",   "are",   "as",     "at",     "be",   "been", "but",
+        "by",    "can",   "could",  "did",    "do",   "does", "for",
+        "from",  "get",   "got",    "had",    "has",  "have", "hello",
+        "hi",    "how",   "i",      "if",     "in",   "is",   "it",
+        "its",   "just",  "me",     "my",     "no",   "not",  "of",
+        "on",    "or",    "our",    "please", "so",   "that", "the",
+        "their", "them",  "then",   "there",  "this", "to",   "up",
+        "us",    "was",   "we",     "were",   "what", "when", "which",
+        "why",   "will",  "with",   "would",  "you",  "your", "menu",
+        "hours", "route", "lookup", "start",
 };
 
 static bool stopword(const char *t)
@@ -730,7 +745,7 @@ static bool stopword(const char *t)
 struct sugg {
 	struct sbuf m;
 	struct terms seen;
-	bool tagged;  /* also match the tags column */
+	bool tagged; /* also match the tags column */
 	unsigned used;
 };
 
@@ -777,7 +792,7 @@ static void sugg_term(const char *t, size_t len, void *arg)
 }
 
 int kb_suggest(sqlite3 *db, const struct kb_suggest_in *in, unsigned limit,
-	       kb_hit_h *hith, void *arg, struct kb_search_info *info)
+               kb_hit_h *hith, void *arg, struct kb_search_info *info)
 {
 	struct kb_search_opts o = {NULL, NULL, limit ? limit : 5};
 	struct kb_search_info tmp;
@@ -814,7 +829,7 @@ int kb_suggest(sqlite3 *db, const struct kb_suggest_in *in, unsigned limit,
 	/* tags weigh most for suggestions: a queue's own procedures first;
 	 * when too many match, those with a word in title or tags */
 	err = run_bounded(db, info->match, NULL, "{title tags}",
-			  "bm25(6.0, 1.0, 12.0)", &o, e);
+	                  "bm25(6.0, 1.0, 12.0)", &o, e);
 	info->hits = e->n;
 	free(e);
 	return err;
@@ -828,7 +843,7 @@ int kb_index_remove(sqlite3 *db, int64_t id)
 	int rc;
 
 	rc = sqlite3_prepare_v2(db, "DELETE FROM kb_fts WHERE rowid = ?1", -1,
-				&st, NULL);
+	                        &st, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, id);
 		rc = sqlite3_step(st);
@@ -862,9 +877,9 @@ static int words_add(sqlite3 *db, const char *const *textv, size_t n)
 	size_t i;
 
 	if (sqlite3_prepare_v2(db,
-			       "INSERT OR IGNORE INTO kb_terms (term) VALUES"
-			       " (?1)",
-			       -1, &w.st, NULL) != SQLITE_OK)
+	                       "INSERT OR IGNORE INTO kb_terms (term) VALUES"
+	                       " (?1)",
+	                       -1, &w.st, NULL) != SQLITE_OK)
 		return EIO;
 	for (i = 0; i < n; i++)
 		kb_terms_split(textv[i], UINT32_MAX, word_h, &w);
@@ -872,8 +887,8 @@ static int words_add(sqlite3 *db, const char *const *textv, size_t n)
 	return w.rc == SQLITE_DONE ? 0 : EIO;
 }
 
-int kb_index_put(sqlite3 *db, int64_t id, const char *title,
-		 const char *body, const char *tags, const char *audience)
+int kb_index_put(sqlite3 *db, int64_t id, const char *title, const char *body,
+                 const char *tags, const char *audience)
 {
 	sqlite3_stmt *st = NULL;
 	char *text = NULL;
@@ -887,9 +902,9 @@ int kb_index_put(sqlite3 *db, int64_t id, const char *title,
 	if (err)
 		goto out;
 	rc = sqlite3_prepare_v2(db,
-				"INSERT INTO kb_fts (rowid, title, body, tags,"
-				" audience) VALUES (?1, ?2, ?3, ?4, ?5)",
-				-1, &st, NULL);
+	                        "INSERT INTO kb_fts (rowid, title, body, tags,"
+	                        " audience) VALUES (?1, ?2, ?3, ?4, ?5)",
+	                        -1, &st, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_text(st, 2, title, -1, SQLITE_STATIC);

@@ -85,6 +85,8 @@ static void call_queue(struct call *c, const char *queue,
 static void callback_dial(struct call *c);
 static void voicemail_play(struct call *c, struct aleg *a);
 static void call_end_record(struct call *c, const char *hung_up_by);
+static void call_close_h(int err, const struct sip_msg *msg, void *arg);
+static void transfer_out(struct call *c, const char *number);
 
 /* --- Helpers ------------------------------------------------------------- */
 
@@ -265,6 +267,8 @@ static void aleg_close_h(int err, const struct sip_msg *msg, void *arg)
 
 	if (err == ECONNRESET) /* libre's word for the peer's BYE */
 		err = 0;
+	if (!err && sig_stimer_refresh_failed(msg))
+		err = EPIPE; /* our session refresh failed: the leg is gone */
 	if (a->consult) {
 		sig_consult_leg_closed(c, a, err ? miss_reason(err, msg) :
 					 a->up ? "hung_up" :
@@ -280,7 +284,8 @@ static void aleg_close_h(int err, const struct sip_msg *msg, void *arg)
 	if (a->up && c->agent == a) {
 		if (err)
 			dropout(c, err == ETIMEDOUT ? "no response" :
-				"transport failure");
+				   err == EPIPE	    ? "refresh failed" :
+						      "transport failure");
 		else if (cc_clock_ms() - c->bridged_at < SIG_DROPOUT_MS)
 			dropout(c, "hung up at once");
 		else
@@ -352,6 +357,12 @@ static int aleg_answer_h(const struct sip_msg *msg, void *arg)
 {
 	struct aleg *a = arg;
 
+	/* the phone's 2xx: our INVITE's (it sets the timer up) or a
+	 * refresh's */
+	if (a->up)
+		sig_stimer_refreshed(&a->stimer, cc_clock_ms());
+	else
+		sig_stimer_uac_answered(&a->stimer, msg, cc_clock_ms());
 	return med_leg_apply_answer(a->leg, msg->mb);
 }
 
@@ -370,6 +381,7 @@ static int aleg_offer_h(struct mbuf **descp, const struct sip_msg *msg,
 	bool held;
 	int err;
 
+	sig_stimer_refreshed(&a->stimer, cc_clock_ms());
 	if (mbuf_get_left(msg->mb))
 		err = med_leg_answer(a->leg, msg->mb, descp);
 	else
@@ -586,9 +598,10 @@ int sig_call_ring(struct call *c, uint32_t agent, bool autoans,
 				aleg_estab_h, aleg_info_h, aleg_refer_h,
 				aleg_close_h, a,
 				"X-Switchboard-Interaction: %lld\r\n"
-				"X-Switchboard-Queue: %s\r\n%s",
+				"X-Switchboard-Queue: %s\r\n%s%s",
 				(long long)c->ix, c->queue,
-				auto_answer_hdrs(autoans));
+				auto_answer_hdrs(autoans),
+				sig_stimer_offer_hdrs());
 		mem_deref(sdp);
 		if (err) {
 			cc_warn("sig", "call %lld: cannot ring %s: %s",
@@ -659,6 +672,40 @@ static int offer_button(struct call *c, bool accept)
 			      accept ? "no_device" : "declined");
 }
 
+/* The agent sends the caller to an outside number (the API's blind
+ * transfer to a number): the agent's phone is released and the agent
+ * wraps up, the caller hears music while the trunk dials, then is bridged
+ * (transfer_out, as the flow's external transfer). ENOTCONN: no trunk
+ * allows outbound calls. */
+static int transfer_number(struct call *c, const char *number)
+{
+	struct aleg *al = c->agent;
+	char detail[96];
+
+	if (!al || c->consult)
+		return EALREADY;
+	if (!sig_out_available())
+		return ENOTCONN;
+	(void)snprintf(detail, sizeof(detail), "{\"number\": \"%s\"}",
+		       number);
+	ix_event(c, "transfer_number", al->agent, detail);
+	cc_info("sig", "call %lld: agent %u transfers to %s", (long long)c->ix,
+		al->agent, number);
+	c->agent = NULL;
+	mem_deref(al); /* BYE to the agent */
+	c->task = false;
+	(void)cc_task_end((uint64_t)c->ix, 0, "agent");
+	c->state = CS_MENU;
+	transfer_out(c, number);
+	if (c->hangup) { /* could not dial: the caller is told, then gone */
+		c->hangup = false;
+		c->state = CS_FEATURE;
+		play_text(c, "We are sorry, we could not connect your call."
+			     " Goodbye.", &c->play_id);
+	}
+	return 0;
+}
+
 static int task_control(void *owner, enum cc_ctl ctl, const char *target)
 {
 	struct call *c = owner;
@@ -701,6 +748,9 @@ static int task_control(void *owner, enum cc_ctl ctl, const char *target)
 		const struct cc_agent_info *a = cc_agent_by_ext(target);
 		uint32_t qid;
 
+		if (target && !a && cc_queue_id(target, &qid) &&
+		    sig_out_number_ok(target))
+			return transfer_number(c, target);
 		if (!target || (!a && cc_queue_id(target, &qid)))
 			return ENOENT;
 		if (c->consult)
@@ -874,8 +924,13 @@ static void call_queue(struct call *c, const char *queue,
 				       "ivr_path = ?", "s", path ? path : "[]");
 	if (detail)
 		ix_event(c, "ivr", 0, detail);
-	/* The screen pop: the CRM's customer for the caller's number. */
-	pop = crm_pop_json(store_reader(store_main()), c->from, c->ix, NULL);
+	/* The screen pop: the customer the IVR identified, else the CRM's
+	 * customer for the caller's number. */
+	pop = sig_ivr_customer(c->ivr)
+		      ? crm_pop_customer_json(store_reader(store_main()),
+					      sig_ivr_customer(c->ivr), c->ix)
+		      : crm_pop_json(store_reader(store_main()), c->from,
+				     c->ix, NULL);
 	popl.p = pop ? pop + 1 : "";
 	popl.l = pop ? strlen(pop) - 2 : 0;
 	(void)re_sdprintf(&attrs, "{\"ivr_path\": %s, \"ivr\": %s%s%r}",
@@ -945,6 +1000,55 @@ static void call_announce(struct call *c)
 	play_text(c, text, &c->play_id);
 }
 
+/* Sends a session refresh: a re-INVITE with the leg's SDP as it is. */
+static void stimer_refresh(struct sipsess *sess, struct med_leg *leg,
+			   int64_t ix)
+{
+	struct mbuf *sdp = NULL;
+	int err = med_leg_offer(leg, &sdp);
+
+	if (!err)
+		err = sipsess_modify(sess, sdp);
+	mem_deref(sdp);
+	if (err)
+		cc_warn("sig", "call %lld: session refresh: %s",
+			(long long)ix, strerror(err));
+}
+
+/* Session timers of the call's legs; true when the call is gone. */
+static bool stimer_sweep(struct call *c, uint64_t now)
+{
+	struct aleg *a = c->agent;
+
+	if (a && a->up && a->sess) {
+		switch (sig_stimer_due(&a->stimer, now)) {
+		case SIG_STIMER_REFRESH:
+			stimer_refresh(a->sess, a->leg, c->ix);
+			break;
+		case SIG_STIMER_EXPIRED:
+			cc_warn("sig", "call %lld: agent %u's phone did not"
+				" refresh the session", (long long)c->ix,
+				a->agent);
+			aleg_close_h(ETIMEDOUT, NULL, a);
+			break;
+		default:
+			break;
+		}
+	}
+	if (!c->sess || !c->answered)
+		return false;
+	switch (sig_stimer_due(&c->stimer, now)) {
+	case SIG_STIMER_REFRESH:
+		stimer_refresh(c->sess, c->leg, c->ix);
+		return false;
+	case SIG_STIMER_EXPIRED:
+		call_close_h(ETIMEDOUT, NULL, c);
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void sweep_h(void *arg)
 {
 	uint64_t now = cc_clock_ms();
@@ -955,6 +1059,8 @@ static void sweep_h(void *arg)
 		struct call *c = le->data;
 
 		le = le->next;
+		if (stimer_sweep(c, now))
+			continue;
 		if (c->state == CS_MENU && c->hangup && c->survey) {
 			survey_save(c);
 			call_destroy(c);
@@ -990,11 +1096,14 @@ static void call_close_h(int err, const struct sip_msg *msg, void *arg)
 {
 	struct call *c = arg;
 
-	(void)msg;
 	if (err == ECONNRESET) /* libre's word for the peer's BYE */
 		err = 0;
+	if (!err && sig_stimer_refresh_failed(msg))
+		err = EPIPE;
 	cc_info("sig", "call %lld: caller %s%s", (long long)c->ix,
-		err ? "lost: " : "hung up", err ? strerror(err) : "");
+		err ? "lost: " : "hung up",
+		err == EPIPE ? "session refresh failed" :
+		err	     ? strerror(err) : "");
 	if (c->agent) {
 		struct aleg *a = c->agent;
 
@@ -1085,6 +1194,7 @@ static int call_offer_h(struct mbuf **descp, const struct sip_msg *msg,
 {
 	struct call *c = arg;
 
+	sig_stimer_refreshed(&c->stimer, cc_clock_ms());
 	if (mbuf_get_left(msg->mb))
 		return med_leg_answer(c->leg, msg->mb, descp);
 	return med_leg_offer(c->leg, descp);
@@ -1094,6 +1204,7 @@ static int call_answer_h(const struct sip_msg *msg, void *arg)
 {
 	struct call *c = arg;
 
+	sig_stimer_refreshed(&c->stimer, cc_clock_ms());
 	return med_leg_apply_answer(c->leg, msg->mb);
 }
 
@@ -1135,19 +1246,35 @@ static void call_refer_h(struct sip *sip, const struct sip_msg *msg,
 }
 
 /* Answers the INVITE and starts the call; *cp is the new call. */
-static int call_answer(struct call **cp, const struct sip_msg *msg)
+static int call_answer(struct call **cp, const struct sip_msg *msg,
+		       const char *trunk)
 {
 	struct call *c;
 	struct mbuf *sdp = NULL;
+	char st_hdrs[96];
 	int err;
 
 	c = mem_zalloc(sizeof(*c), call_destructor);
 	if (!c)
 		return ENOMEM;
 	list_init(&c->ringing);
-	(void)pl_strcpy(&msg->from.uri.user, c->from, sizeof(c->from));
+	/* Who called: a trunk asserts it; anyone else's word is the From. */
+	if (!trunk[0] || sig_trunk_asserted(msg, c->from, sizeof(c->from)))
+		(void)pl_strcpy(&msg->from.uri.user, c->from,
+				sizeof(c->from));
 	(void)pl_strcpy(&msg->uri.user, c->to, sizeof(c->to));
 	c->started = (uint64_t)cc_wall_ms();
+	if (sig_stimer_uas(&c->stimer, msg, cc_clock_ms(), st_hdrs,
+			   sizeof(st_hdrs))) {
+		err = EPROTO;
+		sig_count(SIG_ERR_MALFORMED, 422);
+		(void)sip_replyf(sig_sip(), msg, 422,
+				 "Session Interval Too Small",
+				 "Min-SE: %u\r\n"
+				 "Content-Length: 0\r\n\r\n",
+				 sig_stimer_min_se());
+		goto out;
+	}
 	err = med_leg_alloc(&c->leg, NULL, call_med_h, c);
 	if (err)
 		goto out;
@@ -1170,7 +1297,8 @@ static int call_answer(struct call **cp, const struct sip_msg *msg)
 			     "switchboard", "application/sdp", sdp, NULL,
 			     NULL, false, call_offer_h, call_answer_h,
 			     call_estab_h, call_info_h, call_refer_h,
-			     call_close_h, c, "Allow: %s\r\n", sig_allow);
+			     call_close_h, c, "Allow: %s\r\n%s", sig_allow,
+			     st_hdrs);
 	if (err) {
 		sig_count(SIG_ERR_INTERNAL, 500);
 		(void)sip_reply(sig_sip(), msg, 500, "Server Internal Error");
@@ -1232,7 +1360,7 @@ static void feature_call(const struct sip_msg *msg, const char *ext)
 		(void)sip_reply(sig_sip(), msg, 480, "Temporarily Unavailable");
 		return;
 	}
-	if (call_answer(&c, msg))
+	if (call_answer(&c, msg, ""))
 		return;
 	c->state = CS_FEATURE;
 	play_text(c, say, &c->play_id);
@@ -1654,7 +1782,7 @@ void sig_call_incoming(const struct sip_msg *msg, void *arg)
 {
 	const struct number *num;
 	struct call *c = NULL;
-	char user[64];
+	char user[64], trunk[64];
 	int err;
 
 	(void)arg;
@@ -1693,9 +1821,21 @@ void sig_call_incoming(const struct sip_msg *msg, void *arg)
 				 "Content-Length: 0\r\n\r\n", &msg->uri.user);
 		return;
 	}
-	if (call_answer(&c, msg))
+	err = sig_trunk_identify(msg, trunk, sizeof(trunk));
+	if (err == EAGAIN || err == EACCES)
+		return; /* challenged or refused: answered */
+	if (call_answer(&c, msg, trunk))
 		return;
 	record_start(c, msg);
+	if (trunk[0]) {
+		char detail[128];
+
+		(void)re_snprintf(detail, sizeof(detail), "{\"trunk\": \"%s\"}",
+				  trunk);
+		ix_event(c, "trunk", 0, detail);
+		cc_info("sig", "call %lld: from trunk %s", (long long)c->ix,
+			trunk);
+	}
 	cc_info("sig", "call %lld: %s -> %s", (long long)c->ix, c->from,
 		c->to);
 	if (num->flow) {
@@ -1908,6 +2048,9 @@ int sig_call_init(const struct cc_config *cfg)
 	if (err)
 		return err;
 	err = sig_out_init();
+	if (!err)
+		err = sig_trunk_init();
+	sig_stimer_init(cfg);
 	if (err)
 		return err;
 	err = med_prompt_moh(&sc.moh);

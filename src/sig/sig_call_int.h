@@ -40,6 +40,7 @@ struct aleg {
 	bool consult;            /* a leg of an attended transfer's target */
 	uint32_t play_id;        /* voicemail played to the agent */
 	int stage;               /* 0 the intro, 1 the message */
+	struct sig_stimer stimer; /* session timer of the phone's leg */
 };
 
 struct call {
@@ -55,6 +56,7 @@ struct call {
 	uint32_t vm_ms;
 	bool external;           /* the agent leg is an outside party */
 	int64_t ix;              /* interaction id */
+	struct sig_stimer stimer; /* session timer of the caller's leg */
 	char from[64], to[64];
 	bool answered;           /* our 200 went out */
 	bool task;               /* the center has it */

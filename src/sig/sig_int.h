@@ -69,6 +69,56 @@ struct sig_binding {
 unsigned sig_reg_bindings(uint32_t agent, struct sig_binding *bv,
 			  unsigned max);
 
+/* --- sig_trunk.c: inbound trunks ---------------------------------------- */
+
+/* Reads the trunks table (main loop, at start). */
+int sig_trunk_init(void);
+/*
+ * Whether an INVITE to a public number comes from a trunk: by source
+ * address, or by the digest credentials of a trunk whose username is the
+ * From user. 0: a trunk (its name in name); ENOENT: not a trunk (anyone:
+ * go on); EAGAIN: challenged (407 sent); EACCES: wrong credentials (403
+ * sent). The last two have answered the request.
+ */
+int sig_trunk_identify(const struct sip_msg *msg, char *name, size_t sz);
+/* The number in the request's P-Asserted-Identity ("+15550100" or
+ * digits): ENOENT none, EBADMSG not a number. Only for trunks' calls. */
+int sig_trunk_asserted(const struct sip_msg *msg, char *number, size_t sz);
+
+/* --- sig_timer.c: session timers (RFC 4028) ------------------------------ */
+
+struct sig_stimer {
+	uint32_t se_ms; /* the session interval; 0: no timer on the leg */
+	bool refresher; /* we refresh; else the peer must */
+	uint64_t last;  /* last refresh, cc_clock_ms() */
+};
+
+enum sig_stimer_due {
+	SIG_STIMER_NONE,
+	SIG_STIMER_REFRESH, /* send a re-INVITE now */
+	SIG_STIMER_EXPIRED, /* the peer did not refresh: the leg is dead */
+};
+
+struct cc_config;
+void sig_stimer_init(const struct cc_config *cfg);
+/* Headers for our INVITEs ("" when timers are off). */
+const char *sig_stimer_offer_hdrs(void);
+/* A caller's INVITE: sets t and the headers of our 2xx. EPROTO when its
+ * interval is below our Min-SE (answer 422 with sig_stimer_min_se()). */
+int sig_stimer_uas(struct sig_stimer *t, const struct sip_msg *msg,
+		   uint64_t now, char *hdrs, size_t sz);
+uint32_t sig_stimer_min_se(void);
+/* The 2xx of our INVITE to a phone. */
+void sig_stimer_uac_answered(struct sig_stimer *t, const struct sip_msg *msg,
+			     uint64_t now);
+/* A re-INVITE from the peer, or the answer to ours. */
+void sig_stimer_refreshed(struct sig_stimer *t, uint64_t now);
+/* What is due now (each step reported once). */
+enum sig_stimer_due sig_stimer_due(struct sig_stimer *t, uint64_t now);
+/* Whether a session's close came from a failed refresh (408 or 481 to
+ * our re-INVITE). */
+bool sig_stimer_refresh_failed(const struct sip_msg *msg);
+
 /* --- sig_call.c: calls ---------------------------------------------------- */
 
 struct cc_config;
@@ -142,6 +192,8 @@ char *sig_ivr_survey_answers(const struct sig_ivr *iv);
 /* The path as for the interaction's ivr_path (detail false) or with
  * times and variables (true); malloc'd (free()), NULL when none. */
 char *sig_ivr_path(const struct sig_ivr *iv, bool detail);
+/* The customer a lookup node found (the CRM's id), 0 when none. */
+int64_t sig_ivr_customer(const struct sig_ivr *iv);
 
 /* --- sig_out.c: calls out through a trunk ------------------------------ */
 

@@ -35,6 +35,7 @@ struct sig_ivr {
 	uint32_t med_play;        /* med's id of the prompt playing */
 	uint32_t ivr_play;        /* the interpreter's id for it */
 	bool over;                /* an end action went to the call */
+	int64_t customer;         /* found by a lookup node (0: none) */
 	bool queued;              /* over by queueing: options may follow */
 	char options_prompt[IVR_TEXT_MAX];
 	struct vmail *vm;         /* the voicemail being recorded */
@@ -250,17 +251,30 @@ struct lookup {
 /* The customer whose phone (by caller: E.164-normalised) or account
  * number (an account identity or custom field) matches key, as the
  * flow's customer.* variables. */
-static void lookup_customer(struct lookup *lk, const char *by,
-			    const char *key)
+static void lookup_customer(struct sig_ivr *iv, struct lookup *lk,
+			    const char *by, const char *key)
 {
 	sqlite3 *db = store_main() ? store_reader(store_main()) : NULL;
+	int64_t id = 0;
 
 	memset(lk, 0, sizeof(*lk));
 	lk->pairs = crm_ivr_fields(db, !strcmp(by, "caller") ? "caller"
 							     : "account",
 				   key, lk->buf, sizeof(lk->buf), lk->fieldv,
-				   16);
+				   16, &id);
 	lk->found = lk->pairs > 0;
+	/* Who the caller said they are (an account number) outranks whose
+	 * phone they call from: the interaction and the pop follow. */
+	if (lk->found && id != iv->customer) {
+		iv->customer = id;
+		(void)store_interaction_update(store_main(), iv->ix, NULL, NULL,
+					       "customer_id = ?", "i", id);
+	}
+}
+
+int64_t sig_ivr_customer(const struct sig_ivr *iv)
+{
+	return iv ? iv->customer : 0;
 }
 
 /* --- Actions ------------------------------------------------------------ */
@@ -304,7 +318,7 @@ static void run(struct sig_ivr *iv, const struct ivr_action *a, size_t n)
 			struct lookup lk;
 			struct ivr_event ev = {0};
 
-			lookup_customer(&lk, a->text, a->value);
+			lookup_customer(iv, &lk, a->text, a->value);
 			ev.type = IVR_EV_LOOKUP;
 			ev.found = lk.found;
 			ev.fields = lk.fieldv;

@@ -330,4 +330,19 @@ sb_check "routes in the OpenAPI document" api 200 GET "$V1/openapi.json"
 sb_check "OpenAPI lists the import" test "$(api_field '.paths["/api/v1/customers/import"].post | length > 0')" = true
 
 sb_stop
+
+# --- the default country is a setting ---------------------------------------------------
+bad_out=$("$SB_BIN" --data "$SB_TMP/x" --sip 127.0.0.1:0 --http 127.0.0.1:0 --phone-country XX 2>&1)
+sb_check "an unknown phone-country stops the start, named" \
+	grep -q "phone-country: unknown country 'XX'" <<<"$bad_out"
+: >"$SB_LOG"
+sb_start --demo --phone-country GB
+SUPER=$(api_login super pwsuper)
+sb_check "GB default: a national number written the British way" \
+	api 200 GET "$V1/customers/match?phone=020%207946%200018" "$SUPER"
+sb_check "GB default: Good One (imported as +44)" test "$(api_field '.customers[0].name')" = "Good One"
+sb_check "GB default: a US number needs its +1 now" \
+	api 200 GET "$V1/customers/match?phone=%2B1%20212%20555%200143" "$SUPER"
+sb_check "GB default: found with +1" test "$(api_field '.count')" = 1
+sb_stop
 sb_pass

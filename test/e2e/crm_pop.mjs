@@ -78,6 +78,24 @@ try {
   check('the new contact linked to the solved case reopens it', true);
   await wrapUp(agent, 'follow_up');
   check('the second call ends', (await callerDone) === 0);
+
+  // Third call: a second customer shares her number; the card offers both.
+  const other = await agent.evaluate(() => SB.api('POST', '/customers', { name: 'Charles Babbage',
+    identities: [{ kind: 'phone', value: '+1 555 555 0100' }] }));
+  callerDone = place(process.env.SB_CALL3);
+  await agent.waitForSelector('#card:not(.hidden)', { timeout: 15000 });
+  await agent.waitForSelector('#card-matches:not(.hidden) li', { timeout: 5000 });
+  const matches = await agent.textContent('#card-matches');
+  check('several customers on the number: both offered (' + matches.replace(/\s+/g, ' ').slice(0, 80) + ')',
+    /Ada Lovelace/.test(matches) && /Charles Babbage/.test(matches));
+  await shot(agent, 'crm-pop-matches.png');
+  await agent.click('#card-matches li:has-text("Charles Babbage") button');
+  await agent.waitForSelector('#card-matches.hidden', { state: 'attached', timeout: 5000 });
+  await agent.waitForSelector('#call:not(.hidden)', { timeout: 10000 });
+  await agent.waitForFunction(() => /Charles Babbage/.test(document.querySelector('#cust-name').textContent), null, { timeout: 8000 });
+  check('the agent chose: the panel shows ' + other.name, true);
+  await wrapUp(agent, 'resolved');
+  check('the third call ends', (await callerDone) === 0);
   done();
 } catch (e) {
   console.error('FAIL: ' + (e && e.stack || e));

@@ -218,6 +218,10 @@ api 201 POST "$K/mailouts" "$ADMIN" "{\"article_id\":$A,\"agents\":[1003,1003]}"
 sb_check "a list of agents, repeats once" test "$(api_field .recipients)" = 1
 
 # --- Unpublishing ------------------------------------------------------
+api 201 POST "$K/mailouts" "$SUPER" "{\"article_id\":$H,\"agents\":[1003]}"
+MH=$(api_field .id)
+api 200 GET "$K/required" "$AG3"
+sb_check "agent 1003 has the hostile article to read" test "$(api_field "map(select(.mailout_id == $MH)) | length")" = 1
 sb_check "team leader cannot unpublish (403)" api 403 POST "$K/articles/$H/unpublish" "$LEAD"
 api 200 POST "$K/articles/$H/unpublish" "$ADMIN"
 sb_check "admin unpublishes" test "$(api_field .status)" = draft
@@ -225,6 +229,8 @@ sb_check "agents no longer read it" api 404 GET "$K/articles/$H" "$AG1"
 api 200 GET "$K/search?q=hostile" "$AG1"
 sb_check "nor find it" test "$(api_field '.results | length')" = 0
 sb_check "unpublishing twice: 409" api 409 POST "$K/articles/$H/unpublish" "$ADMIN"
+api 200 GET "$K/required" "$AG3"
+sb_check "a withdrawn article is no longer a required read" test "$(api_field "map(select(.mailout_id == $MH)) | length")" = 0
 
 # --- Suggestions ---------------------------------------------------------
 api 200 POST "$K/suggest" "$AG1" '{"queue":"sales","ivr":"menu lookup_sales sales_vip"}'
@@ -233,6 +239,13 @@ api 200 POST "$K/suggest" "$AG1" '{"queue":"support","case_subject":"Charged twi
 sb_check "a support call about a double charge: the refund first" test "$(api_field '.results[0].title')" = "Refund a duplicate charge"
 api 200 POST "$K/suggest" "$AG1" '{"text":"hi, I forgot my password and cannot log in"}'
 sb_check "chat text alone" test "$(api_field '.results[0].title')" = "Reset a customer's password"
+# The customer's open case from the CRM (cases table) by customer_id.
+api 201 POST /api/v1/customers "$AG1" '{"name":"Ada Example"}' || sb_fail "customer"
+CUST=$(api_field .id)
+api 201 POST /api/v1/cases "$AG1" "{\"subject\":\"Wants a refund, charged twice\",\"customer_id\":$CUST,\"status\":\"open\"}" || sb_fail "case"
+api 200 POST "$K/suggest" "$AG1" "{\"queue\":\"support\",\"customer_id\":$CUST}"
+sb_check "a customer with an open case about a double charge: the refund first" test "$(api_field '.results[0].title')" = "Refund a duplicate charge"
+sb_check "the case subject used is returned" test "$(api_field .case_subject)" = "Wants a refund, charged twice"
 api 400 POST "$K/suggest" "$AG1" '{"queue":"sales","limit":99}'
 sb_check "bad limit: 400" test "$(api_field .error.field)" = limit
 api 400 POST "$K/suggest" "$AG1" '{"queue":5}'
