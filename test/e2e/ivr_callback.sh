@@ -16,6 +16,7 @@
 . "$(dirname "$0")/lib_voice.sh"
 
 AUDIO=/usr/share/sip-tester/g711a.pcap
+SB_DIR_SIPP=$(dirname "$0")/sipp
 # The store commits in groups: wait up to 5 s for a query to give want.
 db_is() { # SQL WANT
 	local i got
@@ -159,5 +160,20 @@ sb_check "the challenged callback is answered" \
 	sb_wait_log "call $id: the customer answered the callback: bridged to agent 1004" 20
 sb_check "the trunk checked the credentials" grep -q 'Authorization: Digest username="sb"' "$SB_TMP/trunk_auth.msg"
 wait "$TRUNK_PID"; sb_check "the trunk's call succeeded (auth verified)" test $? = 0
+
+# The customer is busy when called back: the agent is told and released,
+# the callback's outcome says so.
+sipp -sf "$SB_DIR_SIPP/trunk_busy.xml" -t u1 -i 127.0.0.1 -p "$TPORT" \
+	-m 1 -nostdin >"$SB_TMP/trunk_busy.out" 2>&1 &
+TRUNK_PID=$!
+sb_check "call: 2, queued, 1 -> callback (busy later)" \
+	voice_call 5000 "$(step_pause 1500; step_digit 2; step_pause 3000; step_digit 1; step_wait_bye)" 20000 60000 5550126
+id=$(sqlite3 "$db" "SELECT max(id) FROM interactions")
+voice_port; voice_agent 1004 "$PORT" answer 1
+sb_check "the callback is dialled" sb_wait_log 'dialling 5550126 through trunk carrier' 20
+wait "$TRUNK_PID"
+sb_check "busy: the agent is released, outcome no_answer" \
+	db_is "SELECT agent_id, outcome FROM interactions WHERE id = $id" "1004|no_answer"
+sb_check "the agent's phone got the BYE" bash -c "wait_agent() { for i in \$(seq 100); do kill -0 $AGENT_PID_1004 2>/dev/null || return 0; sleep 0.1; done; return 1; }; wait_agent"
 sb_stop
 sb_pass
