@@ -9,11 +9,13 @@
  *   INVITE to a public number ──> answered ──> MENU (IVR flow) ─┐
  *                    └──────────── straight to a queue ─────────┴─> QUEUED
  *   MENU: the flow's interpreter (src/ivr, hosted by sig_ivr.c) plays,
- *           collects digits and ends by queueing (-> QUEUED) or hanging
- *           up (-> gone at the next sweep)
+ *           collects digits, records a voicemail and ends by queueing
+ *           (-> QUEUED), hanging up (-> gone at the next sweep) or an
+ *           external transfer (-> DIALING -> BRIDGED to the outside)
  *   QUEUED: music on hold, an announcement of position and expected wait
  *           every announce period; the center offers it to agents: their
- *           devices ring (the caller hears nothing of it) ──> BRIDGED
+ *           devices ring (the caller hears nothing of it) ──> BRIDGED;
+ *           a digit among the queue node's options ──> MENU again
  *   BRIDGED: hold/resume (re-INVITE from the agent: music to the caller),
  *           blind transfer (REFER: back to QUEUED for an agent or queue);
  *           caller or agent hangs up ──> gone (the agent wraps up);
