@@ -50,6 +50,13 @@ async function showInteraction(iid) {
   $('notes').value = local !== null ? local : (d && d.notes) || '';
   if (local !== null && d && local !== d.notes) { A.dirty = true; saveNotes(); }
   crmShow(d && d.customer_id);
+  // IVR: a voicemail task plays its message here (the session cookie
+  // authenticates the audio's request).
+  const vm = $('call-voicemail');
+  const isVm = !!(d && d.channel === 'voicemail');
+  vm.classList.toggle('hidden', !isVm);
+  if (isVm) vm.src = '/api/v1/interactions/' + iid + '/recording';
+  else vm.removeAttribute('src');
   const tb = $('history');
   tb.innerHTML = '';
   for (const h of (d && d.previous) || []) {
