@@ -177,6 +177,9 @@ int med_prompt_text(struct med_prompt **pp, const char *voice,
 		    const char *text);
 /* The music on hold (<data>/prompts/moh.wav, generated at first start). */
 int med_prompt_moh(struct med_prompt **pp);
+/* Drops p from the cache (the next use loads it again); those holding a
+ * reference keep it. For audio used once (a voicemail to its agent). */
+void med_prompt_forget(struct med_prompt *p);
 /* True once loaded; *errp (optional) set if loading failed. */
 bool med_prompt_ready(const struct med_prompt *p, int *errp);
 /* Length in milliseconds (0 until ready). */

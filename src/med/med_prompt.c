@@ -545,6 +545,15 @@ int med_prompt_moh(struct med_prompt **pp)
 	return prompt_get(pp, "moh", KIND_MOH, path, NULL, NULL);
 }
 
+/* ivr: a voicemail played once to its agent need not stay cached. */
+void med_prompt_forget(struct med_prompt *p)
+{
+	if (!p || !p->he.list)
+		return;
+	hash_unlink(&p->he);
+	mem_deref(p); /* the cache's reference; the holders keep theirs */
+}
+
 bool med_prompt_ready(const struct med_prompt *p, int *errp)
 {
 	if (!p)

@@ -482,6 +482,7 @@ static void aleg_med_h(struct med_leg *leg, const struct med_event *ev,
 		if (a->stage++ == 0 && !med_prompt_file(&p,
 							a->call->recording))
 			(void)med_leg_play(a->leg, p, false, &a->play_id);
+		med_prompt_forget(p); /* played once: not kept in memory */
 		mem_deref(p);
 		if (!a->play_id) /* heard it (or it failed): the task ends */
 			agent_hangup(a->call);
@@ -1533,6 +1534,7 @@ static void voicemail_play(struct call *c, struct aleg *a)
 		a->stage = 1;
 		if (!med_prompt_file(&p, c->recording))
 			(void)med_leg_play(a->leg, p, false, &a->play_id);
+		med_prompt_forget(p);
 		mem_deref(p);
 	}
 }
