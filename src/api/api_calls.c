@@ -242,19 +242,38 @@ int api_route_call_control(struct api_req *req)
 								   "agent"));
 		const char *q = json_string_value(json_object_get(req->json,
 								  "queue"));
+		const char *num = json_string_value(json_object_get(req->json,
+								    "number"));
+		const char *field = ag ? "agent" : q ? "queue" : "number";
+		char tel[48];
 
-		if ((ag && q) || (!ag && !q))
-			return api_reply_error(req, 400, "invalid",
-					       ag ? "queue" : "agent",
-					       "give either agent (an "
-					       "extension) or queue (a name)");
-		target = ag ? ag : q;
-		if (!*target || strlen(target) > 40)
-			return api_reply_error(req, 400, "invalid",
-					       ag ? "agent" : "queue",
+		if ((ag != NULL) + (q != NULL) + (num != NULL) != 1)
+			return api_reply_error(req, 400, "invalid", field,
+					       "give one of agent (an "
+					       "extension), queue (a name) or "
+					       "number (an outside number)");
+		if (num) {
+			size_t n = strlen(num), i = num[0] == '+';
+
+			if (n < 3 || n > 20)
+				i = n + 1;
+			for (; i < n && num[i] >= '0' && num[i] <= '9'; i++)
+				;
+			if (i != n)
+				return api_reply_error(req, 400, "invalid",
+						       "number", "number must"
+						       " be 3 to 20 digits, "
+						       "optionally after +");
+			(void)snprintf(tel, sizeof(tel), "tel:%s", num);
+			target = tel;
+		}
+		else {
+			target = ag ? ag : q;
+		}
+		if (!num && (!*target || strlen(target) > 40))
+			return api_reply_error(req, 400, "invalid", field,
 					       "%s must be an agent's extension"
-					       " or a queue name",
-					       ag ? "agent" : "queue");
+					       " or a queue name", field);
 		err = api_core_call(&r, api_live_control,
 				    json_pack("{s:I,s:s,s:s,s:I}", "id",
 					      (json_int_t)id, "op", op,
@@ -262,22 +281,26 @@ int api_route_call_control(struct api_req *req)
 					      (json_int_t)(is_agent(req) ?
 						  api_req_agent(req) : 0)),
 				    API_CORE_TIMEOUT_MS);
+		if (err == ENOTCONN)
+			return api_reply_error(req, 409, "no_trunk", "number",
+					       "no trunk allows outbound "
+					       "calls");
 		if (err == ENOENT)
-			return api_reply_error(req, 404, "not_found",
-					       ag ? "agent" : "queue",
+			return api_reply_error(req, 404, "not_found", field,
 					       "no live interaction %lld or "
 					       "no %s %s", (long long)id,
-					       ag ? "agent" : "queue", target);
+					       field, num ? num : target);
 		if (err == EBUSY || err == ENODEV || err == EINVAL)
 			return api_reply_error(req, 409, "target_unavailable",
-					       ag ? "agent" : "queue",
+					       field,
 					       "%s %s cannot take a consult "
-					       "now (%s)", ag ? "agent" :
-					       "queue", target,
+					       "now (%s)", field,
+					       num ? num : target,
 					       err == ENODEV ? "no phone "
 					       "registered" : err == EINVAL ?
-					       "that is you" : "nobody "
-					       "available");
+					       (num ? "not a number the trunk"
+						" may call" : "that is you") :
+					       "nobody available");
 		if (err)
 			return core_err(req, err, "interaction");
 		return api_reply_json(req, 200, r);

@@ -98,9 +98,11 @@ const struct api_route api_routev[] = {
 	{"POST", V1 "/interactions/{id}/consult", API_ROLES_ALL, 0,
 	 api_route_call_control,
 	 "Attended transfer, first step: the caller holds (music) while the "
-	 "agent's phone is bridged to another agent's (agent: extension) or "
-	 "to the longest idle available agent of a queue (queue: name)",
-	 "agent:string, queue:string", NULL},
+	 "agent's phone is bridged to another agent's (agent: extension), "
+	 "to the longest idle available agent of a queue (queue: name) or "
+	 "to an outside number through the outbound trunk (number; 409 "
+	 "no_trunk without one)",
+	 "agent:string, queue:string, number:string", NULL},
 	{"POST", V1 "/interactions/{id}/transfer/complete", API_ROLES_ALL, 0,
 	 api_route_call_control,
 	 "Attended transfer: the caller is bridged to the consulted agent, "

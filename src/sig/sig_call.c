@@ -279,6 +279,14 @@ static void aleg_close_h(int err, const struct sip_msg *msg, void *arg)
 	}
 	if (a->up && c->agent == a && c->consult && sig_consult_agent_left(c))
 		return;
+	if (a->up && c->agent == a && c->external) {
+		/* the outside party of an attended transfer hung up */
+		c->agent = NULL;
+		mem_deref(a);
+		call_end_record(c, "agent");
+		call_destroy(c);
+		return;
+	}
 	if (a->up && c->agent == a && c->kind != CK_INBOUND) {
 		agent_hangup(c); /* nobody to requeue: the task ends */
 		return;
@@ -1670,6 +1678,46 @@ static const struct sig_out_handlers ext_h = {
 	.refer = call_refer_h,
 	.close = ext_close_h,
 };
+
+/* An outside party consulted by the agent (attended transfer to a
+ * number): the leg is a consult leg like an agent's device, so the
+ * agent legs' handlers hand it to sig_consult.c. */
+static const struct sig_out_handlers consult_h = {
+	.offer = aleg_offer_h,
+	.answer = aleg_answer_h,
+	.progr = aleg_progr_h,
+	.estab = aleg_estab_h,
+	.info = aleg_info_h,
+	.refer = aleg_refer_h,
+	.close = aleg_close_h,
+};
+
+int sig_call_dial_consult(struct call *c, const char *number,
+			  struct list *into)
+{
+	struct aleg *a = mem_zalloc(sizeof(*a), aleg_destructor);
+	struct mbuf *sdp = NULL;
+	char hdrs[96];
+	int err;
+
+	if (!a)
+		return ENOMEM;
+	a->call = c;
+	a->consult = true;
+	list_append(into, &a->le, a);
+	(void)snprintf(hdrs, sizeof(hdrs), "X-Switchboard-Interaction: %lld"
+		       "\r\n", (long long)c->ix);
+	err = med_leg_alloc(&a->leg, NULL, aleg_med_h, a);
+	if (!err)
+		err = med_leg_offer(a->leg, &sdp);
+	if (!err)
+		err = sig_call_dial_out(&a->sess, number, c->to, sdp,
+					&consult_h, a, hdrs);
+	mem_deref(sdp);
+	if (err)
+		mem_deref(a);
+	return err;
+}
 
 /* The flow transfers the caller to an outside number (external: true in
  * the flow, the number fixed by its author). */

@@ -84,6 +84,10 @@ struct call {
  * into (consult legs when consult). ENOENT: no device; EIO: none rang. */
 int sig_call_ring(struct call *c, uint32_t agent, bool autoans,
 		  struct list *into, bool consult);
+/* Dials number through the outbound trunk as a consult leg of c,
+ * appended to into. ENOTCONN: no trunk allows it. */
+int sig_call_dial_consult(struct call *c, const char *number,
+			  struct list *into);
 /* Records an event on the call's interaction timeline. */
 void sig_call_event(const struct call *c, const char *type, uint32_t agent,
 		    const char *detail);
@@ -92,8 +96,8 @@ void sig_call_moh(struct call *c);
 
 /* --- sig_consult.c ----------------------------------------------------- */
 
-/* The API's commands (task_control): target an agent's extension or a
- * queue name. EALREADY: not in a state for it; ENOENT: no such target;
+/* The API's commands (task_control): target an agent's extension, a
+ * queue name, or "tel:NUMBER" (an outside number, through the trunk). EALREADY: not in a state for it; ENOENT: no such target;
  * EBUSY: the target agent is not available; ENODEV: no device to ring. */
 int sig_consult_start(struct call *c, const char *target);
 int sig_consult_complete(struct call *c);

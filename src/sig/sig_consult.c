@@ -21,6 +21,12 @@
  * without ringing, so the record, the figures and the desktops see T
  * answer the call. A hangs up while T talks: that completes; A hangs up
  * while T rings: the consult is dropped and the call ends as without it.
+ *
+ * T may also be an outside number ("tel:NUMBER"), dialled through the
+ * outbound trunk. Completion then needs no ACD: A's phone is released and
+ * A wraps up (the task ends for A, as in a blind transfer to a number),
+ * and the outside leg becomes the caller's bridged party (the call is
+ * external from then on: when either side hangs up, it ends).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -53,6 +59,8 @@ struct sig_consult {
 	struct aleg *leg;        /* T's answered leg */
 	struct tmr tmr;          /* ring timeout; the takeover */
 	bool adopted;            /* T took the call: T's presence is the ACD's */
+	bool external;           /* T is an outside number */
+	char number[32];         /* external: the number */
 };
 
 static const char *statename(enum consult_state st)
@@ -146,6 +154,46 @@ static void ring_timeout_h(void *arg)
 	consult_drop(co->c, "failed");
 }
 
+/* The consult's first step for an outside number (see the top). */
+static int start_external(struct call *c, const char *number)
+{
+	struct sig_consult *co;
+	char detail[64];
+	int err;
+
+	if (!sig_out_number_ok(number))
+		return EINVAL;
+	if (!sig_out_available())
+		return ENOTCONN;
+	co = mem_zalloc(sizeof(*co), consult_destructor);
+	if (!co)
+		return ENOMEM;
+	co->c = c;
+	co->agent = c->agent->agent;
+	co->external = true;
+	co->adopted = true; /* no agent's presence to give back */
+	str_ncpy(co->number, number, sizeof(co->number));
+	list_init(&co->ringing);
+	tmr_init(&co->tmr);
+	err = sig_call_dial_consult(c, number, &co->ringing);
+	if (err) {
+		mem_deref(co);
+		return err;
+	}
+	c->consult = co;
+	med_leg_unbridge(c->leg);
+	sig_call_moh(c);
+	cc_task_held((uint64_t)c->ix, true);
+	tmr_start(&co->tmr, CONSULT_RING_MS, ring_timeout_h, co);
+	(void)snprintf(detail, sizeof(detail), "{\"number\": \"%s\"}",
+		       number);
+	sig_call_event(c, "consult_number", co->agent, detail);
+	cc_info("sig", "call %lld: agent %u consults %s (outside)",
+		(long long)c->ix, co->agent, number);
+	cc_task_consult((uint64_t)c->ix, co->agent, 0, "ringing");
+	return 0;
+}
+
 int sig_consult_start(struct call *c, const char *target)
 {
 	const struct cc_agent_info *t = NULL;
@@ -156,6 +204,8 @@ int sig_consult_start(struct call *c, const char *target)
 
 	if (c->state != CS_BRIDGED || !c->agent || c->consult || !target)
 		return c->consult ? EALREADY : target ? EALREADY : EINVAL;
+	if (!strncmp(target, "tel:", 4))
+		return start_external(c, target + 4);
 	t = cc_agent_by_ext(target);
 	if (t)
 		tid = t->id;
@@ -303,6 +353,41 @@ bool sig_consult_offer(struct call *c, uint32_t agent)
 	return true;
 }
 
+/* An outside T: A leaves and wraps up, T is the caller's party. */
+static int complete_external(struct call *c)
+{
+	struct sig_consult *co = c->consult;
+	struct aleg *a = c->agent, *o = co->leg;
+	uint32_t agent = co->agent;
+	char detail[64];
+	int err;
+
+	(void)snprintf(detail, sizeof(detail), "{\"to\": \"%s\"}",
+		       co->number);
+	cc_task_consult((uint64_t)c->ix, agent, 0, "completed");
+	co->leg = NULL;
+	c->consult = NULL;
+	mem_deref(co);
+	c->agent = NULL;
+	mem_deref(a); /* BYE to A (or A already gone) */
+	c->task = false;
+	(void)cc_task_end((uint64_t)c->ix, 0, "agent"); /* A wraps up */
+	o->consult = false;
+	c->agent = o;
+	c->external = true;
+	c->state = CS_BRIDGED;
+	c->bridged_at = cc_clock_ms();
+	c->outcome = "transferred";
+	err = med_leg_bridge(c->leg, o->leg);
+	if (err)
+		cc_error("sig", "call %lld: bridge to the outside party: %s",
+			 (long long)c->ix, strerror(err));
+	sig_call_event(c, "transferred", 0, detail);
+	cc_info("sig", "call %lld: attended transfer of agent %u to %s done",
+		(long long)c->ix, agent, o ? "the outside party" : "?");
+	return 0;
+}
+
 /* A leaves; the task goes to T through the ACD (see the top). */
 static int complete(struct call *c)
 {
@@ -310,6 +395,8 @@ static int complete(struct call *c)
 	struct aleg *a = c->agent;
 	int err;
 
+	if (co->external)
+		return complete_external(c);
 	c->agent = NULL;
 	mem_deref(a); /* BYE to A (or A already gone) */
 	co->state = CO_COMPLETING;
