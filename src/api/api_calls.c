@@ -248,7 +248,11 @@ int api_route_call_control(struct api_req *req)
 		char tel[48];
 
 		if ((ag != NULL) + (q != NULL) + (num != NULL) != 1)
-			return api_reply_error(req, 400, "invalid", field,
+			return api_reply_error(req, 400, "invalid",
+					       /* the extra one, or agent */
+					       num && (ag || q) ? "number" :
+					       ag && q		? "queue" :
+								  "agent",
 					       "give one of agent (an "
 					       "extension), queue (a name) or "
 					       "number (an outside number)");
