@@ -422,12 +422,12 @@ static void relay_audio(struct med_leg *leg, struct med_leg *peer,
 	peer->ts += (uint32_t)n;
 }
 
-/* One datagram read from leg's RTP socket (RFC 3550 header parsed here:
- * version 2, CSRCs, extension and padding skipped). */
+/* One datagram read from leg's RTP socket. */
 void med_rx_packet(struct med_leg *leg, uint8_t *buf, size_t len)
 {
 	struct med_leg *peer = leg->peer;
-	size_t off = RTP_HEADER_SIZE, n;
+	struct med_rtp r;
+	size_t n;
 	uint8_t *p;
 	bool marker;
 	int pt;
@@ -435,27 +435,13 @@ void med_rx_packet(struct med_leg *leg, uint8_t *buf, size_t len)
 
 	__atomic_store_n(&leg->last_rx, cc_clock_ms(), __ATOMIC_RELAXED);
 	med.io_received++;
-	if (len < RTP_HEADER_SIZE || (buf[0] >> 6) != 2)
+	if (med_rtp_decode(&r, buf, len))
 		goto bad;
-	off += 4u * (buf[0] & 0x0f);
-	if (buf[0] & 0x10) { /* extension: 4-byte header, length in words */
-		if (len < off + 4)
-			goto bad;
-		off += 4 + 4u * ((size_t)buf[off + 2] << 8 | buf[off + 3]);
-	}
-	n = len > off ? len - off : 0;
-	if (buf[0] & 0x20) { /* padding: the last byte counts it */
-		if (!n || buf[len - 1] > n)
-			goto bad;
-		n -= buf[len - 1];
-	}
-	if (len < off)
-		goto bad;
-	p = buf + off;
-	marker = buf[1] & 0x80;
-	pt = buf[1] & 0x7f;
-	ts = (uint32_t)buf[4] << 24 | (uint32_t)buf[5] << 16 |
-	     (uint32_t)buf[6] << 8 | buf[7];
+	p = buf + r.off;
+	n = r.n;
+	marker = r.marker;
+	pt = r.pt;
+	ts = r.ts;
 	if (leg->telev_pt >= 0 && pt == leg->telev_pt) {
 		char digit = med_telev_rx_packet(&leg->telev, ts, p, n);
 

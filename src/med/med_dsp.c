@@ -277,3 +277,38 @@ int med_dsp_moh(int16_t **outp, size_t *outnp, unsigned seconds)
 	*outnp = n;
 	return 0;
 }
+
+/* --- RTP header (RFC 3550) ------------------------------------------------ */
+
+int med_rtp_decode(struct med_rtp *r, const uint8_t *buf, size_t len)
+{
+	size_t off = 12;
+
+	if (!r || !buf || len < 12 || (buf[0] >> 6) != 2)
+		return EBADMSG;
+	off += 4u * (buf[0] & 0x0f); /* CSRCs */
+	if (off > len)
+		return EBADMSG;
+	if (buf[0] & 0x10) { /* extension: 4-byte header, length in words */
+		if (off + 4 > len)
+			return EBADMSG;
+		off += 4 + 4u * ((size_t)buf[off + 2] << 8 | buf[off + 3]);
+		if (off > len)
+			return EBADMSG;
+	}
+	r->n = len - off;
+	if (buf[0] & 0x20) { /* padding: the last byte counts it */
+		if (!r->n || !buf[len - 1] || buf[len - 1] > r->n)
+			return EBADMSG;
+		r->n -= buf[len - 1];
+	}
+	r->off = off;
+	r->marker = buf[1] & 0x80;
+	r->pt = buf[1] & 0x7f;
+	r->seq = (uint16_t)(buf[2] << 8 | buf[3]);
+	r->ts = (uint32_t)buf[4] << 24 | (uint32_t)buf[5] << 16 |
+		(uint32_t)buf[6] << 8 | buf[7];
+	r->ssrc = (uint32_t)buf[8] << 24 | (uint32_t)buf[9] << 16 |
+		  (uint32_t)buf[10] << 8 | buf[11];
+	return 0;
+}

@@ -105,6 +105,21 @@ void med_worker_stop(void);
 /* Takes the job (it must live until done() has run; done frees it). */
 void med_worker_push(struct med_job *job);
 
+/* --- med_dsp.c: RTP header (RFC 3550) ------------------------------------ */
+
+struct med_rtp {
+	bool marker;
+	uint8_t pt;
+	uint16_t seq;
+	uint32_t ts, ssrc;
+	size_t off; /* the payload: buf + off, n bytes (padding removed) */
+	size_t n;
+};
+/* Parses the header of a datagram of len bytes (version 2; CSRCs and an
+ * extension skipped, padding checked and removed). EBADMSG when it is not
+ * RTP or claims more than it holds. Pure. */
+int med_rtp_decode(struct med_rtp *r, const uint8_t *buf, size_t len);
+
 /* --- med_io.c: the media receive thread ---------------------------------- */
 
 struct med_leg;
