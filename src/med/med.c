@@ -23,11 +23,12 @@
  * Threads: the main loop owns every leg and is the only one to change its
  * negotiated state (address, codec, direction), its prompt and its bridge,
  * always under the media lock; the media thread reads those under the same
- * lock while it handles a packet, and writes only the receive side (last
- * packet time, counters, DTMF state) and, for a bridged peer that is not
- * playing, the peer's send side (sequence, timestamp, marker). The tick
- * writes a playing leg's send side, which the media thread then leaves
- * alone. Events raised on the media thread reach the main loop by mqueue.
+ * lock while it handles a packet or runs the tick. The media thread writes
+ * the receive side (last packet time, counters, DTMF state), the send side
+ * (sequence, timestamp, marker: the tick for a playing leg, the relay for
+ * a bridged peer that is not playing) and ends a prompt (playing), never
+ * anything the main loop owns. Events raised on the media thread reach the
+ * main loop by mqueue.
  *
  * Leg states (by fields): raddr unset until the remote SDP is known;
  * peer set while bridged; play set while a prompt plays (or waits to be
@@ -181,8 +182,7 @@ static bool can_send(const struct med_leg *leg)
 
 /* Writes the RTP header into the 12 bytes before payload (the caller
  * leaves that room) and sends header and payload in one datagram from the
- * leg's socket. Main loop (prompts) or media thread (relay), never both
- * for one leg at a time (see the top of the file). */
+ * leg's socket. Media thread, lock held (the tick and the relay). */
 static int rtp_out(struct med_leg *leg, int pt, bool marker, uint32_t ts,
 		   uint8_t *payload, size_t n)
 {
