@@ -20,15 +20,6 @@ start_call() { # the caller plays audio for ~27 s
 	voice_call_bg 5001 "$play$(step_pause 6800)$play$(step_pause 6800)$play$(step_pause 6800)$play$(step_pause 6800)" 500 60000 5550778
 	CALLER=$CALL_PID
 }
-answered() { # the interaction id once 1003 talks
-	local i
-	for ((i = 0; i < 100; i++)); do
-		api 200 GET /api/v1/calls "$A3" && [ "$(api_field '.[0].state')" = talking ] &&
-			{ IID=$(api_field '.[0].interaction_id'); return 0; }
-		sleep 0.1
-	done
-	return 1
-}
 trunk_invites() { # N: wait until the trunk got N INVITEs for 5559999
 	local i
 	for ((i = 0; i < 100; i++)); do
@@ -45,7 +36,7 @@ voice_port; PHONE=$PORT
 voice_agent 1003 "$PHONE" answer 2
 sb_wait_log 'agent 1003 available' 10 || sb_fail "agent 1003's phone"
 start_call
-sb_check "1003 answers" answered
+sb_check "1003 answers" api_wait_talking "$A3"
 U=/api/v1/interactions/$IID
 sb_check "consult: one target only" api 400 POST "$U/consult" "$A3" '{"agent":"1004","number":"5559999"}'
 sb_check "consult: not a number" api 400 POST "$U/consult" "$A3" '{"number":"555-9999"}'
@@ -60,18 +51,15 @@ sb_stop
 
 # A trunk that answers twice (the cancelled consult, then the completed).
 sqlite3 "$db" "INSERT INTO trunks(name, outbound, outbound_addr) VALUES ('carrier', 1, '127.0.0.1:$TPORT')"
-voice_tmpl agent.xml "$SB_TMP/trunk.xml" USER=trunk RING_MS=300 ANSWER= STEPS= BYE_WAIT_MS=60000
-sipp -sf "$SB_TMP/trunk.xml" -t u1 -i 127.0.0.1 -p "$TPORT" -mp $((TPORT + 1000)) -rtp_echo \
-	-m 2 -trace_msg -message_file "$SB_TMP/trunk.msg" -trace_err \
-	-error_file "$SB_TMP/trunk.err" -nostdin >"$SB_TMP/trunk.out" 2>&1 &
-TRUNK=$!
+voice_trunk_uas "$TPORT" 2
+TRUNK=$TRUNK_PID
 sb_start --demo --rtp-timeout 60
 sb_check "outbound trunk loaded" sb_wait_log "outbound calls through trunk carrier" 5
 A3=$(api_login 1003 pw1003)
 voice_register 1003 "$PHONE" 200 || sb_fail "agent 1003's phone"
 sb_wait_log 'agent 1003 available' 10 || sb_fail "agent 1003 available"
 start_call
-sb_check "1003 answers the second call" answered
+sb_check "1003 answers the second call" api_wait_talking "$A3"
 U=/api/v1/interactions/$IID
 sb_check "consult 5559999" api 200 POST "$U/consult" "$A3" '{"number":"5559999"}'
 sb_check "the trunk got the consult's INVITE" trunk_invites 1

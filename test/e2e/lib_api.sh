@@ -57,3 +57,16 @@ a=rtpmap:101 telephone-event/8000
 <recv request="ACK"/>
 XML
 }
+
+# api_wait_talking TOKEN: waits (10 s) until the token's first live call
+# is talking; sets IID to its interaction id.
+api_wait_talking() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		api 200 GET /api/v1/calls "$1" &&
+			[ "$(api_field '.[0].state')" = talking ] &&
+			{ IID=$(api_field '.[0].interaction_id'); return 0; }
+		sleep 0.1
+	done
+	return 1
+}

@@ -221,3 +221,17 @@ voice_invite_auth() {
 		-error_file "$SB_TMP/invite_$PORT.err" \
 		127.0.0.1:"$SB_SIP_PORT" >"$SB_TMP/invite_$PORT.out" 2>&1
 }
+
+# voice_trunk_uas PORT CALLS: a carrier's side of outbound calls (a SIPp
+# UAS on PORT answering CALLS calls, echoing media), messages traced to
+# $SB_TMP/trunk.msg; sets TRUNK_PID.
+voice_trunk_uas() {
+	voice_tmpl agent.xml "$SB_TMP/trunk.xml" USER=trunk RING_MS=300 \
+		ANSWER= STEPS= BYE_WAIT_MS=60000
+	sipp -sf "$SB_TMP/trunk.xml" -t u1 -i 127.0.0.1 -p "$1" \
+		-mp $(($1 + 1000)) -rtp_echo -m "$2" -trace_msg \
+		-message_file "$SB_TMP/trunk.msg" -trace_err \
+		-error_file "$SB_TMP/trunk.err" -nostdin \
+		>"$SB_TMP/trunk.out" 2>&1 &
+	TRUNK_PID=$!
+}
