@@ -262,6 +262,15 @@ static void survey_save(struct call *c)
 	free(answers);
 }
 
+/* The outside party bridged to the caller hung up: the call ends. */
+static void outside_party_left(struct call *c, struct aleg *a)
+{
+	c->agent = NULL;
+	mem_deref(a);
+	call_end_record(c, "agent");
+	call_destroy(c);
+}
+
 static void aleg_close_h(int err, const struct sip_msg *msg, void *arg)
 {
 	struct aleg *a = arg;
@@ -280,11 +289,7 @@ static void aleg_close_h(int err, const struct sip_msg *msg, void *arg)
 	if (a->up && c->agent == a && c->consult && sig_consult_agent_left(c))
 		return;
 	if (a->up && c->agent == a && c->external) {
-		/* the outside party of an attended transfer hung up */
-		c->agent = NULL;
-		mem_deref(a);
-		call_end_record(c, "agent");
-		call_destroy(c);
+		outside_party_left(c, a); /* after an attended transfer */
 		return;
 	}
 	if (a->up && c->agent == a && c->kind != CK_INBOUND) {
@@ -1650,11 +1655,8 @@ static void ext_close_h(int err, const struct sip_msg *msg, void *arg)
 	struct call *c = a->call;
 
 	(void)msg;
-	if (c->agent == a) { /* the outside party hung up */
-		c->agent = NULL;
-		mem_deref(a);
-		call_end_record(c, "agent");
-		call_destroy(c);
+	if (c->agent == a) {
+		outside_party_left(c, a);
 		return;
 	}
 	cc_warn("sig", "call %lld: the outside number did not answer (%s)",

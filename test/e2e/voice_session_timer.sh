@@ -8,39 +8,14 @@
 # caller goes back to the queue and the next agent answers. (--min-se 4
 # lets the test use 6 s intervals; the default floor is RFC 4028's 90.)
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_api.sh"
 . "$(dirname "$0")/lib_voice.sh"
 
 db() { sqlite3 "$SB_DATA/switchboard.db" "$1"; }
 
 refresh_ok() { # N: answer N refreshes with 200 (the same SDP)
 	local i
-	for ((i = 0; i < $1; i++)); do
-		cat <<'XML'
-<recv request="INVITE" timeout="15000"/>
-<send><![CDATA[
-SIP/2.0 200 OK
-[last_Via:]
-[last_From:]
-[last_To:]
-[last_Call-ID:]
-[last_CSeq:]
-Contact: <sip:peer@[local_ip]:[local_port]>
-Content-Type: application/sdp
-Content-Length: [len]
-
-v=0
-o=peer 1 2 IN IP[local_ip_type] [local_ip]
-s=-
-c=IN IP[media_ip_type] [media_ip]
-t=0 0
-m=audio [media_port] RTP/AVP 0 101
-a=rtpmap:0 PCMU/8000
-a=rtpmap:101 telephone-event/8000
-
-]]></send>
-<recv request="ACK"/>
-XML
-	done
+	for ((i = 0; i < $1; i++)); do step_phone_reinvite; done
 }
 refresh_fail() {
 	cat <<'XML'
