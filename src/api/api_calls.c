@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/cc.h"
+#include "core/cc_ix.h"
 #include "api_db.h"
 #include "api_handlers.h"
 #include "api_int.h"
@@ -456,17 +457,7 @@ static int wrap_save(sqlite3 *db, void *arg)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return EIO;
-	if (sqlite3_prepare_v2(db, "UPDATE interactions SET disposition = ?,"
-			       " notes = coalesce(?, notes) WHERE id = ?", -1,
-			       &st, NULL))
-		return EIO;
-	sqlite3_bind_text(st, 1, j->disposition, -1, SQLITE_STATIC);
-	if (j->notes)
-		sqlite3_bind_text(st, 2, j->notes, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, j->id);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : EIO;
+	return cc_ix_db_wrapup_save(db, j->id, j->disposition, j->notes);
 }
 
 int api_route_wrapup(struct api_req *req)

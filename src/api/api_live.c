@@ -6,21 +6,19 @@
  *    (agent.state to everyone; interaction.offered, .answered, .held,
  *    .resumed, .transferred, .requeued, .missed, .abandoned, .ended,
  *    wrapup.started and wrapup.finished to the agent concerned);
- *  - keeps a small table of live interactions (queued, ringing, talking,
- *    held, in wrap-up) with what the pages show of them: caller, queue,
- *    agent, since when;
+ *  - shows the live interactions (queued, ringing, talking, held, in
+ *    wrap-up) as the interaction module (src/core/cc_ix.h) has them: it
+ *    keeps no copy and no state names of its own;
  *  - builds, once a second, the live figures per queue and agent
  *    (GET /api/v1/stats/live, the wallboard's "stats" message, /metrics)
  *    from the ACD's own statistics (acd_queue_live, acd_agent_live);
  *  - runs the commands of the live routes (agent state, hang up, hold,
  *    resume, transfer, end of wrap-up) for api_core_call().
  *
- * A live interaction's life, as seen from the events:
- *
- *   queued --offered--> ringing --answered--> talking <--held/resumed-->
- *   ringing --missed--> queued; talking --transferred/requeued--> queued
- *   queued/ringing --abandoned--> (gone)
- *   talking --ended--> wrapup --wrapup.finished--> (gone)
+ * The interactions' states and their transitions are cc_ix.c's (the
+ * table at its top); the center publishes its events after the
+ * interaction made the transition, so a payload built here from cc_ix
+ * already shows the new state.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -33,111 +31,55 @@
 #include <re_mem.h>
 #include "acd/acd.h"
 #include "core/cc.h"
+#include "core/cc_ix.h"
 #include "core/center.h"
 #include "sig/sig.h"
 #include "api_int.h"
 #include "api_live.h"
 
-struct ltask {
-	struct le le;
-	uint64_t id;
-	char queue[48];
-	uint32_t agent;
-	const char *state; /* queued ringing talking held wrapup */
-	char *from, *to;
-	json_t *attrs;     /* the pop's attributes (IVR path, customer) */
-	int64_t entered;   /* wall ms */
-	int64_t since;     /* wall ms of the last state change */
-	int64_t wrap_until; /* wall ms the wrap-up time ends */
-};
-
 static struct {
-	struct list tasks;
 	bool subscribed;
 } live;
 
-static void ltask_destructor(void *arg)
+/* The interactions the live view shows: those waiting for or with an
+ * agent (not those in a flow or being created). */
+static bool shown(const struct cc_ix *ix)
 {
-	struct ltask *t = arg;
-
-	list_unlink(&t->le);
-	free(t->from);
-	free(t->to);
-	json_decref(t->attrs);
+	return ix && ix->state >= CC_IX_QUEUED && ix->state <= CC_IX_WRAPUP;
 }
 
-static struct ltask *ltask_find(uint64_t id)
+static const struct cc_ix *live_find(uint64_t id)
 {
-	for (struct le *le = live.tasks.head; le; le = le->next) {
-		struct ltask *t = le->data;
+	const struct cc_ix *ix = cc_ix_find((int64_t)id);
 
-		if (t->id == id)
-			return t;
-	}
-	return NULL;
+	return shown(ix) ? ix : NULL;
 }
 
-/* The interaction an agent is on (ringing, talking, held, wrap-up). */
-static struct ltask *ltask_of_agent(uint32_t agent)
-{
-	for (struct le *le = live.tasks.head; le; le = le->next) {
-		struct ltask *t = le->data;
-
-		if (agent && t->agent == agent)
-			return t;
-	}
-	return NULL;
-}
-
-static void ltask_set(struct ltask *t, const char *state, uint32_t agent)
-{
-	t->state = state;
-	t->agent = agent;
-	t->since = cc_wall_ms();
-}
-
-static struct ltask *ltask_add(const struct cc_event *ev)
-{
-	struct ltask *t = ltask_find(ev->task);
-
-	if (t)
-		return t;
-	t = mem_zalloc(sizeof(*t), ltask_destructor);
-	if (!t)
-		return NULL;
-	t->id = ev->task;
-	t->from = ev->from ? strdup(ev->from) : NULL;
-	t->to = ev->to ? strdup(ev->to) : NULL;
-	t->attrs = ev->attrs ? json_loads(ev->attrs, 0, NULL) : NULL;
-	t->entered = cc_wall_ms() - (int64_t)ev->wait_ms;
-	ltask_set(t, "queued", 0);
-	list_append(&live.tasks, &t->le, t);
-	return t;
-}
-
-static json_t *task_json(const struct ltask *t)
+static json_t *task_json(const struct cc_ix *t)
 {
 	int64_t now = cc_wall_ms();
 	json_t *o = json_pack("{s:I,s:s,s:s,s:s?,s:s?,s:I,s:I,s:f}",
 			      "interaction_id", (json_int_t)t->id, "state",
-			      t->state, "queue", t->queue, "caller", t->from,
-			      "dialled", t->to, "entered_at",
-			      (json_int_t)t->entered, "since",
-			      (json_int_t)t->since, "waited_s",
-			      (double)(now - t->entered) / 1000.0);
+			      cc_ix_state_name(t->state), "queue", t->queue,
+			      "caller", t->from, "dialled", t->to,
+			      "entered_at", (json_int_t)t->entered_at,
+			      "since", (json_int_t)t->since, "waited_s",
+			      (double)(now - t->entered_at) / 1000.0);
+	json_t *attrs = t->attrs ? json_loads(t->attrs, 0, NULL) : NULL;
 
 	if (o && t->agent)
 		json_object_set_new(o, "agent_id", json_integer(t->agent));
-	if (o && t->attrs) {
+	if (o && json_is_object(attrs)) {
 		const char *k;
 		json_t *v;
 
-		json_object_foreach(t->attrs, k, v)
+		json_object_foreach(attrs, k, v)
 		{
 			if (!json_object_get(o, k))
 				json_object_set(o, k, v);
 		}
 	}
+	json_decref(attrs);
 	return o;
 }
 
@@ -159,20 +101,12 @@ static json_t *ev_data(const struct cc_event *ev)
 
 static void event_h(const struct cc_event *ev, void *arg)
 {
-	struct ltask *t = ev->task ? ltask_find(ev->task) : NULL;
+	const struct cc_ix *t = ev->task ? live_find(ev->task) : NULL;
 	json_t *d;
 
 	(void)arg;
 	switch (ev->type) {
 	case CC_EV_AGENT_STATE:
-		/* Out of wrap-up (whatever ended it): the contact is over. */
-		if (ev->state && (!strcmp(ev->state, "available") ||
-				  !strcmp(ev->state, "away") ||
-				  !strcmp(ev->state, "logged_out"))) {
-			t = ltask_of_agent(ev->agent);
-			if (t && !strcmp(t->state, "wrapup"))
-				mem_deref(t);
-		}
 		pub("agent.state",
 		    json_pack("{s:I,s:s,s:s?,s:I}", "agent",
 			      (json_int_t)ev->agent, "state", ev->state,
@@ -181,23 +115,9 @@ static void event_h(const struct cc_event *ev, void *arg)
 		    0);
 		break;
 	case CC_EV_TASK_QUEUED:
-		t = ltask_add(ev);
-		if (t) {
-			snprintf(t->queue, sizeof(t->queue), "%s",
-				 ev->queue ? ev->queue : "");
-			ltask_set(t, "queued", 0);
-		}
 		break;
 	case CC_EV_TASK_OFFERED:
-		if (!t)
-			t = ltask_add(ev);
-		if (!t)
-			break;
-		if (ev->queue)
-			snprintf(t->queue, sizeof(t->queue), "%s", ev->queue);
-		t->entered = cc_wall_ms() - (int64_t)ev->wait_ms;
-		ltask_set(t, "ringing", ev->agent);
-		d = task_json(t);
+		d = t ? task_json(t) : ev_data(ev);
 		if (d) {
 			/* Accept rings the phone again with the auto-answer
 			 * hint; Reject hands the call to the next agent. */
@@ -210,14 +130,10 @@ static void event_h(const struct cc_event *ev, void *arg)
 		pub("interaction.offered", d, ev->agent);
 		break;
 	case CC_EV_TASK_ANSWERED:
-		if (t)
-			ltask_set(t, "talking", ev->agent);
 		d = t ? task_json(t) : ev_data(ev);
 		pub("interaction.answered", d, ev->agent);
 		break;
 	case CC_EV_TASK_MISSED:
-		if (t && t->agent == ev->agent)
-			ltask_set(t, "queued", 0);
 		d = ev_data(ev);
 		if (d && ev->reason)
 			json_object_set_new(d, "reason",
@@ -227,26 +143,15 @@ static void event_h(const struct cc_event *ev, void *arg)
 	case CC_EV_TASK_ABANDONED:
 		if (ev->agent)
 			pub("interaction.abandoned", ev_data(ev), ev->agent);
-		mem_deref(t);
 		break;
 	case CC_EV_TASK_HELD:
 	case CC_EV_TASK_RESUMED:
-		if (t)
-			ltask_set(t, ev->type == CC_EV_TASK_HELD ? "held"
-								  : "talking",
-				  t->agent);
 		pub(ev->type == CC_EV_TASK_HELD ? "interaction.held"
 						 : "interaction.resumed",
 		    ev_data(ev), ev->agent);
 		break;
 	case CC_EV_TASK_TRANSFERRED:
 	case CC_EV_TASK_REQUEUED:
-		if (t) {
-			if (ev->type == CC_EV_TASK_TRANSFERRED && ev->queue)
-				snprintf(t->queue, sizeof(t->queue), "%s",
-					 ev->queue);
-			ltask_set(t, "queued", 0);
-		}
 		d = ev_data(ev);
 		if (d && ev->reason)
 			json_object_set_new(d, "reason",
@@ -264,12 +169,6 @@ static void event_h(const struct cc_event *ev, void *arg)
 		if (d && ev->reason)
 			json_object_set_new(d, "hung_up_by",
 					    json_string(ev->reason));
-		if (t) {
-			if (ev->agent)
-				ltask_set(t, "wrapup", ev->agent);
-			else
-				mem_deref(t);
-		}
 		pub("interaction.ended", d, ev->agent);
 		break;
 	case CC_EV_WRAPUP_STARTED:
@@ -278,15 +177,9 @@ static void event_h(const struct cc_event *ev, void *arg)
 			json_object_set_new(d, "seconds",
 					    json_integer((json_int_t)(
 						    ev->wait_ms / 1000)));
-		if (t)
-			t->wrap_until = cc_wall_ms() + (int64_t)ev->wait_ms;
 		pub("wrapup.started", d, ev->agent);
 		break;
 	case CC_EV_WRAPUP_ENDED:
-		if (!t)
-			t = ltask_of_agent(ev->agent);
-		if (t && !strcmp(t->state, "wrapup"))
-			mem_deref(t);
 		pub("wrapup.finished", ev_data(ev), ev->agent);
 		break;
 	case CC_EV_TICK:
@@ -317,7 +210,6 @@ int api_live_init(void)
 {
 	int err;
 
-	list_init(&live.tasks);
 	if (!cc_center_acd())
 		return 0; /* no center (tests of the api alone) */
 	err = cc_event_subscribe(event_h, NULL);
@@ -330,7 +222,6 @@ void api_live_close(void)
 	if (live.subscribed)
 		cc_event_unsubscribe(event_h, NULL);
 	live.subscribed = false;
-	list_flush(&live.tasks);
 }
 
 /* --- The figures ---------------------------------------------------------- */
@@ -389,7 +280,7 @@ static void agent_h(const struct cc_agent_info *a, void *arg)
 {
 	struct build *b = arg;
 	struct acd_agent_live l;
-	const struct ltask *t;
+	const struct cc_ix *t;
 	json_t *o;
 
 	if (acd_agent_live(cc_center_acd(), a->id, (uint64_t)b->now, &l))
@@ -404,11 +295,12 @@ static void agent_h(const struct cc_agent_info *a, void *arg)
 	json_object_set_new(o, "reason", l.reason[0] ? json_string(l.reason)
 						     : json_null());
 	json_object_set_new(o, "occupancy_pct", ratio(l.occupancy_pct, 1));
-	t = ltask_of_agent(a->id);
+	t = cc_ix_of_agent(a->id);
 	json_object_set_new(o, "call",
 			    t ? json_pack("{s:I,s:s,s:s?,s:s,s:I}",
 					  "interaction_id", (json_int_t)t->id,
-					  "state", t->state, "caller", t->from,
+					  "state", cc_ix_state_name(t->state),
+					  "caller", t->from,
 					  "queue", t->queue, "since",
 					  (json_int_t)t->since)
 			      : json_null());
@@ -435,6 +327,17 @@ static json_t *sip_json(void)
 	return json_pack("{s:o,s:o}", "errors", kinds, "rejected", classes);
 }
 
+/* calls: {state: n} of the interactions shown. */
+static void count_h(const struct cc_ix *ix, void *arg)
+{
+	json_t *calls = arg;
+	const char *state = cc_ix_state_name(ix->state);
+
+	if (shown(ix))
+		json_object_set_new(calls, state, json_integer(
+			json_integer_value(json_object_get(calls, state)) + 1));
+}
+
 json_t *api_live_build(void)
 {
 	int64_t now = cc_wall_ms();
@@ -446,13 +349,7 @@ json_t *api_live_build(void)
 		cc_queue_foreach(queue_h, &b);
 		cc_agent_foreach(agent_h, &b);
 	}
-	for (struct le *le = live.tasks.head; le; le = le->next) {
-		const struct ltask *t = le->data;
-		json_int_t n = json_integer_value(json_object_get(calls,
-								  t->state));
-
-		json_object_set_new(calls, t->state, json_integer(n + 1));
-	}
+	cc_ix_apply(count_h, calls);
 	for (int s = 0; s < ACD_STATES; s++)
 		json_object_set_new(states,
 				    acd_state_name((enum acd_agent_state)s),
@@ -472,7 +369,11 @@ json_t *api_live_build(void)
 			 (json_int_t)((now - (int64_t)api_started_ms) / 1000),
 			 "queues", b.queues, "agents", b.agents, "calls",
 			 calls, "agent_states", states, "calls_in_progress",
-			 (json_int_t)list_count(&live.tasks), "sip",
+			 (json_int_t)(cc_ix_count(CC_IX_QUEUED) +
+				      cc_ix_count(CC_IX_RINGING) +
+				      cc_ix_count(CC_IX_TALKING) +
+				      cc_ix_count(CC_IX_HELD) +
+				      cc_ix_count(CC_IX_WRAPUP)), "sip",
 			 sip_json());
 }
 
@@ -481,7 +382,7 @@ json_t *api_live_build(void)
 static int agent_state_json(json_t **resultp, uint32_t agent)
 {
 	struct acd_agent_live l;
-	const struct ltask *t;
+	const struct cc_ix *t;
 	json_t *o;
 
 	if (!cc_center_acd() || !cc_agent_by_id(agent))
@@ -497,11 +398,11 @@ static int agent_state_json(json_t **resultp, uint32_t agent)
 						     : json_null());
 	json_object_set_new(o, "auto_answer",
 			    json_boolean(sig_agent_auto_answer(agent)));
-	t = ltask_of_agent(agent);
+	t = cc_ix_of_agent(agent);
 	if (t) {
 		json_object_set_new(o, "interaction_id", json_integer(t->id));
 		json_object_set_new(o, "call", task_json(t));
-		if (!strcmp(t->state, "wrapup") && t->wrap_until)
+		if (t->state == CC_IX_WRAPUP && t->wrap_until)
 			json_object_set_new(
 				o, "wrapup_left_s",
 				json_real((double)(t->wrap_until -
@@ -565,26 +466,34 @@ int api_live_auto_answer(json_t **resultp, const json_t *args)
 	return agent_state_json(resultp, agent);
 }
 
+struct calls {
+	json_t *arr;
+	uint32_t agent;
+};
+
+static void calls_h(const struct cc_ix *ix, void *arg)
+{
+	struct calls *c = arg;
+
+	if (shown(ix) && (!c->agent || ix->agent == c->agent))
+		json_array_append_new(c->arr, task_json(ix));
+}
+
 int api_live_calls(json_t **resultp, const json_t *args)
 {
-	uint32_t agent = (uint32_t)json_integer_value(json_object_get(args,
-								      "agent"));
-	json_t *arr = json_array();
+	struct calls c = {json_array(),
+			  (uint32_t)json_integer_value(json_object_get(args,
+								       "agent"))};
 
-	for (struct le *le = live.tasks.head; arr && le; le = le->next) {
-		const struct ltask *t = le->data;
-
-		if (agent && t->agent != agent)
-			continue;
-		json_array_append_new(arr, task_json(t));
-	}
-	*resultp = arr;
-	return arr ? 0 : ENOMEM;
+	if (c.arr)
+		cc_ix_apply(calls_h, &c);
+	*resultp = c.arr;
+	return c.arr ? 0 : ENOMEM;
 }
 
 int api_live_call(json_t **resultp, const json_t *args)
 {
-	const struct ltask *t = ltask_find((uint64_t)json_integer_value(
+	const struct cc_ix *t = live_find((uint64_t)json_integer_value(
 		json_object_get(args, "id")));
 
 	if (!t)
@@ -606,7 +515,7 @@ int api_live_control(json_t **resultp, const json_t *args)
 	const char *op = json_string_value(json_object_get(args, "op"));
 	const char *target = json_string_value(json_object_get(args,
 							       "target"));
-	struct ltask *t = ltask_find(id);
+	const struct cc_ix *t = live_find(id);
 	enum cc_ctl ctl;
 	int err;
 
@@ -616,39 +525,39 @@ int api_live_control(json_t **resultp, const json_t *args)
 		return EPERM;
 	if (!strcmp(op, "hangup")) {
 		ctl = CC_CTL_HANGUP;
-		if (!strcmp(t->state, "wrapup"))
+		if (t->state == CC_IX_WRAPUP)
 			return EALREADY;
 	}
 	else if (!strcmp(op, "hold")) {
 		ctl = CC_CTL_HOLD;
-		if (strcmp(t->state, "talking"))
+		if (t->state != CC_IX_TALKING)
 			return EALREADY;
 	}
 	else if (!strcmp(op, "resume")) {
 		ctl = CC_CTL_RESUME;
-		if (strcmp(t->state, "held"))
+		if (t->state != CC_IX_HELD)
 			return EALREADY;
 	}
 	else if (!strcmp(op, "transfer")) {
 		ctl = CC_CTL_TRANSFER;
-		if (strcmp(t->state, "talking") && strcmp(t->state, "held"))
+		if (t->state != CC_IX_TALKING && t->state != CC_IX_HELD)
 			return EALREADY;
 	}
 	else if (!strcmp(op, "consult")) {
 		ctl = CC_CTL_CONSULT;
-		if (strcmp(t->state, "talking"))
+		if (t->state != CC_IX_TALKING)
 			return EALREADY;
 	}
 	else if (!strcmp(op, "consult_complete") ||
 		 !strcmp(op, "consult_cancel")) {
 		ctl = op[8] == 'c' && op[9] == 'o' ? CC_CTL_CONSULT_COMPLETE
 						   : CC_CTL_CONSULT_CANCEL;
-		if (strcmp(t->state, "held"))
+		if (t->state != CC_IX_HELD)
 			return EALREADY;
 	}
 	else if (!strcmp(op, "accept") || !strcmp(op, "reject")) {
 		ctl = op[0] == 'a' ? CC_CTL_ACCEPT : CC_CTL_REJECT;
-		if (strcmp(t->state, "ringing"))
+		if (t->state != CC_IX_RINGING)
 			return EALREADY;
 	}
 	else
@@ -668,10 +577,11 @@ int api_live_wrapup_done(json_t **resultp, const json_t *args)
 	uint32_t agent = (uint32_t)json_integer_value(json_object_get(args,
 								      "agent"));
 	uint64_t id = (uint64_t)json_integer_value(json_object_get(args, "id"));
-	const struct ltask *t = ltask_of_agent(agent);
+	const struct cc_ix *t = cc_ix_of_agent(agent);
 	bool ended = false;
 
-	if (agent && t && !strcmp(t->state, "wrapup") && (!id || t->id == id))
+	if (agent && t && t->state == CC_IX_WRAPUP &&
+	    (!id || t->id == (int64_t)id))
 		ended = !cc_agent_wrapup_done(agent);
 	*resultp = json_pack("{s:b}", "wrapup_ended", ended);
 	return *resultp ? 0 : ENOMEM;

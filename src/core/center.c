@@ -17,6 +17,7 @@
 #include <string.h>
 #include <re.h>
 #include "core/cc.h"
+#include "core/cc_ix.h"
 #include "core/center.h"
 #include "store/store.h"
 
@@ -41,7 +42,6 @@ struct cagent {
 	uint64_t wrap_task;         /* interaction in wrap-up, 0 none */
 	uint32_t queuev[16];        /* queues it is a member of */
 	size_t queuec;
-	int64_t wrap_started;
 	bool dirty;                 /* engine state may have changed */
 };
 
@@ -54,10 +54,7 @@ struct task {
 	uint32_t agent;     /* offered or handling */
 	bool answered;
 	char *from, *to, *attrs;
-	uint64_t entered;   /* monotonic */
-	uint64_t answered_at;
-	uint64_t hold_since;
-	uint32_t hold_ms;
+	uint64_t entered;   /* wall ms (the engine's clock) */
 };
 
 struct sub {
@@ -227,18 +224,6 @@ static void publish_task(enum cc_event_type type, const struct task *t,
 
 /* --- Records ------------------------------------------------------------ */
 
-static void record_event(uint64_t task, const char *type, uint32_t agent,
-			 uint32_t queue, const char *detail)
-{
-	struct store *st = store_main();
-
-	if (st)
-		(void)store_interaction_event_add(st, (int64_t)task,
-						  cc_wall_ms(), type, agent,
-						  qname(queue), detail, NULL,
-						  NULL);
-}
-
 static void agent_record(struct cagent *a, enum acd_agent_state state,
 			 const char *reason, int64_t now)
 {
@@ -348,13 +333,9 @@ static void decision_h(const struct acd_decision *d, void *arg)
 }
 
 /* The interaction's wrap-up is over: its record is complete. */
-static void wrapup_close(uint64_t task, uint32_t agent, int64_t started,
-			 int64_t now)
+static void wrapup_close(uint64_t task)
 {
-	record_event(task, "wrapup_ended", agent, 0, NULL);
-	store_interaction_update(store_main(), (int64_t)task, NULL, NULL,
-				 "state = 'ended', wrapup_end_at = ?,"
-				 " wrapup_ms = ?", "ii", now, now - started);
+	(void)cc_ix_wrapup_end((int64_t)task);
 }
 
 static void task_free(struct task *t)
@@ -376,10 +357,7 @@ static void decision_run(const struct acd_decision *d)
 		if (!t)
 			break;
 		t->agent = d->agent;
-		record_event(t->id, "offered", d->agent, t->queue, NULL);
-		store_interaction_update(store_main(), (int64_t)t->id, NULL,
-					 NULL, "offered_at = ?", "i",
-					 cc_wall_ms());
+		(void)cc_ix_offer((int64_t)t->id, d->agent);
 		publish_task(CC_EV_TASK_OFFERED, t, NULL, now - t->entered);
 		t->ops->offer(t->owner, d->agent,
 			      queue_get(t->queue) ?
@@ -389,8 +367,9 @@ static void decision_run(const struct acd_decision *d)
 	case ACD_DEC_TIMEOUT:
 		if (!t)
 			break;
-		record_event(t->id, d->type == ACD_DEC_TIMEOUT ? "timeout" :
-				    "cancelled", d->agent, t->queue, NULL);
+		(void)cc_ix_miss((int64_t)t->id, d->agent,
+				 d->type == ACD_DEC_TIMEOUT ? "timeout" :
+							      "cancelled");
 		publish_task(CC_EV_TASK_MISSED, t,
 			     d->type == ACD_DEC_TIMEOUT ? "no_answer" :
 							  "cancelled", 0);
@@ -398,22 +377,23 @@ static void decision_run(const struct acd_decision *d)
 			t->agent = 0;
 		t->ops->cancel(t->owner, d->agent);
 		break;
-	case ACD_DEC_OVERFLOW:
+	case ACD_DEC_OVERFLOW: {
+		const struct cc_ix *ix = t ? cc_ix_find((int64_t)t->id) : NULL;
+
 		if (!t)
 			break;
-		record_event(t->id, "overflowed", 0, d->queue, NULL);
 		t->queue = d->queue;
-		store_interaction_update(store_main(), (int64_t)t->id, NULL,
-					 NULL, "queue = ?", "s",
-					 qname(d->queue));
+		(void)cc_ix_queue((int64_t)t->id, "overflowed",
+				  qname(d->queue), ix ? ix->priority : 0,
+				  (int64_t)t->entered, NULL);
 		break;
+	}
 	case ACD_DEC_GIVE_UP:
 		if (!t)
 			break;
-		record_event(t->id, "gave_up", 0, t->queue, NULL);
-		store_interaction_update(store_main(), (int64_t)t->id, NULL,
-					 NULL, "outcome = ?, wait_ms = ?", "si",
-					 "gave_up", (int64_t)(now - t->entered));
+		(void)cc_ix_event((int64_t)t->id, "gave_up", 0,
+				  qname(t->queue), NULL);
+		(void)cc_ix_end((int64_t)t->id, "gave_up", "system", 0);
 		t->ops->give_up(t->owner);
 		task_free(t);
 		break;
@@ -427,8 +407,7 @@ static void decision_run(const struct acd_decision *d)
 				      .agent = d->agent};
 
 		if (a && a->wrap_task) {
-			wrapup_close(a->wrap_task, d->agent, a->wrap_started,
-				     cc_wall_ms());
+			wrapup_close(a->wrap_task);
 			ev.task = a->wrap_task;
 			a->wrap_task = 0;
 		}
@@ -616,26 +595,6 @@ static int overflow_h(const struct store_queue *sq, void *arg)
 	return acd_queue_update(cen.acd, &q->cfg);
 }
 
-/* Interactions live when the server last stopped (killed) are marked
- * interrupted: the record keeps all it had (notes included). */
-static int recover_h(const struct store_open_interaction *ix, void *arg)
-{
-	int64_t now = cc_wall_ms();
-
-	(void)arg;
-	cc_warn("center", "interaction %lld (%s, %s) was live when the server"
-		" stopped: marked interrupted", (long long)ix->id,
-		ix->channel, ix->state);
-	(void)store_interaction_event_add(store_main(), ix->id, now,
-					  "interrupted", ix->agent_id,
-					  ix->queue, NULL, NULL, NULL);
-	return store_interaction_update(
-		store_main(), ix->id, NULL, NULL,
-		"state = 'ended', outcome = coalesce(outcome, 'interrupted'),"
-		" hung_up_by = coalesce(hung_up_by, 'system'),"
-		" ended_at = coalesce(ended_at, ?)", "i", now);
-}
-
 static void center_destructor(void)
 {
 	for (size_t i = 0; i < cen.ac; i++) {
@@ -662,6 +621,9 @@ int cc_center_init(const struct cc_config *cfg)
 	if (!st)
 		return EINVAL;
 	memset(&cen, 0, sizeof(cen));
+	err = cc_ix_init(st);
+	if (err)
+		return err;
 	cen.auto_login = cfg->auto_login || cfg->demo;
 	tmr_init(&cen.tmr);
 	err = hash_alloc(&cen.tasks, 1024);
@@ -706,7 +668,9 @@ int cc_center_init(const struct cc_config *cfg)
 	err = store_queues_load(st, overflow_h, NULL);
 	if (err)
 		goto out;
-	err = store_interactions_open_load(st, recover_h, NULL);
+	/* Interactions live when the server last stopped (killed) are
+	 * ended as interrupted, keeping all they had (notes included). */
+	err = cc_ix_recover(NULL);
 	if (err)
 		goto out;
 	cc_info("center", "%zu agents, %zu queues", cen.ac, cen.qc);
@@ -730,8 +694,7 @@ void cc_center_stop(void)
 		struct cagent *a = &cen.av[i];
 
 		if (a->wrap_task) { /* shutdown cuts wrap-up short */
-			wrapup_close(a->wrap_task, a->info.id, a->wrap_started,
-				     now);
+			wrapup_close(a->wrap_task);
 			a->wrap_task = 0;
 		}
 		if (a->since && store_main())
@@ -754,6 +717,7 @@ void cc_center_close(void)
 	list_flush(&cen.subs);
 	center_destructor();
 	memset(&cen, 0, sizeof(cen));
+	cc_ix_close();
 }
 
 const struct acd *cc_center_acd(void)
@@ -883,6 +847,7 @@ int cc_task_add(const struct cc_task_req *req, const struct cc_task_ops *ops,
 	struct acd_task_cfg cfg = {0};
 	struct cqueue *q = queue_by_name(req->queue);
 	uint64_t now = now_ms();
+	const struct cc_ix *ix;
 	struct task *t;
 	int err;
 
@@ -893,6 +858,12 @@ int cc_task_add(const struct cc_task_req *req, const struct cc_task_ops *ops,
 		return EINVAL;
 	if (task_get((uint64_t)req->interaction))
 		return EEXIST;
+	/* A task is a live interaction that may enter a queue now. */
+	ix = cc_ix_find(req->interaction);
+	if (!ix)
+		return ENOENT;
+	if (cc_ix_next(ix->state, CC_IX_EV_QUEUE) < 0)
+		return EPROTO;
 	t = mem_zalloc(sizeof(*t), task_destructor);
 	if (!t)
 		return ENOMEM;
@@ -921,13 +892,8 @@ int cc_task_add(const struct cc_task_req *req, const struct cc_task_ops *ops,
 		task_free(t);
 		return err;
 	}
-	record_event(t->id, "entered_queue", 0, q->id, NULL);
-	store_interaction_update(store_main(), (int64_t)t->id, NULL, NULL,
-				 "state = 'queued', queue = ?,"
-				 " entered_queue_at = COALESCE(entered_queue_at, ?),"
-				 " priority = ?",
-				 "sii", q->name, cc_wall_ms(),
-				 (int64_t)req->priority);
+	(void)cc_ix_queue(req->interaction, "entered_queue", q->name,
+			  req->priority, (int64_t)t->entered, req->attrs);
 	publish_task(CC_EV_TASK_QUEUED, t, NULL, 0);
 	decisions_run();
 	return 0;
@@ -948,13 +914,7 @@ int cc_task_accept(uint64_t task, uint32_t agent)
 		return err;
 	t->agent = agent;
 	t->answered = true;
-	t->answered_at = now;
-	record_event(task, "answered", agent, t->queue, NULL);
-	store_interaction_update(store_main(), (int64_t)task, NULL, NULL,
-				 "state = 'talking', agent_id = ?,"
-				 " answered_at = ?, wait_ms = ?",
-				 "iii", (int64_t)agent, cc_wall_ms(),
-				 (int64_t)(now - t->entered));
+	(void)cc_ix_answer((int64_t)task, agent);
 	publish_task(CC_EV_TASK_ANSWERED, t, NULL, now - t->entered);
 	decisions_run();
 	return 0;
@@ -971,7 +931,7 @@ int cc_task_reject(uint64_t task, uint32_t agent, const char *why)
 	err = acd_offer_reject(cen.acd, task, agent, now_ms());
 	if (err)
 		return err;
-	record_event(task, "rejected", agent, t->queue, NULL);
+	(void)cc_ix_miss((int64_t)task, agent, "rejected");
 	t->agent = 0;
 	{
 		struct cc_event ev = {.type = CC_EV_TASK_MISSED, .task = task,
@@ -996,13 +956,9 @@ int cc_task_abandon(uint64_t task)
 	err = acd_task_abandon(cen.acd, task, now);
 	if (err)
 		return err;
-	record_event(task, "abandoned", 0, t->queue, NULL);
-	store_interaction_update(store_main(), (int64_t)task, NULL, NULL,
-				 "state = 'ended', outcome = 'abandoned',"
-				 " hung_up_by = 'caller', ended_at = ?,"
-				 " wait_ms = ?",
-				 "ii", cc_wall_ms(),
-				 (int64_t)(now - t->entered));
+	(void)cc_ix_event((int64_t)task, "abandoned", 0, qname(t->queue),
+			  NULL);
+	(void)cc_ix_end((int64_t)task, "abandoned", "caller", 0);
 	publish_task(CC_EV_TASK_ABANDONED, t, NULL, now - t->entered);
 	task_free(t);
 	decisions_run();
@@ -1013,41 +969,38 @@ int cc_task_end(uint64_t task, uint32_t hold_ms, const char *hung_up_by)
 {
 	struct task *t = task_get(task);
 	uint64_t now = now_ms();
+	const struct cc_ix *ix = cc_ix_find((int64_t)task);
+	struct cqueue *q;
 	struct cagent *a;
-	int64_t wall = cc_wall_ms();
 	int err;
 
 	if (!t)
 		return ENOENT;
-	if (t->hold_since)
+	if (ix && ix->state == CC_IX_HELD)
 		cc_task_held(task, false);
-	hold_ms += t->hold_ms;
+	if (ix && ix->hold_ms > 0)
+		hold_ms += (uint32_t)ix->hold_ms;
 	dirty(t->agent);
 	err = acd_task_end(cen.acd, task, hold_ms, now);
 	if (err)
 		return err;
-	record_event(task, "ended", t->agent, t->queue, NULL);
-	store_interaction_update(store_main(), (int64_t)task, NULL, NULL,
-				 "state = 'wrapup', outcome = 'answered',"
-				 " hung_up_by = ?, ended_at = ?,"
-				 " talk_ms = ?, hold_ms = ?",
-				 "siii", hung_up_by ? hung_up_by : "system",
-				 wall,
-				 (int64_t)(now - t->answered_at - hold_ms),
-				 (int64_t)hold_ms);
+	q = queue_get(t->queue);
+	(void)cc_ix_end((int64_t)task, NULL, hung_up_by,
+			q ? q->wrapup_ms : 0);
 	publish_task(CC_EV_TASK_ENDED, t, hung_up_by, 0);
 	a = agent_get(t->agent);
+	ix = cc_ix_find((int64_t)task);
 	if (a) {
-		struct cqueue *q = queue_get(t->queue);
-
-		if (q && !q->wrapup_ms) /* no wrap-up: the record is done */
-			wrapup_close(task, t->agent, wall, wall);
-		else {
+		if (ix && ix->state == CC_IX_WRAPUP && q && q->wrapup_ms)
 			a->wrap_task = task;
-			a->wrap_started = wall;
+		else if (ix && ix->state == CC_IX_WRAPUP) {
+			wrapup_close(task); /* no wrap-up: the record is done */
 		}
 		publish_task(CC_EV_WRAPUP_STARTED, t, NULL,
 			     q ? q->wrapup_ms : 0);
+	}
+	else if (ix && ix->state == CC_IX_WRAPUP) {
+		wrapup_close(task); /* nobody to wrap up */
 	}
 	task_free(t);
 	decisions_run();
@@ -1067,13 +1020,10 @@ int cc_task_requeue(uint64_t task, const char *reason)
 	err = acd_task_requeue(cen.acd, task, reason, now_ms());
 	if (err)
 		return err;
-	record_event(task, "requeued", agent, t->queue, NULL);
-	store_interaction_update(store_main(), (int64_t)task, NULL, NULL,
-				 "state = 'queued'", "");
+	(void)cc_ix_requeue((int64_t)task, reason);
 	publish_task(CC_EV_TASK_REQUEUED, t, reason, 0);
 	t->agent = 0;
 	t->answered = false;
-	t->hold_since = 0;
 	decisions_run();
 	return 0;
 }
@@ -1112,12 +1062,10 @@ int cc_task_transfer(uint64_t task, const char *queue, uint32_t agent)
 				   now_ms() + 30000, now_ms());
 	if (err)
 		return err;
-	record_event(task, "transferred", from, q->id, NULL);
+	(void)cc_ix_transfer((int64_t)task, from, q->name);
 	t->queue = q->id;
 	t->agent = 0;
 	t->answered = false;
-	store_interaction_update(store_main(), (int64_t)task, NULL, NULL,
-				 "state = 'queued', queue = ?", "s", q->name);
 	{
 		struct cc_event ev = {.type = CC_EV_TASK_TRANSFERRED,
 				      .task = task, .agent = from,
@@ -1159,19 +1107,12 @@ int cc_task_position(uint64_t task, uint32_t *posp, uint64_t *ewt_msp)
 void cc_task_held(uint64_t task, bool held)
 {
 	struct task *t = task_get(task);
-	uint64_t now = now_ms();
+	const struct cc_ix *ix = cc_ix_find((int64_t)task);
 
-	if (!t || held == (t->hold_since != 0))
+	if (!t || !ix || held == (ix->state == CC_IX_HELD))
 		return;
-	if (held) {
-		t->hold_since = now;
-	}
-	else {
-		t->hold_ms += (uint32_t)(now - t->hold_since);
-		t->hold_since = 0;
-	}
-	record_event(task, held ? "held" : "resumed", t->agent, t->queue,
-		     NULL);
+	if (held ? cc_ix_hold((int64_t)task) : cc_ix_resume((int64_t)task))
+		return;
 	publish_task(held ? CC_EV_TASK_HELD : CC_EV_TASK_RESUMED, t, NULL, 0);
 }
 
@@ -1191,7 +1132,8 @@ void cc_task_consult(uint64_t task, uint32_t agent, uint32_t target,
 	(void)snprintf(detail, sizeof(detail),
 		       "{\"target_agent\": %u, \"target\": \"%s\"}", target,
 		       ti ? ti->extension : "");
-	record_event(task, type, agent, t->queue, detail);
+	(void)cc_ix_event((int64_t)task, type, agent, qname(t->queue),
+			  detail);
 	ev.queue = qname(t->queue);
 	publish(&ev);
 }

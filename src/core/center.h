@@ -3,13 +3,13 @@
  *
  * It owns the ACD engine (src/acd, pure) loaded from the store, drives it
  * with real events and the clock, and turns its decisions into calls on
- * the channel that owns each task (voice today: src/sig). It keeps the
- * durable record of everything the queue does to an interaction (events
- * entered_queue, offered, rejected, timeout, answered, abandoned, requeued,
- * transferred, ended, wrapup_ended, and the interaction row's queue, agent,
- * timestamps, wait/talk/hold/wrap-up times and outcome), writes agent state
- * periods and per-queue 15-minute interval counts, and publishes events to
- * subscribers (the API's WebSocket channel, logs, tests).
+ * the channel that owns each task (voice today: src/sig). What the queue
+ * does to an interaction (queued, offered, missed, answered, held,
+ * transferred, requeued, abandoned, ended, wrap-up over) it hands to the
+ * interaction's state machine (cc_ix.h), which records and publishes it;
+ * the center writes agent state periods and per-queue 15-minute interval
+ * counts, and publishes its own events to subscribers (the API's
+ * WebSocket channel, logs, tests).
  *
  * Ids: a task's id is its interaction id; an agent's id is agents.id (the
  * demo's are 1001-1004, equal to their extensions); queues by name.
@@ -124,8 +124,10 @@ struct cc_task_req {
 };
 
 /*
- * Puts a task in its queue. ENOENT: no such queue; EEXIST: the task is
- * already queued. The owner stays valid until the task ends (cc_task_end,
+ * Puts a task in its queue: req->interaction is a live interaction
+ * (cc_ix_alloc) that enters the queue (cc_ix_queue). ENOENT: no such
+ * queue or interaction; EPROTO: the interaction cannot enter a queue in
+ * its state (talking: transfer it instead); EEXIST: already queued. The owner stays valid until the task ends (cc_task_end,
  * cc_task_abandon, give_up).
  */
 int cc_task_add(const struct cc_task_req *req, const struct cc_task_ops *ops,
@@ -138,7 +140,8 @@ int cc_task_reject(uint64_t task, uint32_t agent, const char *why);
 /* The customer left while waiting or ringing. The task is gone. */
 int cc_task_abandon(uint64_t task);
 /* The handled contact ended (hung_up_by: caller, agent, system); the
- * agent enters wrap-up. The task is gone. */
+ * agent enters wrap-up. The task is gone. hold_ms: hold time the channel
+ * counted itself, added to the interaction's (cc_task_held); usually 0. */
 int cc_task_end(uint64_t task, uint32_t hold_ms, const char *hung_up_by);
 /* The agent's leg dropped: the task goes back to the head of its queue
  * and the agent is set away with reason. */

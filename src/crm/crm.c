@@ -16,6 +16,7 @@
 #include <string.h>
 #include <jansson.h>
 #include "core/cc.h"
+#include "core/cc_ix.h"
 #include "store/store.h"
 #include "api/api.h"
 #include "crm.h"
@@ -311,9 +312,7 @@ static int prov_txn(sqlite3 *db, void *arg)
 		if (err)
 			return err;
 	}
-	return store_exec(db, "UPDATE interactions SET customer_id = ? WHERE "
-			  "id = ? AND customer_id IS NULL", "ii", id,
-			  j->interaction);
+	return cc_ix_db_customer_fill(db, j->interaction, id);
 }
 
 static void prov_done(int err, void *arg)
@@ -344,8 +343,7 @@ void crm_call_arrived(struct store *st, int64_t interaction,
 	if (n == 1) {
 		if (customerp)
 			*customerp = idv[0];
-		(void)store_interaction_update(st, interaction, NULL, NULL,
-					       "customer_id = ?", "i", idv[0]);
+		(void)cc_ix_customer_set(interaction, idv[0]);
 		return;
 	}
 	if (n > 1)

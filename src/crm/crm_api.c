@@ -22,6 +22,7 @@
 #include <jansson.h>
 #include "api/api.h"
 #include "core/cc.h"
+#include "core/cc_ix.h"
 #include "store/store.h"
 #include "crm.h"
 #include "crm_int.h"
@@ -511,8 +512,7 @@ static int delete_txn(sqlite3 *db, void *arg)
 	int64_t id = *(int64_t *)arg;
 	int err;
 
-	err = store_exec(db, "UPDATE interactions SET customer_id = NULL "
-			 "WHERE customer_id = ?", "i", id);
+	err = cc_ix_db_customer_move(db, id, 0);
 	if (!err)
 		err = store_exec(db, "UPDATE customers SET merged_into = NULL "
 				 "WHERE merged_into = ?", "i", id);
@@ -600,9 +600,7 @@ static int merge_txn(sqlite3 *db, void *arg)
 		err = store_exec(db, "DELETE FROM customer_tags WHERE "
 				 "customer_id = ?", "i", m->from);
 	if (!err)
-		err = store_exec(db, "UPDATE interactions SET customer_id = ? "
-				 "WHERE customer_id = ?", "ii", m->into,
-				 m->from);
+		err = cc_ix_db_customer_move(db, m->from, m->into);
 	if (!err)
 		err = store_exec(db, "UPDATE cases SET customer_id = ? WHERE "
 				 "customer_id = ?", "ii", m->into, m->from);
@@ -1115,8 +1113,7 @@ int crm_api_interaction_customer(struct api_req *req)
 				       "customer %lld was merged", (long long)
 				       cust);
 	}
-	err = store_write_wait(store_main(), "UPDATE interactions SET "
-			       "customer_id = ? WHERE id = ?", "ii", cust, id);
+	err = cc_ix_customer_save(store_main(), id, cust);
 	if (err) {
 		json_decref(c);
 		return err;

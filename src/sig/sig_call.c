@@ -49,6 +49,7 @@
 #include <sys/stat.h>
 #include <re.h>
 #include "core/cc.h"
+#include "core/cc_ix.h"
 #include "core/center.h"
 #include "med/med.h"
 #include "ivr/ivr.h"
@@ -95,11 +96,9 @@ static void transfer_out(struct call *c, const char *number);
 static void ix_event(const struct call *c, const char *type,
 		     uint32_t agent, const char *detail)
 {
-	if (c->ix && store_main())
-		(void)store_interaction_event_add(store_main(), c->ix,
-						  cc_wall_ms(), type, agent,
-						  c->queue[0] ? c->queue : NULL,
-						  detail, NULL, NULL);
+	if (c->ix)
+		(void)cc_ix_event(c->ix, type, agent,
+				  c->queue[0] ? c->queue : NULL, detail);
 }
 
 static void play_text(struct call *c, const char *text, uint32_t *idp)
@@ -257,8 +256,7 @@ static void survey_save(struct call *c)
 	char *answers = sig_ivr_survey_answers(c->ivr);
 
 	if (answers && c->ix)
-		(void)store_interaction_update(store_main(), c->ix, NULL, NULL,
-					       "survey = ?", "s", answers);
+		(void)cc_ix_survey_set(c->ix, answers);
 	free(answers);
 }
 
@@ -910,12 +908,8 @@ static void call_med_h(struct med_leg *leg, const struct med_event *ev,
 		if (c->survey)
 			survey_save(c);
 		else if (!c->task && c->ix)
-			(void)store_interaction_update(
-				store_main(), c->ix, NULL, NULL,
-				"state = 'ended', outcome = ?,"
-				" hung_up_by = 'system', ended_at = ?",
-				"si", c->outcome ? c->outcome : "abandoned",
-				cc_wall_ms());
+			(void)cc_ix_end(c->ix, c->outcome ? c->outcome :
+					"abandoned", "system", 0);
 		call_destroy(c);
 		break;
 	default:
@@ -936,8 +930,7 @@ static void call_queue(struct call *c, const char *queue,
 	str_ncpy(c->queue, queue, sizeof(c->queue));
 	if (!c->entered)
 		c->entered = (uint64_t)cc_wall_ms();
-	(void)store_interaction_update(store_main(), c->ix, NULL, NULL,
-				       "ivr_path = ?", "s", path ? path : "[]");
+	(void)cc_ix_ivr_path_set(c->ix, path ? path : "[]");
 	if (detail)
 		ix_event(c, "ivr", 0, detail);
 	/* The screen pop: the customer the IVR identified, else the CRM's
@@ -1084,14 +1077,11 @@ static void sweep_h(void *arg)
 		else if (c->state == CS_MENU && c->hangup) {
 			char *path = sig_ivr_path(c->ivr, false);
 
+			if (c->ix && path)
+				(void)cc_ix_ivr_path_set(c->ix, path);
 			if (c->ix)
-				(void)store_interaction_update(
-					store_main(), c->ix, NULL, NULL,
-					"state = 'ended', outcome = ?,"
-					" hung_up_by = 'system', ended_at = ?,"
-					" ivr_path = coalesce(?, ivr_path)",
-					"sis", c->outcome ? c->outcome :
-					"self_service", cc_wall_ms(), path);
+				(void)cc_ix_end(c->ix, c->outcome ? c->outcome :
+						"self_service", "system", 0);
 			free(path);
 			call_destroy(c);
 		}
@@ -1133,9 +1123,7 @@ static void call_close_h(int err, const struct sip_msg *msg, void *arg)
 			call_end_record(c, "caller");
 		}
 		if (c->kind == CK_CALLBACK && !c->answered)
-			(void)store_interaction_update(
-				store_main(), c->ix, NULL, NULL,
-				"outcome = 'no_answer'", "");
+			(void)cc_ix_outcome_set(c->ix, "no_answer");
 	}
 	else if (c->task) {
 		c->task = false;
@@ -1148,12 +1136,9 @@ static void call_close_h(int err, const struct sip_msg *msg, void *arg)
 	else if (c->ix) {
 		char *path = sig_ivr_path(c->ivr, false);
 
-		(void)store_interaction_update(
-			store_main(), c->ix, NULL, NULL,
-			"state = 'ended', outcome = ?,"
-			" hung_up_by = 'caller', ended_at = ?, ivr_path = ?",
-			"sis", c->outcome ? c->outcome : "abandoned",
-			cc_wall_ms(), path ? path : "[]");
+		(void)cc_ix_ivr_path_set(c->ix, path ? path : "[]");
+		(void)cc_ix_end(c->ix, c->outcome ? c->outcome : "abandoned",
+				"caller", 0);
 		free(path);
 	}
 	mem_deref(c);
@@ -1335,13 +1320,11 @@ static void record_start(struct call *c, const struct sip_msg *msg)
 {
 	char callid[128];
 
-	if (store_interaction_add(&c->ix, store_main(), "voice", "inbound",
-				  c->from, c->to, cc_wall_ms(), NULL, NULL))
+	if (cc_ix_alloc(&c->ix, "voice", "inbound", c->from, c->to))
 		return;
 	(void)pl_strcpy(&msg->callid, callid, sizeof(callid));
-	(void)store_interaction_update(store_main(), c->ix, NULL, NULL,
-				       "call_id = ?, state = 'ivr'", "s",
-				       callid);
+	(void)cc_ix_call_id_set(c->ix, callid);
+	(void)cc_ix_ivr(c->ix);
 	ix_event(c, "call_started", 0, NULL);
 	/* Who is calling: links the interaction to its customer (or a
 	 * provisional one) before the IVR and the agent see it. */
@@ -1410,12 +1393,8 @@ static void ivr_hangup_h(void *arg)
 static void call_end_record(struct call *c, const char *hung_up_by)
 {
 	if (c->ix)
-		(void)store_interaction_update(
-			store_main(), c->ix, NULL, NULL,
-			"state = 'ended', outcome = ?, hung_up_by = ?,"
-			" ended_at = ?", "ssi",
-			c->outcome ? c->outcome : "ended", hung_up_by,
-			cc_wall_ms());
+		(void)cc_ix_end(c->ix, c->outcome ? c->outcome : "ended",
+				hung_up_by, 0);
 }
 
 /* A task of kind (voicemail, callback) with its own interaction (a new
@@ -1446,19 +1425,20 @@ static int task_call_add(struct call **cp, enum call_kind kind, int64_t ix,
 	list_append(&sc.calls, &c->le, c);
 	if (ix) {
 		c->ix = ix;
-		(void)store_interaction_update(
-			store_main(), ix, NULL, NULL,
-			"state = 'queued', outcome = NULL, hung_up_by = NULL,"
-			" ended_at = NULL", "");
-		ix_event(c, "requeued_after_restart", 0, NULL);
+		/* records "requeued_after_restart" */
+		err = cc_ix_reopen(ix);
+		if (err) {
+			cc_error("sig", "interaction %lld: cannot reopen it: %s",
+				 (long long)ix, strerror(err));
+			mem_deref(c);
+			return err;
+		}
 		goto queue;
 	}
-	err = store_interaction_add(&c->ix, store_main(),
-				    kind == CK_VOICEMAIL ? "voicemail" :
-							   "callback",
-				    kind == CK_VOICEMAIL ? "inbound" :
-							   "outbound",
-				    from, to, cc_wall_ms(), NULL, NULL);
+	err = cc_ix_alloc(&c->ix, kind == CK_VOICEMAIL ? "voicemail" :
+							 "callback",
+			  kind == CK_VOICEMAIL ? "inbound" : "outbound", from,
+			  to);
 	if (err) {
 		cc_error("sig", "%s for %s: cannot record it: %s",
 			 kind == CK_VOICEMAIL ? "voicemail" : "callback",
@@ -1466,9 +1446,10 @@ static int task_call_add(struct call **cp, enum call_kind kind, int64_t ix,
 		mem_deref(c);
 		return err;
 	}
-	(void)store_interaction_update(store_main(), c->ix, NULL, NULL,
-				       "recording = ?, attributes = ?", "ss",
-				       recording, attrs);
+	if (recording)
+		(void)cc_ix_recording_set(c->ix, recording);
+	if (attrs)
+		(void)cc_ix_attributes_set(c->ix, attrs);
 	ix_event(c, kind == CK_VOICEMAIL ? "voicemail_left" :
 					   "callback_requested", 0, attrs);
 queue:
@@ -1510,8 +1491,7 @@ void sig_call_voicemail_add(int64_t ix, const char *from, const char *to,
 	char attrs[700];
 
 	if (ix)
-		(void)store_interaction_update(store_main(), ix, NULL, NULL,
-					       "recording = ?", "s", path);
+		(void)cc_ix_recording_set(ix, path);
 	if (ms < 500) {
 		cc_info("sig", "call %lld: voicemail of %u ms: nothing said,"
 			" no task", (long long)ix, ms);
@@ -1594,8 +1574,7 @@ static void callback_dial(struct call *c)
 		cc_error("sig", "call %lld: callback to %s: %s",
 			 (long long)c->ix, c->from, strerror(err));
 		agent_hangup(c); /* frees c */
-		(void)store_interaction_update(store_main(), ix, NULL, NULL,
-					       "outcome = 'failed'", "");
+		(void)cc_ix_outcome_set(ix, "failed");
 		return;
 	}
 	c->state = CS_DIALING;
@@ -2129,9 +2108,7 @@ void sig_call_stop(void)
 		/* after the abandon the center records: waits again at the
 		 * next start (tasks_revive) */
 		if (waiting)
-			(void)store_interaction_update(
-				store_main(), ix, NULL, NULL,
-				"outcome = 'interrupted'", "");
+			(void)cc_ix_outcome_set(ix, "interrupted");
 	}
 }
 

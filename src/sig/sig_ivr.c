@@ -21,6 +21,7 @@
 #include <string.h>
 #include <re.h>
 #include "core/cc.h"
+#include "core/cc_ix.h"
 #include "core/center.h"
 #include "med/med.h"
 #include "ivr/ivr.h"
@@ -129,18 +130,14 @@ static void record(struct sig_ivr *iv, const struct ivr_action *a)
 		iv->ops->outcome("voicemail", iv->arg);
 	/* on the record at once: after a crash the restart finds the file
 	 * (valid up to its last write) and still makes it a task */
-	if (iv->ix && store_main()) {
+	if (iv->ix) {
 		char detail[IVR_NAME_MAX + 32];
 
 		(void)snprintf(detail, sizeof(detail), "{\"queue\": \"%s\"}",
 			       a->queue);
-		(void)store_interaction_update(store_main(), iv->ix, NULL,
-					       NULL, "recording = ?", "s",
-					       path);
-		(void)store_interaction_event_add(store_main(), iv->ix,
-						  cc_wall_ms(),
-						  "voicemail_started", 0, NULL,
-						  detail, NULL, NULL);
+		(void)cc_ix_recording_set(iv->ix, path);
+		(void)cc_ix_event(iv->ix, "voicemail_started", 0, NULL,
+				  detail);
 	}
 	cc_info("sig", "call %lld: recording a voicemail for %s (at most"
 		" %u s)", (long long)iv->ix, a->queue, a->max_ms / 1000);
@@ -267,8 +264,7 @@ static void lookup_customer(struct sig_ivr *iv, struct lookup *lk,
 	 * phone they call from: the interaction and the pop follow. */
 	if (lk->found && id != iv->customer) {
 		iv->customer = id;
-		(void)store_interaction_update(store_main(), iv->ix, NULL, NULL,
-					       "customer_id = ?", "i", id);
+		(void)cc_ix_customer_set(iv->ix, id);
 	}
 }
 

@@ -216,50 +216,7 @@ int store_trunks_load(struct store *st, store_trunk_h *h, void *arg);
  * caller derefs it). ENOENT when there is none. */
 int store_flow_get(struct store *st, char **defp, const char *name);
 
-/*
- * Interactions (one per contact of any channel) and their event log. All
- * asynchronous: doneh (may be NULL) runs when durable, see store_write.
- * Times are wall-clock milliseconds (cc_wall_ms()).
- */
-/* Allocates the id (*idp, usable at once: later updates and events queue
- * behind the INSERT) and queues the row. channel: voice, chat, email,
- * message, callback, outbound; direction: inbound, outbound, internal. */
-int store_interaction_add(int64_t *idp, struct store *st,
-			  const char *channel, const char *direction,
-			  const char *from, const char *to, int64_t created_at,
-			  store_done_h *doneh, void *arg);
-/* Sets columns of interaction id: assignments is SQL of the form
- * "state = ?, answered_at = ?" with its parameters as in store_write, e.g.
- * store_interaction_update(st, id, NULL, NULL, "state = ?, agent_id = ?",
- * "si", "answered", (int64_t)1001). Column names come from code, never
- * from input. */
-int store_interaction_update(struct store *st, int64_t id,
-			     store_done_h *doneh, void *arg,
-			     const char *assignments, const char *types, ...);
-/* Appends an event: type entered_queue, offered, rejected, timeout,
- * answered, held, resumed, transferred, abandoned, ended, dropout, ...;
- * agent_id 0 and queue/detail NULL when not applicable; detail is JSON. */
-int store_interaction_event_add(struct store *st, int64_t interaction_id,
-				int64_t at, const char *type,
-				int64_t agent_id, const char *queue,
-				const char *detail, store_done_h *doneh,
-				void *arg);
-/* An interaction that had not ended when the server last stopped. */
-struct store_open_interaction {
-	int64_t id;
-	const char *channel;
-	const char *state;
-	const char *from;
-	const char *to;
-	const char *queue;
-	int64_t agent_id; /* 0: none */
-	int64_t created_at;
-};
-typedef int(store_open_interaction_h)(const struct store_open_interaction
-				      *ix, void *arg);
-/* Interactions whose state is not 'ended' (for recovery at start). */
-int store_interactions_open_load(struct store *st,
-				 store_open_interaction_h *h, void *arg);
+/* Interactions and their events: written only by src/core/cc_ix.h. */
 
 /* Appends one agent state period; ended_at 0 while it lasts (then
  * duration_ms is NULL). */

@@ -1,10 +1,11 @@
 /*
  * Typed helpers over the core tables (001_core.sql, 010_store.sql): loaders
  * that hand configuration rows (agents, skills, queues, members, numbers,
- * trunks, flows) to a callback, and the writes the call code makes many
- * times a second (interactions, their events, agent state periods,
- * interval counts), each one queued unit on the writer. The SQL of the
- * core tables lives here, so other modules need not know column names.
+ * trunks, flows) to a callback, and the writes the center makes many
+ * times a second (agent state periods, interval counts), each one queued
+ * unit on the writer. The SQL of the core tables lives here, so other
+ * modules need not know column names; the interactions and their events
+ * are src/core/cc_ix_db.c's.
  */
 #include <errno.h>
 #include <string.h>
@@ -214,94 +215,6 @@ int store_flow_get(struct store *st, char **defp, const char *name)
 	}
 	*defp = def;
 	return 0;
-}
-
-int store_interaction_add(int64_t *idp, struct store *st,
-			  const char *channel, const char *direction,
-			  const char *from, const char *to, int64_t created_at,
-			  store_done_h *doneh, void *arg)
-{
-	int64_t id;
-	int err;
-
-	if (!idp || !st || !channel)
-		return EINVAL;
-	id = store_id_alloc(st);
-	err = store_write(st, doneh, arg,
-			  "INSERT INTO interactions(id, channel, direction,"
-			  " state, from_addr, to_addr, created_at, updated_at)"
-			  " VALUES (?1, ?2, coalesce(?3, 'inbound'), 'new', ?4,"
-			  " ?5, ?6, ?6)",
-			  "issssi", id, channel, direction, from, to,
-			  created_at);
-	if (!err)
-		*idp = id;
-	return err;
-}
-
-int store_interaction_update(struct store *st, int64_t id,
-			     store_done_h *doneh, void *arg,
-			     const char *assignments, const char *types, ...)
-{
-	char sql[1024];
-	va_list ap;
-	int err;
-
-	if (!st || id <= 0 || !assignments || !*assignments)
-		return EINVAL;
-	if (snprintf(sql, sizeof(sql), "UPDATE interactions SET %s WHERE "
-		     "id = ?", assignments) >= (int)sizeof(sql))
-		return EINVAL;
-	va_start(ap, types);
-	err = store_writev_id(st, doneh, arg, sql, types, ap, id);
-	va_end(ap);
-	return err;
-}
-
-int store_interaction_event_add(struct store *st, int64_t interaction_id,
-				int64_t at, const char *type,
-				int64_t agent_id, const char *queue,
-				const char *detail, store_done_h *doneh,
-				void *arg)
-{
-	if (!st || interaction_id <= 0 || !type || !*type)
-		return EINVAL;
-	return store_write(st, doneh, arg,
-			   "INSERT INTO interaction_events(interaction_id, at,"
-			   " type, agent_id, queue, detail) VALUES"
-			   " (?, ?, ?, nullif(?, 0), ?, ?)",
-			   "iisiss", interaction_id, at, type, agent_id, queue,
-			   detail);
-}
-
-static int open_row(sqlite3_stmt *stmt, void *arg)
-{
-	const struct load *l = arg;
-	struct store_open_interaction ix;
-
-	ix.id = sqlite3_column_int64(stmt, 0);
-	ix.channel = col_text(stmt, 1);
-	ix.state = col_text(stmt, 2);
-	ix.from = col_text(stmt, 3);
-	ix.to = col_text(stmt, 4);
-	ix.queue = col_text(stmt, 5);
-	ix.agent_id = sqlite3_column_int64(stmt, 6);
-	ix.created_at = sqlite3_column_int64(stmt, 7);
-	return ((store_open_interaction_h *)l->h)(&ix, l->arg);
-}
-
-int store_interactions_open_load(struct store *st,
-				 store_open_interaction_h *h, void *arg)
-{
-	struct load l = {(void *)h, arg};
-
-	if (!h || !reader(st))
-		return EINVAL;
-	return store_query(reader(st), open_row, &l,
-			   "SELECT id, channel, state, from_addr, to_addr,"
-			   " queue, coalesce(agent_id, 0), created_at"
-			   " FROM interactions WHERE state <> 'ended'"
-			   " ORDER BY id", NULL);
 }
 
 int store_agent_state_add(struct store *st, int64_t agent_id,

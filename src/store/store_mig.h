@@ -30,7 +30,7 @@ int store_migrate(struct sqlite3 *db, const char *path,
 		  const struct store_mig *migv, size_t migc, int *versionp);
 
 /* store_write with one more int64 parameter bound after the others (the
- * id of store_interaction_update). */
+ * trailing "WHERE id = ?" of an UPDATE). */
 int store_writev_id(struct store *st, void (*doneh)(int err, void *arg),
 		    void *arg, const char *sql, const char *types, va_list ap,
 		    int64_t id);
