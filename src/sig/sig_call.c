@@ -1428,8 +1428,8 @@ static int task_call_add(struct call **cp, enum call_kind kind, int64_t ix,
 		/* records "requeued_after_restart" */
 		err = cc_ix_reopen(ix);
 		if (err) {
-			cc_error("sig", "interaction %lld: cannot reopen it: %s",
-				 (long long)ix, strerror(err));
+			cc_error("sig", "interaction %lld: cannot reopen:"
+				 " %s", (long long)ix, strerror(err));
 			mem_deref(c);
 			return err;
 		}
