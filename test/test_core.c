@@ -291,6 +291,47 @@ out:
 	return err;
 }
 
+/*
+ * What a channel learns after the agent's part ended stays on the record
+ * through the wrap-up: a callback's customer who never answered
+ * (outcome), an outside party who hangs up after a transfer out (end
+ * during wrap-up: outcome, who hung up and the end time change, the
+ * wrap-up goes on). The row is written from these fields.
+ */
+static int ix_wrapup_keeps_late_outcome(void)
+{
+	const struct cc_ix *ix;
+	int64_t id = 0;
+	int64_t ended;
+	int err = 0;
+
+	TEST_ERR(cc_ix_init(NULL));
+	TEST_ERR(cc_ix_alloc(&id, "callback", "outbound", "+15550100", NULL));
+	TEST_ERR(cc_ix_queue(id, "entered_queue", "support", 0, 0, NULL));
+	TEST_ERR(cc_ix_offer(id, 1003));
+	TEST_ERR(cc_ix_answer(id, 1003));
+	TEST_ERR(cc_ix_end(id, NULL, "agent", 5000));
+	ix = cc_ix_find(id);
+	TEST_ASSERT(ix && ix->state == CC_IX_WRAPUP);
+	TEST_STREQ(ix->outcome, "answered");
+	ended = ix->ended_at;
+	TEST_ERR(cc_ix_outcome_set(id, "no_answer"));
+	TEST_STREQ(ix->outcome, "no_answer");
+	TEST_ERR(cc_ix_end(id, "transferred_out", "caller", 0));
+	TEST_EQ(ix->state, CC_IX_WRAPUP);
+	TEST_STREQ(ix->outcome, "transferred_out");
+	TEST_STREQ(ix->hung_up_by, "caller");
+	TEST_ASSERT(ix->ended_at >= ended);
+	TEST_ERR(cc_ix_wrapup_end(id));
+	TEST_ASSERT(cc_ix_find(id) == NULL);
+	/* no longer live: only the record is touched, no error */
+	TEST_ERR(cc_ix_end(id, "ended", "agent", 0));
+	TEST_ERR(cc_ix_outcome_set(id, "interrupted"));
+out:
+	cc_ix_close();
+	return err;
+}
+
 /* What the center's channel ops saw. */
 struct chan {
 	uint32_t offered;
@@ -548,6 +589,7 @@ const struct test_case test_cases[] = {
 	TEST_CASE(listen_registry),
 	TEST_CASE(ix_transition_table),
 	TEST_CASE(ix_illegal_refused),
+	TEST_CASE(ix_wrapup_keeps_late_outcome),
 	TEST_CASE(ix_chat_through_center),
 	TEST_CASE(ix_gave_up_ends),
 };
