@@ -588,27 +588,30 @@ int sig_call_ring(struct call *c, uint32_t agent, bool autoans,
 
 	if (!info || !n)
 		return ENOENT;
-	(void)re_snprintf(from_uri, sizeof(from_uri), "sip:%s@%s",
-			  c->from[0] ? c->from : "anonymous",
-			  sig_laddr_str());
 	for (unsigned i = 0; i < n; i++) {
 		struct mbuf *sdp = NULL;
 		struct aleg *a = mem_zalloc(sizeof(*a), aleg_destructor);
+		struct sa la;
 		int err;
 
 		if (!a)
 			continue;
+		/* From, Contact and SDP name our address toward the phone. */
+		(void)sig_laddr_for(&la, &bv[i].addr);
+		(void)re_snprintf(from_uri, sizeof(from_uri), "sip:%s@%J",
+				  c->from[0] ? c->from : "anonymous", &la);
 		a->call = c;
 		a->agent = agent;
 		a->consult = consult;
 		list_append(into, &a->le, a);
-		err = med_leg_alloc(&a->leg, NULL, aleg_med_h, a);
+		err = med_leg_alloc(&a->leg, &la, aleg_med_h, a);
 		if (!err)
 			err = med_leg_offer(a->leg, &sdp);
 		if (!err)
 			err = sipsess_connect(
 				&a->sess, sig_sess_sock(), bv[i].uri,
-				c->from, from_uri, "switchboard", NULL, 0,
+				c->from, from_uri,
+				sig_contact(&bv[i].addr, bv[i].tp), NULL, 0,
 				"application/sdp", sdp, NULL, NULL, false,
 				aleg_offer_h, aleg_answer_h, aleg_progr_h,
 				aleg_estab_h, aleg_info_h, aleg_refer_h,
@@ -1268,6 +1271,7 @@ static int call_answer(struct call **cp, const struct sip_msg *msg,
 	struct call *c;
 	struct mbuf *sdp = NULL;
 	char st_hdrs[96];
+	struct sa la;
 	int err;
 
 	c = mem_zalloc(sizeof(*c), call_destructor);
@@ -1291,7 +1295,8 @@ static int call_answer(struct call **cp, const struct sip_msg *msg,
 				 sig_stimer_min_se());
 		goto out;
 	}
-	err = med_leg_alloc(&c->leg, NULL, call_med_h, c);
+	(void)sig_laddr_for(&la, &msg->src);
+	err = med_leg_alloc(&c->leg, &la, call_med_h, c);
 	if (err)
 		goto out;
 	if (mbuf_get_left(msg->mb))
@@ -1310,7 +1315,8 @@ static int call_answer(struct call **cp, const struct sip_msg *msg,
 		goto out;
 	}
 	err = sipsess_accept(&c->sess, sig_sess_sock(), msg, 200, "OK",
-			     "switchboard", "application/sdp", sdp, NULL,
+			     sig_contact(&msg->src, msg->tp),
+			     "application/sdp", sdp, NULL,
 			     NULL, false, call_offer_h, call_answer_h,
 			     call_estab_h, call_info_h, call_refer_h,
 			     call_close_h, c, "Allow: %s\r\n%s", sig_allow,

@@ -18,8 +18,16 @@ struct sa;
 /* The stack (sig.c). */
 struct sip *sig_sip(void);
 struct sipsess_sock *sig_sess_sock(void);
-/* Our SIP address as "IP:PORT" (for From/Contact of calls we place). */
+/* Our SIP address as "IP:PORT" when the peer is not known (the address
+ * of the default route when --sip is a wildcard, or --public-addr). */
 const char *sig_laddr_str(void);
+/* Our SIP address (IP and --sip port) toward peer, for Contact, From and
+ * SDP: --public-addr, else the --sip address, else (wildcard) the local
+ * address the kernel routes to peer from. peer NULL: the default. */
+int sig_laddr_for(struct sa *laddr, const struct sa *peer);
+/* "sip:switchboard@IP:PORT[;transport=tcp]" toward peer, for sipsess's
+ * contact user (a static buffer, copied by sipsess). */
+const char *sig_contact(const struct sa *peer, int tp); /* sip_transp */
 bool sig_stopping(void);
 /* "IP:PORT" of sa in a static buffer (for logs; not reentrant). */
 const char *sig_sa_str(const struct sa *sa);
@@ -63,6 +71,8 @@ const char *sig_reg_password(const char *ext);
 
 struct sig_binding {
 	char uri[256];       /* where to send: sip:EXT@SRC-IP:PORT;transport= */
+	struct sa addr;      /* the address in uri */
+	int tp;              /* enum sip_transp of uri */
 	uint64_t expires;    /* cc_clock_ms() */
 };
 /* Up to max current bindings of agent; returns their count. */

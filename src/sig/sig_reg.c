@@ -211,15 +211,20 @@ static bool contact_apply_h(const struct sip_hdr *hdr,
 		 * one the request came from (no NAT in between). */
 		if (!sa_set(&ca, &addr.uri.host, addr.uri.port ?
 					 addr.uri.port : SIP_PORT) &&
-		    sa_cmp(&ca, &msg->src, SA_ADDR))
+		    sa_cmp(&ca, &msg->src, SA_ADDR)) {
 			(void)re_snprintf(b->b.uri, sizeof(b->b.uri),
 					  "sip:%s@%J", c->ext, &ca);
+			b->b.addr = ca;
+		}
 	}
-	if (!b->b.uri[0])
+	if (!b->b.uri[0]) {
 		(void)re_snprintf(b->b.uri, sizeof(b->b.uri), "sip:%s@%J%s",
 				  c->ext, &msg->src,
 				  msg->tp == SIP_TRANSP_TCP ? ";transport=tcp" :
 							      "");
+		b->b.addr = msg->src;
+	}
+	b->b.tp = msg->tp;
 	b->b.expires = cc_clock_ms() + (uint64_t)exp * 1000;
 	return false;
 }
