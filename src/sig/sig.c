@@ -20,6 +20,7 @@
  */
 #include <errno.h>
 #include <ifaddrs.h>
+#include <stdarg.h>
 #include <net/if.h>
 #include <string.h>
 #include <unistd.h>
@@ -157,6 +158,28 @@ bool sig_stopping(void)
 	return sig.stopping;
 }
 
+int sig_replyf(const struct sip_msg *msg, uint16_t scode,
+	       const char *reason, const char *fmt, ...)
+{
+	char *hdrs = NULL;
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	err = re_vsdprintf(&hdrs, fmt, ap);
+	va_end(ap);
+	if (!err)
+		err = sip_treplyf(NULL, NULL, sig.sip, msg, false, scode,
+				  reason, "%s", hdrs);
+	mem_deref(hdrs);
+	return err;
+}
+
+int sig_reply(const struct sip_msg *msg, uint16_t scode, const char *reason)
+{
+	return sig_replyf(msg, scode, reason, "Content-Length: 0\r\n\r\n");
+}
+
 static bool check_handler(const struct sip_msg *msg, void *arg)
 {
 	(void)arg;
@@ -168,7 +191,7 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 	(void)arg;
 
 	if (!pl_strcmp(&msg->met, "OPTIONS")) {
-		(void)sip_replyf(sig.sip, msg, 200, "OK",
+		(void)sig_replyf(msg, 200, "OK",
 				 "Allow: %s\r\n"
 				 "Accept: application/sdp\r\n"
 				 "Content-Length: 0\r\n\r\n", sig_allow);
@@ -178,7 +201,7 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 		return true;
 	if (sig.stopping) {
 		sig_count(SIG_ERR_UNAVAILABLE, 503);
-		(void)sip_reply(sig.sip, msg, 503, "Service Unavailable");
+		(void)sig_reply(msg, 503, "Service Unavailable");
 		return true;
 	}
 	if (!pl_strcmp(&msg->met, "REGISTER")) {
@@ -190,12 +213,12 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 	    !pl_strcmp(&msg->met, "NOTIFY")) {
 		/* In-dialog methods that no dialog of ours matched. */
 		sig_count(SIG_ERR_NO_DIALOG, 481);
-		(void)sip_reply(sig.sip, msg, 481,
+		(void)sig_reply(msg, 481,
 				"Call/Transaction Does Not Exist");
 		return true;
 	}
 	sig_count(SIG_ERR_METHOD, 405);
-	(void)sip_replyf(sig.sip, msg, 405, "Method Not Allowed",
+	(void)sig_replyf(msg, 405, "Method Not Allowed",
 			 "Allow: %s\r\nContent-Length: 0\r\n\r\n", sig_allow);
 	return true;
 }

@@ -1848,7 +1848,7 @@ void sig_call_incoming(const struct sip_msg *msg, void *arg)
 	(void)arg;
 	if (sig_stopping()) {
 		sig_count(SIG_ERR_UNAVAILABLE, 503);
-		(void)sip_reply(sig_sip(), msg, 503, "Service Unavailable");
+		(void)sig_reply(msg, 503, "Service Unavailable");
 		return;
 	}
 	num = number_find(&msg->uri.user);
@@ -1862,7 +1862,7 @@ void sig_call_incoming(const struct sip_msg *msg, void *arg)
 		}
 		if (err) {
 			sig_count(SIG_ERR_AUTH_FAILED, 403);
-			(void)sip_replyf(sig_sip(), msg, 403, "Forbidden",
+			(void)sig_replyf(msg, 403, "Forbidden",
 					 "Warning: 399 switchboard \"wrong"
 					 " username or password\"\r\n"
 					 "Content-Length: 0\r\n\r\n");
@@ -1875,7 +1875,7 @@ void sig_call_incoming(const struct sip_msg *msg, void *arg)
 			return;
 		}
 		sig_count(SIG_ERR_NOT_FOUND, 404);
-		(void)sip_replyf(sig_sip(), msg, 404, "Not Found",
+		(void)sig_replyf(msg, 404, "Not Found",
 				 "Warning: 399 switchboard \"%r is not a"
 				 " number of this center\"\r\n"
 				 "Content-Length: 0\r\n\r\n", &msg->uri.user);

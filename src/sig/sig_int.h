@@ -32,6 +32,17 @@ bool sig_stopping(void);
 /* "IP:PORT" of sa in a static buffer (for logs; not reentrant). */
 const char *sig_sa_str(const struct sa *sa);
 extern const char sig_allow[];
+/*
+ * Replies to a request through libre's server transaction: a
+ * retransmission of the request (same Via branch) is answered with the
+ * identical bytes (same To tag, same challenge nonce) and never reaches us
+ * again; an INVITE's error answer is retransmitted until its ACK. fmt
+ * gives the extra header lines and the body, ending with the blank line
+ * (re_printf formats). Use these, not sip_reply(), for final answers.
+ */
+int sig_replyf(const struct sip_msg *msg, uint16_t scode,
+	       const char *reason, const char *fmt, ...);
+int sig_reply(const struct sip_msg *msg, uint16_t scode, const char *reason);
 /* Counts an error answer of status scode for reason kind (sig.h). */
 struct sig_counters;
 void sig_count(unsigned kind, uint16_t scode);

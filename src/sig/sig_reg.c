@@ -267,7 +267,7 @@ void sig_reg_handle(const struct sip_msg *msg)
 		cc_warn("sig", "REGISTER for %s from %s: wrong credentials"
 			" for '%s'", ext, sig_sa_str(&msg->src), user);
 		sig_count(SIG_ERR_AUTH_FAILED, 403);
-		(void)sip_replyf(sig_sip(), msg, 403, "Forbidden",
+		(void)sig_replyf(msg, 403, "Forbidden",
 				 "Warning: 399 switchboard \"wrong username"
 				 " or password\"\r\nContent-Length: 0\r\n\r\n");
 		return;
@@ -275,7 +275,7 @@ void sig_reg_handle(const struct sip_msg *msg)
 	a = cc_agent_by_ext(ext);
 	if (!a || strcmp(user, ext)) {
 		sig_count(SIG_ERR_REGISTER, 403);
-		(void)sip_replyf(sig_sip(), msg, 403, "Forbidden",
+		(void)sig_replyf(msg, 403, "Forbidden",
 				 "Warning: 399 switchboard \"credentials of"
 				 " %s cannot register %s\"\r\n"
 				 "Content-Length: 0\r\n\r\n", user, ext);
@@ -288,14 +288,14 @@ void sig_reg_handle(const struct sip_msg *msg)
 				&c);
 	if (c.err == ERANGE) {
 		sig_count(SIG_ERR_REGISTER, 423);
-		(void)sip_replyf(sig_sip(), msg, 423, "Interval Too Brief",
+		(void)sig_replyf(msg, 423, "Interval Too Brief",
 				 "Min-Expires: %u\r\nContent-Length: 0\r\n\r\n",
 				 SIG_EXPIRES_MIN);
 		return;
 	}
 	if (!c.err && count_of(a->id) + c.adds > SIG_BINDINGS_MAX) {
 		sig_count(SIG_ERR_REGISTER, 403);
-		(void)sip_replyf(sig_sip(), msg, 403, "Forbidden",
+		(void)sig_replyf(msg, 403, "Forbidden",
 				 "Warning: 399 switchboard \"more than %u"
 				 " devices\"\r\nContent-Length: 0\r\n\r\n",
 				 SIG_BINDINGS_MAX);
@@ -304,7 +304,7 @@ void sig_reg_handle(const struct sip_msg *msg)
 	if (c.err || (c.star && (!pl_isset(&msg->expires) ||
 				 pl_u32(&msg->expires)))) {
 		sig_count(SIG_ERR_REGISTER, 400);
-		(void)sip_replyf(sig_sip(), msg, 400, "Bad Request",
+		(void)sig_replyf(msg, 400, "Bad Request",
 				 "Warning: 399 switchboard \"%s\"\r\n"
 				 "Content-Length: 0\r\n\r\n",
 				 c.star ? "Contact: * needs Expires: 0" :
@@ -330,10 +330,10 @@ void sig_reg_handle(const struct sip_msg *msg)
 	}
 	if (c.err) {
 		sig_count(SIG_ERR_INTERNAL, 500);
-		(void)sip_reply(sig_sip(), msg, 500, "Server Internal Error");
+		(void)sig_reply(msg, 500, "Server Internal Error");
 		return;
 	}
-	(void)sip_replyf(sig_sip(), msg, 200, "OK", "%H"
+	(void)sig_replyf(msg, 200, "OK", "%H"
 			 "Content-Length: 0\r\n\r\n", contacts_print, &c.agent);
 	if (count_of(a->id) != before)
 		cc_agent_devices(a->id, count_of(a->id));
