@@ -90,6 +90,31 @@ struct sig_binding {
 unsigned sig_reg_bindings(uint32_t agent, struct sig_binding *bv,
 			  unsigned max);
 
+/* --- sig_db.c: the registrar's rows in the store ------------------------ */
+
+struct sig_db_binding {
+	uint32_t agent;
+	const char *contact;   /* as registered: the binding's identity */
+	const char *uri;       /* where calls go */
+	const char *addr;      /* "IP:PORT" of uri */
+	const char *transport; /* "udp", "tcp" */
+	int64_t expires_at;    /* wall-clock ms */
+};
+/* Called per row (strings valid during the call); nonzero stops. */
+typedef int(sig_db_binding_h)(const struct sig_db_binding *b, void *arg);
+/* Main loop, at start: the bindings not expired at now (wall ms). */
+int sig_db_bindings_load(sig_db_binding_h *h, void *arg, int64_t now);
+/* Queued writes (doneh may be NULL; it runs on the main loop once the
+ * write is durable): insert or update a binding; delete one (contact) or
+ * all of an agent's (contact NULL); delete those expired at now. */
+int sig_db_binding_save(const struct sig_db_binding *b,
+			void (*doneh)(int err, void *arg), void *arg);
+int sig_db_binding_delete(uint32_t agent, const char *contact,
+			  void (*doneh)(int err, void *arg), void *arg);
+int sig_db_bindings_expire(int64_t now);
+/* doneh runs once every write queued before is durable. */
+int sig_db_barrier(void (*doneh)(int err, void *arg), void *arg);
+
 /* --- sig_trunk.c: inbound trunks ---------------------------------------- */
 
 /* Reads the trunks table (main loop, at start). */

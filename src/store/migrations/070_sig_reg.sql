@@ -1,0 +1,15 @@
+-- sig: agents' phone registrations (src/sig/sig_db.c), so that a restart
+-- or a crash does not log every agent out until their phone registers
+-- again (up to an hour). One row per binding, written on every REGISTER
+-- that changes it; the unexpired ones are loaded at start.
+CREATE TABLE sig_registrations (
+	agent_id INTEGER NOT NULL,
+	contact TEXT NOT NULL,       -- the Contact URI as registered
+	uri TEXT NOT NULL,           -- where calls go: sip:EXT@IP:PORT[;transport=tcp]
+	addr TEXT NOT NULL,          -- IP:PORT of uri (the source when NATed)
+	transport TEXT NOT NULL,     -- udp, tcp
+	expires_at INTEGER NOT NULL, -- wall-clock ms
+	updated_at INTEGER NOT NULL,
+	PRIMARY KEY (agent_id, contact)
+);
+CREATE INDEX sig_registrations_expires ON sig_registrations(expires_at);
