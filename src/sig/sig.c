@@ -380,7 +380,7 @@ int sig_init(const struct cc_config *cfg)
 	err = sip_listen(&sig.lsnr, sig.sip, true, request_handler, NULL);
 	if (err)
 		goto out;
-	err = sig_reg_init();
+	err = sig_reg_init(cfg);
 	if (err)
 		goto out;
 	err = sig_call_init(cfg);

@@ -4,8 +4,9 @@
  * a restart or a crash. Writes are queued units on the store's writer
  * thread (the main loop never waits for them; their done handlers run on
  * the main loop); the load at start reads through the main thread's
- * read-only connection, before any call is up. The SQL of the table lives
- * here only.
+ * read-only connection, before any call is up. Beside the bindings, the
+ * agents' last presence (table sig_agent_presence), which auto-login
+ * restores with them. The SQL of both tables lives here only.
  */
 #include <errno.h>
 #include <string.h>
@@ -122,4 +123,56 @@ int sig_db_barrier(void (*doneh)(int err, void *arg), void *arg)
 	if (!st)
 		return ENOENT;
 	return store_txn(st, barrier_h, NULL, doneh, arg);
+}
+
+int sig_db_presence_save(uint32_t agent, const char *state,
+			 const char *reason)
+{
+	struct store *st = store_main();
+
+	if (!agent || !state)
+		return EINVAL;
+	if (!st)
+		return ENOENT;
+	return store_write(st, NULL, NULL,
+			   "INSERT INTO sig_agent_presence(agent_id, state,"
+			   " reason, updated_at) VALUES (?1, ?2, ?3, ?4)"
+			   " ON CONFLICT (agent_id) DO UPDATE SET state = ?2,"
+			   " reason = ?3, updated_at = ?4",
+			   "issi", (int64_t)agent, state, reason,
+			   (int64_t)cc_wall_ms());
+}
+
+struct presence_load {
+	sig_db_presence_h *h;
+	void *arg;
+};
+
+static int presence_row(sqlite3_stmt *stmt, void *arg)
+{
+	const struct presence_load *l = arg;
+	const char *state = (const char *)sqlite3_column_text(stmt, 1);
+
+	if (!state)
+		return 0;
+	return l->h((uint32_t)sqlite3_column_int64(stmt, 0), state,
+		    (const char *)sqlite3_column_text(stmt, 2), l->arg);
+}
+
+int sig_db_presence_load(sig_db_presence_h *h, void *arg)
+{
+	struct store *st = store_main();
+	struct presence_load l = {h, arg};
+	sqlite3 *db;
+
+	if (!h)
+		return EINVAL;
+	if (!st)
+		return ENOENT;
+	db = store_reader(st);
+	if (!db)
+		return EIO;
+	return store_query(db, presence_row, &l,
+			   "SELECT agent_id, state, reason"
+			   " FROM sig_agent_presence ORDER BY agent_id", NULL);
 }

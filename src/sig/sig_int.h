@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct cc_config;
 struct sip;
 struct sip_msg;
 struct sipsess_sock;
@@ -73,7 +74,7 @@ int sig_auth_init(void);
 
 /* --- sig_reg.c: the registrar ------------------------------------------ */
 
-int sig_reg_init(void);
+int sig_reg_init(const struct cc_config *cfg);
 void sig_reg_close(void);
 /* Handles a REGISTER (replies to it). */
 void sig_reg_handle(const struct sip_msg *msg);
@@ -114,6 +115,13 @@ int sig_db_binding_delete(uint32_t agent, const char *contact,
 int sig_db_bindings_expire(int64_t now);
 /* doneh runs once every write queued before is durable. */
 int sig_db_barrier(void (*doneh)(int err, void *arg), void *arg);
+/* The agent's last presence ("available", "away" with reason,
+ * "logged_out"): queued write, and the load at start. */
+int sig_db_presence_save(uint32_t agent, const char *state,
+			 const char *reason);
+typedef int(sig_db_presence_h)(uint32_t agent, const char *state,
+			       const char *reason, void *arg);
+int sig_db_presence_load(sig_db_presence_h *h, void *arg);
 
 /* --- sig_trunk.c: inbound trunks ---------------------------------------- */
 

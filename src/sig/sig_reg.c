@@ -16,7 +16,8 @@
  * absorbs retransmissions meanwhile): after a crash the unexpired UDP
  * bindings are restored at start, so calls ring the phones without
  * waiting for them to register again, and with --auto-login their agents
- * are logged in (available) again. TCP bindings are not restored: the
+ * are logged in again as they were (the last presence the center
+ * published is kept: away stays away, logged out stays logged out). TCP bindings are not restored: the
  * connection they need died with the process, and a phone on TCP
  * registers again as soon as it sees it close.
  */
@@ -52,11 +53,22 @@ struct pending {
 	const struct sip_msg *msg;
 };
 
+/* An agent's presence before the restart (sig_reg_init only). */
+struct presence {
+	struct le le;
+	uint32_t agent;
+	enum acd_agent_state state;
+	char reason[64];
+};
+
 static struct {
 	struct list bindings;
 	struct list pending;
 	uint64_t pending_seq;
 	struct tmr sweep;
+	struct list presences;
+	bool auto_login;
+	bool subscribed;
 } reg;
 
 /* Queues the binding's row (insert or update). */
@@ -176,38 +188,106 @@ static int restore_h(const struct sig_db_binding *row, void *arg)
 	return 0;
 }
 
+static int presence_load_h(uint32_t agent, const char *state,
+			   const char *reason, void *arg)
+{
+	struct presence *p;
+
+	(void)arg;
+	p = mem_zalloc(sizeof(*p), NULL);
+	if (!p)
+		return ENOMEM;
+	p->agent = agent;
+	p->state = !strcmp(state, acd_state_name(ACD_AWAY)) ? ACD_AWAY :
+		   !strcmp(state, acd_state_name(ACD_LOGGED_OUT)) ?
+		   ACD_LOGGED_OUT : ACD_AVAILABLE;
+	str_ncpy(p->reason, reason ? reason : "", sizeof(p->reason));
+	list_append(&reg.presences, &p->le, p);
+	return 0;
+}
+
+/*
+ * The center hears of an agent's restored devices. With auto-login the
+ * agent is logged in as before the restart: away (with its reason) stays
+ * away, set before the devices so that no call is offered in between;
+ * logged out stays logged out (the center is not told of the devices:
+ * that would log the agent in); anything else becomes available.
+ */
 static void restore_devices_h(const struct cc_agent_info *a, void *arg)
 {
+	const struct presence *p = NULL;
 	unsigned n = count_of(a->id);
 
 	(void)arg;
-	if (n)
-		cc_agent_devices(a->id, n);
+	if (!n)
+		return;
+	for (struct le *le = reg.presences.head; le; le = le->next) {
+		if (((struct presence *)le->data)->agent == a->id)
+			p = le->data;
+	}
+	if (reg.auto_login && p && p->state == ACD_LOGGED_OUT) {
+		cc_info("sig", "agent %s stays logged out as before the"
+			" restart", a->extension);
+		return;
+	}
+	if (reg.auto_login && p && p->state == ACD_AWAY)
+		(void)cc_agent_presence(a->id, ACD_AWAY,
+					p->reason[0] ? p->reason : NULL,
+					"restart");
+	cc_agent_devices(a->id, n);
 }
 
-int sig_reg_init(void)
+/* Every presence change the center publishes is kept for the next start. */
+static void presence_h(const struct cc_event *ev, void *arg)
+{
+	(void)arg;
+	if (ev->type != CC_EV_AGENT_STATE || !ev->state)
+		return;
+	if (strcmp(ev->state, acd_state_name(ACD_AVAILABLE)) &&
+	    strcmp(ev->state, acd_state_name(ACD_AWAY)) &&
+	    strcmp(ev->state, acd_state_name(ACD_LOGGED_OUT)))
+		return; /* reserved, busy, wrap-up: working while available */
+	(void)sig_db_presence_save(ev->agent, ev->state, ev->reason);
+}
+
+int sig_reg_init(const struct cc_config *cfg)
 {
 	int64_t now = cc_wall_ms();
 	int err;
 
 	list_init(&reg.bindings);
 	list_init(&reg.pending);
+	list_init(&reg.presences);
 	tmr_init(&reg.sweep);
+	reg.auto_login = cfg->auto_login || cfg->demo;
 	err = sig_db_bindings_load(restore_h, &now, now);
+	if (!err)
+		err = sig_db_presence_load(presence_load_h, NULL);
 	if (err && err != ENOENT) {
 		cc_error("sig", "cannot load registrations: %s",
 			 strerror(err));
+		list_flush(&reg.presences);
 		list_flush(&reg.bindings);
 		return err;
 	}
 	(void)sig_db_bindings_expire(now);
 	cc_agent_foreach(restore_devices_h, NULL);
+	list_flush(&reg.presences);
+	err = cc_event_subscribe(presence_h, NULL);
+	if (err) {
+		list_flush(&reg.bindings);
+		return err;
+	}
+	reg.subscribed = true;
 	tmr_start(&reg.sweep, 1000, sweep_h, NULL);
 	return 0;
 }
 
 void sig_reg_close(void)
 {
+	if (reg.subscribed)
+		cc_event_unsubscribe(presence_h, NULL);
+	reg.subscribed = false;
 	tmr_cancel(&reg.sweep);
 	list_flush(&reg.pending);
 	list_flush(&reg.bindings);

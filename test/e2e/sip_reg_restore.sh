@@ -5,13 +5,26 @@
 # again, 1003 is available and a call to the queue rings that phone and
 # is answered, media both ways. A binding unregistered (Expires: 0) before
 # the crash is gone from the store; one that expired while the server was
-# down is not restored and is deleted.
+# down is not restored and is deleted. Auto-login restores the agents as
+# they were: 1001, registered and away for lunch, is away for lunch again;
+# 1004, registered but logged out, stays logged out.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_voice.sh"
+. "$(dirname "$0")/lib_api.sh"
 
 sb_start --demo --rtp-timeout 10
 db=$SB_DATA/switchboard.db
 rows() { sqlite3 "$db" "SELECT count(*) FROM sig_registrations WHERE agent_id = $1"; }
+presence() { sqlite3 "$db" "SELECT state || ':' || coalesce(reason, '') FROM sig_agent_presence WHERE agent_id = $1"; }
+presence_is() { # AGENT STATE:REASON (the write is queued: wait 5 s)
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ "$(presence "$1")" = "$2" ] && return 0
+		sleep 0.05
+	done
+	echo "  presence of $1 is '$(presence "$1")', wanted $2" >&2
+	return 1
+}
 
 voice_port
 phone=$PORT
@@ -29,6 +42,19 @@ sb_check "1004 registers" voice_register 1004 "$p4" 200
 sb_check "its row is there" test "$(rows 1004)" = 1
 sb_check "1004 unregisters (Expires: 0)" voice_register 1004 "$p4" 200 pw1004 0
 sb_check "its row is gone" test "$(rows 1004)" = 0
+
+# 1004 registers again and logs out; 1001 registers and goes to lunch.
+voice_port
+sb_check "1004 registers again" voice_register 1004 "$PORT" 200
+sb_check "1001 registers" voice_register 1001 "$PORT" 200
+sb_wait_log 'demo login admin' 20
+TOK=$(api_login super pwsuper)
+sb_check "1004 logs out, its phone registered" \
+	api 200 POST /api/v1/agents/1004/state "$TOK" '{"state":"logged_out"}'
+sb_check "1001 goes away for lunch" \
+	api 200 POST /api/v1/agents/1001/state "$TOK" '{"state":"away","reason":"lunch"}'
+sb_check "1004's presence kept: logged out" presence_is 1004 logged_out:
+sb_check "1001's presence kept: away for lunch" presence_is 1001 away:lunch
 
 # 1002 registers; it will have expired by the restart.
 voice_port
@@ -53,6 +79,14 @@ sb_check "1002's expired registration not restored" \
 	bash -c "! grep -q 'agent 1002: registration .* restored' '$SB_LOG'"
 sb_check "and 1002 stays logged out" \
 	bash -c "! grep -q 'agent 1002 available' '$SB_LOG'"
+sb_check "1001 away for lunch again" \
+	sb_wait_log 'agent 1001 away: lunch \(was logged_out\)' 5
+sb_check "1001 not made available" \
+	bash -c "! grep -q 'agent 1001 available' '$SB_LOG'"
+sb_check "1004 stays logged out" \
+	grep -q 'agent 1004 stays logged out' "$SB_LOG"
+sb_check "1004 not made available" \
+	bash -c "! grep -q 'agent 1004 available' '$SB_LOG'"
 sb_check "1003 did not register again" \
 	bash -c "! grep -q 'agent 1003 registered' '$SB_LOG'"
 sb_check "a call to 5001 talks 3 s" voice_call 5001 "" 3000

@@ -13,3 +13,12 @@ CREATE TABLE sig_registrations (
 	PRIMARY KEY (agent_id, contact)
 );
 CREATE INDEX sig_registrations_expires ON sig_registrations(expires_at);
+-- The agent's last presence (available, away with its reason, logged_out)
+-- as the center published it: with --auto-login a restored registration
+-- logs its agent back in as they were, not simply available.
+CREATE TABLE sig_agent_presence (
+	agent_id INTEGER PRIMARY KEY,
+	state TEXT NOT NULL,
+	reason TEXT,
+	updated_at INTEGER NOT NULL
+);
