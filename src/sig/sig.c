@@ -126,10 +126,10 @@ int sig_laddr_for(struct sa *laddr, const struct sa *peer)
 		*laddr = sig.public_ip;
 	else if (!sig.wildcard)
 		*laddr = sig.bind;
-	else if (!peer || !sa_isset(peer, SA_ADDR) ||
-		 route_source(laddr, peer))
-		(void)sip_transp_laddr(sig.sip, laddr, SIP_TRANSP_UDP,
-				       peer);
+	else if ((!peer || !sa_isset(peer, SA_ADDR) ||
+		  route_source(laddr, peer)) &&
+		 sip_transp_laddr(sig.sip, laddr, SIP_TRANSP_UDP, peer))
+		*laddr = sig.bind; /* no transport of the peer's family */
 	sa_set_port(laddr, port);
 	return 0;
 }
