@@ -269,9 +269,10 @@ static int wildcard_addrs(struct sa *av, size_t max, size_t *np,
  * picks the first UDP port, and another process may hold it on another
  * address or for TCP: then everything is dropped and another port is
  * tried (a few times). */
-static int transports_add(const struct sa *av, size_t n, uint16_t port,
+static int transports_add(struct sa *av, size_t *np, uint16_t port,
 			  const char *what)
 {
+	size_t n = *np;
 	char ip[64];
 	size_t i = 0;
 	int err = 0;
@@ -285,6 +286,19 @@ static int transports_add(const struct sa *av, size_t n, uint16_t port,
 
 			sa_set_port(&la, p);
 			err = sip_transp_add(sig.sip, SIP_TRANSP_UDP, &la);
+			if (err == EADDRNOTAVAIL && sig.wildcard && n > 1) {
+				/* An address not usable yet (IPv6 duplicate
+				 * address detection): the others serve. */
+				(void)re_snprintf(ip, sizeof(ip), "%j", &la);
+				cc_warn("sig", "not listening on %s: %s", ip,
+					strerror(err));
+				memmove(&av[i], &av[i + 1],
+					(n - i - 1) * sizeof(*av));
+				*np = --n;
+				i--;
+				err = 0;
+				continue;
+			}
 			if (!err && !p) {
 				err = sip_transp_laddr(sig.sip, &bound,
 						       SIP_TRANSP_UDP, &la);
@@ -334,7 +348,7 @@ static int listen_start(const struct cc_config *cfg)
 			return err;
 		}
 	}
-	err = transports_add(av, n, sa_port(&sig.bind), cfg->sip);
+	err = transports_add(av, &n, sa_port(&sig.bind), cfg->sip);
 	if (err)
 		return err;
 	re_snprintf(sig.laddr, sizeof(sig.laddr), "%J", &sig.bind);
