@@ -351,9 +351,9 @@ int main(int argc, char *argv[])
 	}
 	cc_info("main", "switchboard %s started, data in %s", SB_VERSION,
 		cfg.data);
+	cc_listen_print_ready();
 	if (cfg.demo)
 		api_demo_logins_print();
-	cc_listen_print_ready();
 
 	err = re_main(NULL);
 
