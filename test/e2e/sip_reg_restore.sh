@@ -7,7 +7,8 @@
 # the crash is gone from the store; one that expired while the server was
 # down is not restored and is deleted. Auto-login restores the agents as
 # they were: 1001, registered and away for lunch, is away for lunch again;
-# 1004, registered but logged out, stays logged out.
+# 1004, registered but logged out, stays logged out. A clean restart
+# afterwards restores them the same way.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_voice.sh"
 . "$(dirname "$0")/lib_api.sh"
@@ -96,5 +97,16 @@ sb_check "media relayed both ways" \
 	sb_wait_log 'call [0-9]+: media caller rx [1-9][0-9]* .*relayed [1-9][0-9]*, agent rx [1-9][0-9]* .*relayed [1-9][0-9]*' 10
 sb_check "1002's expired row deleted" test "$(rows 1002)" = 0
 sb_check "1003's row kept" test "$(rows 1003)" = 1
+sb_stop
+
+# A clean restart (SIGTERM) keeps them the same way.
+mv "$SB_LOG" "$SB_LOG.2"
+SB_SIP=$sip sb_start --demo --rtp-timeout 10
+sb_check "after a clean restart 1003 is restored and available" \
+	sb_wait_log 'agent 1003 available' 5
+sb_check "1001 is away for lunch" \
+	sb_wait_log 'agent 1001 away: lunch \(was logged_out\)' 5
+sb_check "1004 stays logged out" \
+	grep -q 'agent 1004 stays logged out' "$SB_LOG"
 sb_stop
 sb_pass
