@@ -105,8 +105,8 @@ int sig_db_bindings_expire(int64_t now)
 	if (!st)
 		return ENOENT;
 	return store_write(st, NULL, NULL,
-			   "DELETE FROM sig_registrations WHERE expires_at <= ?",
-			   "i", now);
+			   "DELETE FROM sig_registrations"
+			   " WHERE expires_at <= ?", "i", now);
 }
 
 static int barrier_h(sqlite3 *db, void *arg)

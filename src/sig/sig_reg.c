@@ -17,9 +17,10 @@
  * bindings are restored at start, so calls ring the phones without
  * waiting for them to register again, and with --auto-login their agents
  * are logged in again as they were (the last presence the center
- * published is kept: away stays away, logged out stays logged out). TCP bindings are not restored: the
- * connection they need died with the process, and a phone on TCP
- * registers again as soon as it sees it close.
+ * published is kept: away stays away, logged out stays logged out). TCP
+ * bindings are not restored: the connection they need died with the
+ * process, and a phone on TCP registers again as soon as it sees it
+ * close.
  */
 #include <errno.h>
 #include <string.h>

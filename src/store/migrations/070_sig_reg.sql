@@ -5,7 +5,7 @@
 CREATE TABLE sig_registrations (
 	agent_id INTEGER NOT NULL,
 	contact TEXT NOT NULL,       -- the Contact URI as registered
-	uri TEXT NOT NULL,           -- where calls go: sip:EXT@IP:PORT[;transport=tcp]
+	uri TEXT NOT NULL,           -- where calls go: sip:EXT@IP:PORT...
 	addr TEXT NOT NULL,          -- IP:PORT of uri (the source when NATed)
 	transport TEXT NOT NULL,     -- udp, tcp
 	expires_at INTEGER NOT NULL, -- wall-clock ms
