@@ -586,27 +586,30 @@ int sig_call_ring(struct call *c, uint32_t agent, bool autoans,
 
 	if (!info || !n)
 		return ENOENT;
-	(void)re_snprintf(from_uri, sizeof(from_uri), "sip:%s@%s",
-			  c->from[0] ? c->from : "anonymous",
-			  sig_laddr_str());
 	for (unsigned i = 0; i < n; i++) {
 		struct mbuf *sdp = NULL;
 		struct aleg *a = mem_zalloc(sizeof(*a), aleg_destructor);
+		struct sa la;
 		int err;
 
 		if (!a)
 			continue;
+		/* From, Contact and SDP name our address toward the phone. */
+		(void)sig_laddr_for(&la, &bv[i].addr);
+		(void)re_snprintf(from_uri, sizeof(from_uri), "sip:%s@%J",
+				  c->from[0] ? c->from : "anonymous", &la);
 		a->call = c;
 		a->agent = agent;
 		a->consult = consult;
 		list_append(into, &a->le, a);
-		err = med_leg_alloc(&a->leg, NULL, aleg_med_h, a);
+		err = med_leg_alloc(&a->leg, &la, aleg_med_h, a);
 		if (!err)
 			err = med_leg_offer(a->leg, &sdp);
 		if (!err)
 			err = sipsess_connect(
 				&a->sess, sig_sess_sock(), bv[i].uri,
-				c->from, from_uri, "switchboard", NULL, 0,
+				c->from, from_uri,
+				sig_contact(&bv[i].addr, bv[i].tp), NULL, 0,
 				"application/sdp", sdp, NULL, NULL, false,
 				aleg_offer_h, aleg_answer_h, aleg_progr_h,
 				aleg_estab_h, aleg_info_h, aleg_refer_h,
@@ -1253,6 +1256,7 @@ static int call_answer(struct call **cp, const struct sip_msg *msg,
 	struct call *c;
 	struct mbuf *sdp = NULL;
 	char st_hdrs[96];
+	struct sa la;
 	int err;
 
 	c = mem_zalloc(sizeof(*c), call_destructor);
@@ -1276,7 +1280,8 @@ static int call_answer(struct call **cp, const struct sip_msg *msg,
 				 sig_stimer_min_se());
 		goto out;
 	}
-	err = med_leg_alloc(&c->leg, NULL, call_med_h, c);
+	(void)sig_laddr_for(&la, &msg->src);
+	err = med_leg_alloc(&c->leg, &la, call_med_h, c);
 	if (err)
 		goto out;
 	if (mbuf_get_left(msg->mb))
@@ -1295,7 +1300,8 @@ static int call_answer(struct call **cp, const struct sip_msg *msg,
 		goto out;
 	}
 	err = sipsess_accept(&c->sess, sig_sess_sock(), msg, 200, "OK",
-			     "switchboard", "application/sdp", sdp, NULL,
+			     sig_contact(&msg->src, msg->tp),
+			     "application/sdp", sdp, NULL,
 			     NULL, false, call_offer_h, call_answer_h,
 			     call_estab_h, call_info_h, call_refer_h,
 			     call_close_h, c, "Allow: %s\r\n%s", sig_allow,
@@ -1821,7 +1827,7 @@ void sig_call_incoming(const struct sip_msg *msg, void *arg)
 	(void)arg;
 	if (sig_stopping()) {
 		sig_count(SIG_ERR_UNAVAILABLE, 503);
-		(void)sip_reply(sig_sip(), msg, 503, "Service Unavailable");
+		(void)sig_reply(msg, 503, "Service Unavailable");
 		return;
 	}
 	num = number_find(&msg->uri.user);
@@ -1835,7 +1841,7 @@ void sig_call_incoming(const struct sip_msg *msg, void *arg)
 		}
 		if (err) {
 			sig_count(SIG_ERR_AUTH_FAILED, 403);
-			(void)sip_replyf(sig_sip(), msg, 403, "Forbidden",
+			(void)sig_replyf(msg, 403, "Forbidden",
 					 "Warning: 399 switchboard \"wrong"
 					 " username or password\"\r\n"
 					 "Content-Length: 0\r\n\r\n");
@@ -1848,7 +1854,7 @@ void sig_call_incoming(const struct sip_msg *msg, void *arg)
 			return;
 		}
 		sig_count(SIG_ERR_NOT_FOUND, 404);
-		(void)sip_replyf(sig_sip(), msg, 404, "Not Found",
+		(void)sig_replyf(msg, 404, "Not Found",
 				 "Warning: 399 switchboard \"%r is not a"
 				 " number of this center\"\r\n"
 				 "Content-Length: 0\r\n\r\n", &msg->uri.user);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct cc_config;
 struct sip;
 struct sip_msg;
 struct sipsess_sock;
@@ -18,12 +19,31 @@ struct sa;
 /* The stack (sig.c). */
 struct sip *sig_sip(void);
 struct sipsess_sock *sig_sess_sock(void);
-/* Our SIP address as "IP:PORT" (for From/Contact of calls we place). */
+/* Our SIP address as "IP:PORT" when the peer is not known (the address
+ * of the default route when --sip is a wildcard, or --public-addr). */
 const char *sig_laddr_str(void);
+/* Our SIP address (IP and --sip port) toward peer, for Contact, From and
+ * SDP: --public-addr, else the --sip address, else (wildcard) the local
+ * address the kernel routes to peer from. peer NULL: the default. */
+int sig_laddr_for(struct sa *laddr, const struct sa *peer);
+/* "sip:switchboard@IP:PORT[;transport=tcp]" toward peer, for sipsess's
+ * contact user (a static buffer, copied by sipsess). */
+const char *sig_contact(const struct sa *peer, int tp); /* sip_transp */
 bool sig_stopping(void);
 /* "IP:PORT" of sa in a static buffer (for logs; not reentrant). */
 const char *sig_sa_str(const struct sa *sa);
 extern const char sig_allow[];
+/*
+ * Replies to a request through libre's server transaction: a
+ * retransmission of the request (same Via branch) is answered with the
+ * identical bytes (same To tag, same challenge nonce) and never reaches us
+ * again; an INVITE's error answer is retransmitted until its ACK. fmt
+ * gives the extra header lines and the body, ending with the blank line
+ * (re_printf formats). Use these, not sip_reply(), for final answers.
+ */
+int sig_replyf(const struct sip_msg *msg, uint16_t scode,
+	       const char *reason, const char *fmt, ...);
+int sig_reply(const struct sip_msg *msg, uint16_t scode, const char *reason);
 /* Counts an error answer of status scode for reason kind (sig.h). */
 struct sig_counters;
 void sig_count(unsigned kind, uint16_t scode);
@@ -54,7 +74,7 @@ int sig_auth_init(void);
 
 /* --- sig_reg.c: the registrar ------------------------------------------ */
 
-int sig_reg_init(void);
+int sig_reg_init(const struct cc_config *cfg);
 void sig_reg_close(void);
 /* Handles a REGISTER (replies to it). */
 void sig_reg_handle(const struct sip_msg *msg);
@@ -63,11 +83,45 @@ const char *sig_reg_password(const char *ext);
 
 struct sig_binding {
 	char uri[256];       /* where to send: sip:EXT@SRC-IP:PORT;transport= */
+	struct sa addr;      /* the address in uri */
+	int tp;              /* enum sip_transp of uri */
 	uint64_t expires;    /* cc_clock_ms() */
 };
 /* Up to max current bindings of agent; returns their count. */
 unsigned sig_reg_bindings(uint32_t agent, struct sig_binding *bv,
 			  unsigned max);
+
+/* --- sig_db.c: the registrar's rows in the store ------------------------ */
+
+struct sig_db_binding {
+	uint32_t agent;
+	const char *contact;   /* as registered: the binding's identity */
+	const char *uri;       /* where calls go */
+	const char *addr;      /* "IP:PORT" of uri */
+	const char *transport; /* "udp", "tcp" */
+	int64_t expires_at;    /* wall-clock ms */
+};
+/* Called per row (strings valid during the call); nonzero stops. */
+typedef int(sig_db_binding_h)(const struct sig_db_binding *b, void *arg);
+/* Main loop, at start: the bindings not expired at now (wall ms). */
+int sig_db_bindings_load(sig_db_binding_h *h, void *arg, int64_t now);
+/* Queued writes (doneh may be NULL; it runs on the main loop once the
+ * write is durable): insert or update a binding; delete one (contact) or
+ * all of an agent's (contact NULL); delete those expired at now. */
+int sig_db_binding_save(const struct sig_db_binding *b,
+			void (*doneh)(int err, void *arg), void *arg);
+int sig_db_binding_delete(uint32_t agent, const char *contact,
+			  void (*doneh)(int err, void *arg), void *arg);
+int sig_db_bindings_expire(int64_t now);
+/* doneh runs once every write queued before is durable. */
+int sig_db_barrier(void (*doneh)(int err, void *arg), void *arg);
+/* The agent's last presence ("available", "away" with reason,
+ * "logged_out"): queued write, and the load at start. */
+int sig_db_presence_save(uint32_t agent, const char *state,
+			 const char *reason);
+typedef int(sig_db_presence_h)(uint32_t agent, const char *state,
+			       const char *reason, void *arg);
+int sig_db_presence_load(sig_db_presence_h *h, void *arg);
 
 /* --- sig_trunk.c: inbound trunks ---------------------------------------- */
 

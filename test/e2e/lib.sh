@@ -4,6 +4,8 @@
 #   sb_start [flags...]   start build/switchboard on loopback with port 0
 #                         everywhere and a fresh data dir; sets SB_PID,
 #                         SB_DATA, SB_LOG, SB_SIP_PORT, SB_HTTP_PORT
+#                         (SB_SIP: the --sip address, 127.0.0.1:0; set
+#                         it empty to start with the default)
 #   sb_stop               SIGTERM and wait; fails if the server crashed
 #   sb_wait_log REGEX [SECONDS]   wait for a line in the server log
 #   sb_wait_until SECONDS COMMAND...   wait until COMMAND succeeds (e.g. a
@@ -83,8 +85,9 @@ sb_wait_until() { # SECONDS COMMAND...
 }
 
 sb_start() {
+	local sip=${SB_SIP-127.0.0.1:0}
 	mkdir -p "$SB_DATA"
-	"$SB_BIN" --data "$SB_DATA" --sip 127.0.0.1:0 --http 127.0.0.1:0 \
+	"$SB_BIN" --data "$SB_DATA" ${sip:+--sip "$sip"} --http 127.0.0.1:0 \
 		--log-level "${SB_LOG_LEVEL:-info}" "$@" \
 		>"$SB_OUT" 2>"$SB_LOG" &
 	SB_PID=$!
