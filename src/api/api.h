@@ -6,7 +6,7 @@
  *
  * Adding a route is one row in api_routev[] (src/api/api_routes.c):
  *
- *	{"GET", "/api/v1/customers/{id}", API_ROLES_STAFF, 0,
+ *	{"GET", "/api/v1/customers/{id}", API_PERM_CUSTOMERS_READ, 0,
  *	 crm_api_customer_get, "Read one customer", NULL, NULL},
  *
  * The handler runs on an API worker thread (never on the libre main loop,
@@ -32,7 +32,7 @@ typedef struct json_t json_t;
 
 struct cc_config;
 
-/* Roles: one per account. Route rows hold a mask of the roles allowed. */
+/* Roles: one per account. */
 enum api_role {
 	API_ROLE_AGENT = 1 << 0,
 	API_ROLE_TEAM_LEADER = 1 << 1,
@@ -41,14 +41,51 @@ enum api_role {
 	API_ROLE_ADMIN = 1 << 4,
 };
 
-#define API_ROLES_PUBLIC 0u
-#define API_ROLES_ALL 0x1fu
-#define API_ROLES_STAFF                                                      \
-	(API_ROLE_TEAM_LEADER | API_ROLE_SUPERVISOR | API_ROLE_QUALITY |     \
-	 API_ROLE_ADMIN)
-#define API_ROLES_MANAGE                                                     \
-	(API_ROLE_TEAM_LEADER | API_ROLE_SUPERVISOR | API_ROLE_ADMIN)
-#define API_ROLES_ADMIN API_ROLE_ADMIN
+/*
+ * Permissions: what a route (or a part of a handler) needs. Which role
+ * holds which is one table, api_perm.c, checked in one place (the router,
+ * before the body is looked at). A scoped permission is granted either on
+ * the caller's own objects (API_GRANT_OWN: an agent, their own state and
+ * calls) or on anyone's (API_GRANT_ANY); the route row's API_OWN_* flag
+ * says what "own" means for its {id}. GET /api/v1/permissions and the
+ * OpenAPI document publish the table.
+ */
+enum api_perm {
+	API_PERM_PUBLIC = 0,	  /* no login needed */
+	API_PERM_SESSION,	  /* one's own login, password, work left */
+	API_PERM_STATS_LIVE,	  /* the per-second figures (wallboard) */
+	API_PERM_STATS_READ,	  /* interval reports per queue and agent */
+	API_PERM_HISTORY_READ,	  /* scoped: interaction records, notes */
+	API_PERM_RECORDINGS_READ, /* scoped: recordings, voicemail */
+	API_PERM_LIVE_READ,	  /* scoped: live calls, agents' states */
+	API_PERM_AGENT_STATE,	  /* scoped: set state, auto-answer */
+	API_PERM_CALLS_CONTROL,	  /* scoped: hang up, hold, transfer */
+	API_PERM_INTERACTION_WRITE, /* scoped: notes, wrap-up */
+	API_PERM_DIRECTORY_READ,  /* queues, codes, reasons, fields */
+	API_PERM_CONFIG_READ,	  /* agents, IVR flows */
+	API_PERM_CONFIG_WRITE,	  /* change agents, queues, flows... */
+	API_PERM_ACCOUNTS,	  /* logins and their roles */
+	API_PERM_AUDIT_READ,	  /* the audit log */
+	API_PERM_WFM,		  /* staffing, simulation, schedules */
+	API_PERM_KB_READ,	  /* published articles, required reads */
+	API_PERM_KB_WRITE,	  /* drafts, versions, reviews */
+	API_PERM_KB_PUBLISH,	  /* publish, withdraw, mail-outs */
+	API_PERM_CUSTOMERS_READ,  /* customers, timelines, search */
+	API_PERM_CUSTOMERS_WRITE, /* create and update customers */
+	API_PERM_CUSTOMERS_EXPORT, /* every customer as CSV */
+	API_PERM_CUSTOMERS_MANAGE, /* import, merge, delete */
+	API_PERM_CASES_READ,	  /* cases and their comments */
+	API_PERM_CASES_WRITE,	  /* open, update, comment, link */
+	API_PERM_CASES_REOPEN,	  /* reopen a closed case by hand */
+	API_PERM_CASES_DELETE,	  /* delete a case */
+	API_PERM_N
+};
+
+enum api_grant {
+	API_GRANT_NONE = 0,
+	API_GRANT_OWN, /* only on the caller's own objects */
+	API_GRANT_ANY,
+};
 
 /* Route flags. */
 enum {
@@ -56,6 +93,13 @@ enum {
 	API_CSV = 1 << 1,    /* may answer text/csv (documented so) */
 	API_UPLOAD = 1 << 2, /* takes a raw body (a CSV file) of up to
 			      * API_UPLOAD_MAX bytes: api_req_data() */
+	/* What {id} is for a caller granted a scoped permission on their own
+	 * objects only (a route without one of these filters by
+	 * api_req_scope_agent() itself): */
+	API_OWN_AGENT = 1 << 3, /* an agent: the caller's own */
+	API_OWN_LIVE = 1 << 4,	/* a live interaction on the caller */
+	API_OWN_IX = 1 << 5,	/* a recorded interaction the caller
+				 * was assigned, offered or answered */
 };
 
 #define API_UPLOAD_MAX (64u * 1024 * 1024)
@@ -66,8 +110,8 @@ typedef int(api_route_h)(struct api_req *req);
 struct api_route {
 	const char *method;  /* GET POST PUT PATCH DELETE */
 	const char *path;    /* "/api/v1/agents/{id}": {x} is a parameter */
-	unsigned roles;      /* mask of enum api_role; 0 = no login needed */
-	unsigned flags;      /* API_INLINE, API_CSV */
+	enum api_perm perm;  /* what the caller needs; API_PERM_PUBLIC */
+	unsigned flags;      /* API_INLINE, API_CSV, API_UPLOAD, API_OWN_* */
 	api_route_h *h;
 	const char *summary; /* one line for the OpenAPI document */
 	const char *body;    /* request body spec or NULL (see above) */
@@ -101,6 +145,14 @@ const char *api_req_data(const struct api_req *req, size_t *lenp);
 int64_t api_req_account(const struct api_req *req);
 const char *api_req_username(const struct api_req *req);
 enum api_role api_req_role(const struct api_req *req);
+/* What the caller's role is granted of perm (the table in api_perm.c). */
+enum api_grant api_req_grant(const struct api_req *req, enum api_perm perm);
+/* Whether the caller holds perm on anyone's objects. */
+bool api_req_can(const struct api_req *req, enum api_perm perm);
+/* For the route's scoped permission: the agent the caller is limited to
+ * (their own, API_GRANT_OWN; -1 when the account has no agent), or 0 when
+ * granted on anyone's. List routes filter by it. */
+int64_t api_req_scope_agent(const struct api_req *req);
 /* The agent linked to the account, 0 if none. */
 int64_t api_req_agent(const struct api_req *req);
 const char *api_req_peer(const struct api_req *req);

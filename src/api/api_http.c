@@ -361,18 +361,18 @@ static void req_run(struct api_req *req)
 	json_error_t jerr;
 	int err;
 
-	if (r->roles) {
+	if (r->perm != API_PERM_PUBLIC) {
 		if (api_auth_check(req)) {
 			api_reply_error(req, 401, "unauthorized", NULL,
 					"log in first: missing, expired or "
 					"revoked token");
 			return;
 		}
-		if (!(r->roles & req->role)) {
-			api_reply_error(req, 403, "forbidden", NULL,
-					"role %s may not %s %s",
-					api_role_name(req->role), r->method,
-					r->path);
+		/* Before the body: a forbidden caller learns nothing of it. */
+		err = api_perm_check(req);
+		if (err) {
+			if (!req->replied)
+				reply_errno(req, err);
 			return;
 		}
 	}

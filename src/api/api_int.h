@@ -67,6 +67,7 @@ struct api_req {
 	int64_t account;
 	int64_t agent;
 	enum api_role role;
+	enum api_grant grant; /* of the route's permission, api_perm_check() */
 	char username[64];
 	char token_hash[65];
 
@@ -110,6 +111,17 @@ extern uint32_t api_session_ttl;
 /* Replies with the bytes of b (no copy; takes a new reference). */
 int api_reply_buf(struct api_req *req, int status, const char *ctype,
 		  struct api_buf *b);
+
+/* api_perm.c */
+/* The one authorization check (the router calls it after the token is
+ * resolved, before the body is read): 0, or replies 403 (404 when the
+ * object to own is missing) and returns an errno value. */
+int api_perm_check(struct api_req *req);
+enum api_grant api_perm_grant(enum api_role role, enum api_perm perm);
+const char *api_perm_name(enum api_perm perm);
+bool api_perm_scoped(enum api_perm perm);
+/* The table as published (new reference). */
+json_t *api_perm_table(void);
 
 /* api_ws.c */
 int api_ws_init(void);

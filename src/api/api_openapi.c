@@ -201,20 +201,31 @@ static json_t *op_build(const struct api_route *r)
 				      "invalid request", "content",
 				      "application/json", "schema",
 				      error_schema()));
-	if (r->roles) {
+	if (r->perm != API_PERM_PUBLIC) {
 		json_object_set_new(resp, "401",
 				    json_pack("{s:s}", "description",
 					      "not logged in, token expired "
 					      "or revoked"));
 		json_object_set_new(resp, "403",
 				    json_pack("{s:s}", "description",
-					      "the role may not do this"));
+					      "the role lacks the permission"
+					      " (or the object is not its "
+					      "own)"));
 		json_object_set_new(op, "security",
 				    json_pack("[{s:[]},{s:[]}]", "bearer",
 					      "cookie"));
+		json_object_set_new(op, "x-permission",
+				    json_string(api_perm_name(r->perm)));
+		if (r->flags & (API_OWN_AGENT | API_OWN_LIVE | API_OWN_IX))
+			json_object_set_new(
+				op, "x-own",
+				json_string(r->flags & API_OWN_AGENT ? "agent"
+					    : r->flags & API_OWN_LIVE
+						? "live_interaction"
+						: "interaction"));
 		roles = json_array();
 		for (bit = 1; bit <= API_ROLE_ADMIN; bit <<= 1) {
-			if (r->roles & bit)
+			if (api_perm_grant((enum api_role)bit, r->perm))
 				json_array_append_new(
 					roles, json_string(api_role_name(
 						       (enum api_role)bit)));
@@ -253,6 +264,7 @@ int api_openapi_build(void)
 		0, NULL);
 	if (!doc)
 		return ENOMEM;
+	json_object_set_new(doc, "x-permissions", api_perm_table());
 	paths = json_object_get(doc, "paths");
 	for (r = api_routev; r->method; r++) {
 		json_t *item = json_object_get(paths, r->path);

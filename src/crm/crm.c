@@ -89,11 +89,6 @@ json_t *crm_rows(sqlite3_stmt *st)
 	return arr;
 }
 
-bool crm_is_agent(const struct api_req *req)
-{
-	return api_req_role(req) == API_ROLE_AGENT;
-}
-
 /* --- Lookup -------------------------------------------------------------- */
 
 int crm_identity_find(sqlite3 *db, const char *kind, const char *value,

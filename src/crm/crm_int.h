@@ -70,7 +70,4 @@ sqlite3_stmt *crm_prepare(sqlite3 *db, const char *sql, const char *types,
 			  ...);
 sqlite3 *crm_reader(void);
 
-/* Role checks. */
-bool crm_is_agent(const struct api_req *req);
-
 #endif

@@ -332,11 +332,6 @@ int ivr_api_recording_get(struct api_req *req)
 	if (!r.found)
 		return api_reply_error(req, 404, "not_found", NULL,
 				       "no interaction %lld", (long long)id);
-	if (api_req_role(req) == API_ROLE_AGENT &&
-	    (!r.agent || r.agent != api_req_agent(req)))
-		return api_reply_error(req, 403, "forbidden", NULL,
-				       "interaction %lld is not yours",
-				       (long long)id);
 	/* Only what the server itself recorded, under its data directory. */
 	if (!r.path[0] || strstr(r.path, "..") ||
 	    !strstr(r.path, "/recordings/"))

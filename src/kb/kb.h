@@ -9,13 +9,14 @@
  * src/store/migrations/050_kb.sql. Routes: the "Knowledge base (kb)" block
  * of src/api/api_routes.c, handlers in kb_api.c and kb_mailout.c.
  *
- * Roles (documented in README.md, "Knowledge base"):
+ * Permissions (the table in src/api/api_perm.c, README.md "Permissions"):
  *   read published articles, search, suggest, feedback, required reads:
- *     every role;
- *   drafts, versions, create and edit, review list: KB_ROLES_WRITE
- *     (team leaders, supervisors, administrators);
- *   publish, unpublish, mail-outs: KB_ROLES_PUBLISH (supervisors,
- *     administrators); who has read a mail-out: KB_ROLES_WRITE.
+ *     API_PERM_KB_READ (every role);
+ *   drafts, versions, create and edit, review list, who has read a
+ *     mail-out: API_PERM_KB_WRITE (team leaders, supervisors,
+ *     administrators);
+ *   publish, unpublish, mail-outs: API_PERM_KB_PUBLISH (supervisors,
+ *     administrators).
  */
 #ifndef SB_KB_H
 #define SB_KB_H
@@ -27,10 +28,6 @@
 #include "api/api.h"
 
 struct cc_config;
-
-#define KB_ROLES_WRITE                                                         \
-	(API_ROLE_TEAM_LEADER | API_ROLE_SUPERVISOR | API_ROLE_ADMIN)
-#define KB_ROLES_PUBLISH (API_ROLE_SUPERVISOR | API_ROLE_ADMIN)
 
 enum {
 	KB_TITLE_MAX = 200,  /* bytes */

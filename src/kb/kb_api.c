@@ -5,8 +5,8 @@
  * owners' review list. Every saved edit of title, body or tags is a new
  * version; publishing points the article at one version and puts that
  * version in the search index, in the same transaction. Agents see only
- * what is published; writers (KB_ROLES_WRITE) see drafts and versions;
- * publishers (KB_ROLES_PUBLISH) publish. Every change goes to the audit
+ * what is published; writers (API_PERM_KB_WRITE) see drafts and versions;
+ * publishers (API_PERM_KB_PUBLISH) publish. Every change goes to the audit
  * log. Runs on API worker threads: reads through store_reader, writes in
  * one store_txn_wait unit each (nothing half-applied).
  */
@@ -26,7 +26,7 @@
 
 bool kb_writer(const struct api_req *req)
 {
-	return (api_req_role(req) & KB_ROLES_WRITE) != 0;
+	return api_req_can(req, API_PERM_KB_WRITE);
 }
 
 sqlite3 *kb_reader(void)
