@@ -153,6 +153,58 @@ out:
 	return err;
 }
 
+static int h_none(struct api_req *req)
+{
+	(void)req;
+	return 0;
+}
+
+/* A module's table joins the api module's own; a row served twice (in
+ * two tables or one) is refused and nothing is added. */
+static int routes_registered(void)
+{
+	static const struct api_route dup_other[] = {
+		{"GET", API_V1 "/x-test/a", API_PERM_SESSION, 0, h_none, "a",
+		 NULL, NULL},
+		{"GET", API_V1 "/me", API_PERM_SESSION, 0, h_none, "me again",
+		 NULL, NULL},
+		API_ROUTES_END,
+	};
+	static const struct api_route dup_self[] = {
+		{"GET", API_V1 "/x-test/b", API_PERM_SESSION, 0, h_none, "b",
+		 NULL, NULL},
+		{"GET", API_V1 "/x-test/b", API_PERM_SESSION, 0, h_none, "b",
+		 NULL, NULL},
+		API_ROUTES_END,
+	};
+	static const struct api_route good[] = {
+		{"GET", API_V1 "/x-test/c", API_PERM_SESSION, 0, h_none, "c",
+		 NULL, NULL},
+		{"POST", API_V1 "/x-test/c", API_PERM_SESSION, 0, h_none, "c",
+		 NULL, NULL},
+		API_ROUTES_END,
+	};
+	const struct api_route *const *t;
+	size_t n0 = 0, n1 = 0;
+	int err = 0;
+
+	for (t = api_route_tables(); *t; t++)
+		n0++;
+	TEST_ASSERT(n0 >= 1);
+	TEST_ASSERT(api_route_tables()[0] == api_routev);
+	TEST_EQ(api_routes_register(NULL), EINVAL);
+	TEST_EQ(api_routes_register(dup_other), EEXIST);
+	TEST_EQ(api_routes_register(dup_self), EEXIST);
+	TEST_ERR(api_routes_register(good));
+	TEST_EQ(api_routes_register(good), EEXIST);
+	for (t = api_route_tables(); *t; t++)
+		n1++;
+	TEST_EQ(n1, n0 + 1);
+	TEST_ASSERT(api_route_tables()[n0] == good);
+out:
+	return err;
+}
+
 static int csv_quoting(void)
 {
 	char *buf = NULL;
@@ -190,6 +242,7 @@ const struct test_case test_cases[] = {
 	TEST_CASE(token_from_header_or_cookie),
 	TEST_CASE(roles_round_trip),
 	TEST_CASE(perm_table),
+	TEST_CASE(routes_registered),
 	TEST_CASE(csv_quoting),
 	TEST_CASE(events_numbered_in_order),
 };

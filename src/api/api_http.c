@@ -312,12 +312,14 @@ static const struct api_route *route_find(struct api_req *req,
 	const struct api_route *r;
 
 	*path_known = false;
-	for (r = api_routev; r->method; r++) {
-		if (!route_match(req, r->path, req->path))
-			continue;
-		*path_known = true;
-		if (!strcmp(r->method, req->method))
-			return r;
+	for (const struct api_route *const *t = api_route_tables(); *t; t++) {
+		for (r = *t; r->method; r++) {
+			if (!route_match(req, r->path, req->path))
+				continue;
+			*path_known = true;
+			if (!strcmp(r->method, req->method))
+				return r;
+		}
 	}
 	req->paramc = 0;
 	return NULL;

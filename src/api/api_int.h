@@ -81,6 +81,11 @@ struct api_req {
 	bool replied;
 };
 
+/* api_routes.c */
+extern const struct api_route api_routev[];
+/* Every route table served, api_routev[] first; ends with NULL. */
+const struct api_route *const *api_route_tables(void);
+
 /* api_http.c */
 void api_req_destroy(struct api_req *req);
 struct lws_context *api_http_context(void);

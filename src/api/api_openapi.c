@@ -1,8 +1,8 @@
 /*
  * The OpenAPI 3 document at /api/v1/openapi.json, generated once at start
- * from api_routev[] (paths, methods, roles, path and query parameters,
- * request body schemas), and the request body validator that reads the
- * very same body specs. So what the document says a route takes is what
+ * from the route tables (paths, methods, permissions, path and query
+ * parameters, request body schemas), and the request body validator that
+ * reads the very same body specs. So what the document says a route takes is what
  * the server checks.
  *
  * Body spec: comma-separated `name:type` with `!` after the type for a
@@ -266,17 +266,21 @@ int api_openapi_build(void)
 		return ENOMEM;
 	json_object_set_new(doc, "x-permissions", api_perm_table());
 	paths = json_object_get(doc, "paths");
-	for (r = api_routev; r->method; r++) {
-		json_t *item = json_object_get(paths, r->path);
+	for (const struct api_route *const *t = api_route_tables(); *t; t++) {
+		for (r = *t; r->method; r++) {
+			json_t *item = json_object_get(paths, r->path);
 
-		if (!item) {
-			item = json_object();
-			json_object_set_new(paths, r->path, item);
+			if (!item) {
+				item = json_object();
+				json_object_set_new(paths, r->path, item);
+			}
+			for (i = 0; r->method[i] && i < sizeof(method) - 1;
+			     i++)
+				method[i] = (char)tolower(
+					(unsigned char)r->method[i]);
+			method[i] = '\0';
+			json_object_set_new(item, method, op_build(r));
 		}
-		for (i = 0; r->method[i] && i < sizeof(method) - 1; i++)
-			method[i] = (char)tolower((unsigned char)r->method[i]);
-		method[i] = '\0';
-		json_object_set_new(item, method, op_build(r));
 	}
 	free(doc_text);
 	doc_text = json_dumps(doc, JSON_INDENT(1));

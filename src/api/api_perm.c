@@ -45,6 +45,7 @@ static const enum api_role rolev[ROLES] = {
 	API_ROLE_QUALITY, API_ROLE_ADMIN,
 };
 
+/* clang-format off: one line of grants per permission reads as a table */
 #define N API_GRANT_NONE
 #define O API_GRANT_OWN
 #define A API_GRANT_ANY
@@ -127,6 +128,7 @@ static const struct perm_def {
 #undef N
 #undef O
 #undef A
+/* clang-format on */
 
 static int role_index(enum api_role role)
 {

@@ -1,17 +1,21 @@
 /*
- * The route table: every REST route of the server, one row each, read by
- * the router (api_http.c) and by the OpenAPI generator (api_openapi.c).
- * Other modules add their rows here and put their handlers in their own
- * folder (declared in their public header). See api.h for the row format.
+ * The routes served: the api module's own table, api_routev[] (sessions,
+ * documents, the record, the live center, the configuration, lists,
+ * administration), and the tables other modules export (crm_routev[],
+ * kb_routev[] ...) that main registers with api_routes_register() before
+ * api_init(). The router (api_http.c) and the OpenAPI generator
+ * (api_openapi.c) walk them all, api_routev[] first, through
+ * api_route_tables(). See api_req.h for the row format.
  */
+#include <errno.h>
+#include <string.h>
+#include "core/cc.h"
 #include "api_int.h"
 #include "api_handlers.h"
-#include "wfm/wfm.h"
-#include "ivr/ivr.h"
-#include "crm/crm.h"
-#include "kb/kb.h"
 
-#define V1 "/api/v1"
+#define V1 API_V1
+
+enum { TABLES_MAX = 16 };
 
 const struct api_route api_routev[] = {
 	/* Sessions */
@@ -57,12 +61,6 @@ const struct api_route api_routev[] = {
 	 "One interaction with its events timeline, notes, IVR path and the "
 	 "customer's previous contacts (an agent: only their own, else 403)",
 	 NULL, NULL},
-	/* IVR: voicemail recordings (src/ivr/ivr_api.c) */
-	{"GET", V1 "/interactions/{id}/recording", API_PERM_RECORDINGS_READ,
-	 API_OWN_IX,
-	 ivr_api_recording_get,
-	 "The interaction's recording as WAV (a voicemail): staff, or the "
-	 "agent it was assigned to (else 403)", NULL, NULL},
 	{"GET", V1 "/stats/intervals", API_PERM_STATS_READ, 0,
 	 api_route_intervals_get,
 	 "A day's 15-minute intervals: per queue (counts, service level, "
@@ -183,40 +181,6 @@ const struct api_route api_routev[] = {
 	 api_route_queues_delete, "Delete a queue", NULL, NULL},
 	{"GET", V1 "/flows", API_PERM_CONFIG_READ, 0, api_route_flows_get,
 	 "IVR flows by name with the numbers that lead to them", NULL, NULL},
-	{"GET", V1 "/flows/{name}", API_PERM_CONFIG_READ, 0, ivr_api_flow_get,
-	 "An IVR flow's active definition and its versions", NULL, NULL},
-	{"GET", V1 "/flows/{name}/versions/{version}", API_PERM_CONFIG_READ, 0,
-	 ivr_api_flow_version_get, "One stored version of an IVR flow", NULL,
-	 NULL},
-	{"PUT", V1 "/flows/{name}", API_PERM_CONFIG_WRITE, 0, ivr_api_flow_put,
-	 "Save an IVR flow as its next version and activate it (422 listing "
-	 "every problem when it fails the check; nothing changes then)",
-	 "definition:object!", NULL},
-
-	/* Workforce planning */
-	{"POST", V1 "/wfm/staff", API_PERM_WFM, 0, wfm_api_staff,
-	 "Staffing table (Erlang C, or Erlang A with patience_s)",
-	 "calls:number!, interval_s:number!, aht_s:number!, sl_pct:number!, "
-	 "threshold_s:number!, patience_s:number, shrinkage_pct:number, "
-	 "asa_s:number, max_occupancy_pct:number", NULL},
-	{"POST", V1 "/wfm/simulate", API_PERM_WFM, 0, wfm_api_simulate,
-	 "Simulate a scenario with the real routing engine (figures with 95 %"
-	 " confidence intervals); a queue with \"calls_from_history\": true"
-	 " gets its recorded arrivals by time of day", "scenario:object!",
-	 NULL},
-	{"GET", V1 "/wfm/forecast", API_PERM_WFM, 0, wfm_api_forecast,
-	 "Tomorrow's contacts, handle time and required agents per 30 "
-	 "minutes for a queue (or the center), from the last 28 days; "
-	 "holidays (days in ms) are left out of the model", NULL,
-	 "queue,holidays"},
-	{"POST", V1 "/wfm/schedule", API_PERM_WFM, 0, wfm_api_schedule,
-	 "Assign shifts covering a day's required agents per interval (saved,"
-	 " replacing that day's); answers the shifts and the coverage",
-	 "day:integer!, interval_s:integer, required:array!, "
-	 "shift_length_s:integer!, breaks:array, agents:array!", NULL},
-	{"GET", V1 "/wfm/adherence", API_PERM_WFM, 0, wfm_api_adherence,
-	 "Schedule adherence per agent for a day (planned and unplanned "
-	 "away)", NULL, "day"},
 
 	/* Managed lists */
 	{"GET", V1 "/dispositions", API_PERM_DIRECTORY_READ, 0,
@@ -242,78 +206,6 @@ const struct api_route api_routev[] = {
 	{"DELETE", V1 "/away-reasons/{id}", API_PERM_CONFIG_WRITE, 0,
 	 api_route_list_delete, "Delete an away reason", NULL, NULL},
 
-	/* Knowledge base (kb) */
-	{"GET", V1 "/kb/search", API_PERM_KB_READ, 0, kb_api_search,
-	 "Search the published articles (BM25, title over body; prefix "
-	 "matching as one types; typo tolerance for short queries): titles "
-	 "and snippets with the matches in <mark>", NULL,
-	 "q:string!, limit:integer, audience, tag"},
-	{"POST", V1 "/kb/suggest", API_PERM_KB_READ, 0, kb_api_suggest,
-	 "Articles for a task: its queue, the caller's IVR choice, the "
-	 "customer's open case (case_subject, or customer_id's open cases) "
-	 "and chat text", "queue:string, ivr:string, case_subject:string, "
-	 "customer_id:integer, text:string, limit:integer", NULL},
-	{"POST", V1 "/kb/preview", API_PERM_KB_WRITE, 0, kb_api_preview,
-	 "Render Markdown as an article would be shown (sanitised HTML)",
-	 "body:string!", NULL},
-	{"GET", V1 "/kb/articles", API_PERM_KB_READ, 0, kb_api_articles_get,
-	 "Articles, newest change first (agents: published ones; writers "
-	 "also drafts: status all, published, draft, changed)", NULL,
-	 "status, tag, owner, audience, limit:integer"},
-	{"POST", V1 "/kb/articles", API_PERM_KB_WRITE, 0, kb_api_article_add,
-	 "Create an article (version 1, a draft until published)",
-	 "title:string!, body:string!, tags:array, audience:string, "
-	 "owner_id:integer, review_date:string", NULL},
-	{"GET", V1 "/kb/articles/{id}", API_PERM_KB_READ, 0, kb_api_article_get,
-	 "One article as published, body rendered to safe HTML (writers: "
-	 "?version=latest or N, and the Markdown)", NULL, "version"},
-	{"PATCH", V1 "/kb/articles/{id}", API_PERM_KB_WRITE, 0,
-	 kb_api_article_update,
-	 "Edit an article: a change of title, body or tags saves the next "
-	 "version (the published one stays until published again)",
-	 "title:string, body:string, tags:array, audience:string, "
-	 "owner_id:integer, review_date:string", NULL},
-	{"POST", V1 "/kb/articles/{id}/publish", API_PERM_KB_PUBLISH, 0,
-	 kb_api_article_publish,
-	 "Publish the latest version (or the one named): agents see and "
-	 "find it; outdated marks on older versions are resolved",
-	 "version:integer", NULL},
-	{"POST", V1 "/kb/articles/{id}/unpublish", API_PERM_KB_PUBLISH, 0,
-	 kb_api_article_unpublish,
-	 "Withdraw an article from agents and search", NULL, NULL},
-	{"GET", V1 "/kb/articles/{id}/versions", API_PERM_KB_WRITE, 0,
-	 kb_api_versions_get, "An article's versions, newest first", NULL,
-	 NULL},
-	{"GET", V1 "/kb/articles/{id}/versions/{version}", API_PERM_KB_WRITE, 0,
-	 kb_api_version_get, "One version of an article", NULL, NULL},
-	{"POST", V1 "/kb/articles/{id}/feedback", API_PERM_KB_READ, 0,
-	 kb_api_feedback_add,
-	 "Mark a published article helpful or outdated (outdated goes to "
-	 "its owner's review list)", "kind:string!, comment:string", NULL},
-	{"GET", V1 "/kb/review", API_PERM_KB_WRITE, 0, kb_api_review_get,
-	 "Articles to review: marked outdated or past their review date "
-	 "(owner me, all or an account id)", NULL, "owner"},
-	{"POST", V1 "/kb/articles/{id}/reviewed", API_PERM_KB_WRITE, 0,
-	 kb_api_article_reviewed,
-	 "Record a review: resolves the outdated marks, sets the next "
-	 "review date", "review_date:string!", NULL},
-	{"POST", V1 "/kb/mailouts", API_PERM_KB_PUBLISH, 0, kb_api_mailout_add,
-	 "Push a published article to agents as a required read (one of "
-	 "queue, agents or all)", "article_id:integer!, queue:string, "
-	 "agents:array, all:boolean, note:string", NULL},
-	{"GET", V1 "/kb/mailouts", API_PERM_KB_WRITE, 0, kb_api_mailouts_get,
-	 "Mail-outs with how many have read them", NULL, NULL},
-	{"GET", V1 "/kb/mailouts/{id}", API_PERM_KB_WRITE, 0,
-	 kb_api_mailout_get,
-	 "One mail-out: who has and has not read it", NULL, NULL},
-	{"GET", V1 "/kb/required", API_PERM_KB_READ, 0, kb_api_required_get,
-	 "The logged-in agent's required reads not yet acknowledged", NULL,
-	 NULL},
-	{"POST", V1 "/kb/mailouts/{id}/ack", API_PERM_KB_READ, 0,
-	 kb_api_mailout_ack,
-	 "Acknowledge a required read (the agent it was sent to)", NULL,
-	 NULL},
-
 	/* Administration */
 	{"GET", V1 "/accounts", API_PERM_ACCOUNTS, 0, api_route_accounts_get,
 	 "Logins", NULL, NULL},
@@ -334,105 +226,58 @@ const struct api_route api_routev[] = {
 	{"GET", V1 "/audit", API_PERM_AUDIT_READ, 0,
 	 api_route_audit_get, "The audit log, newest first", NULL,
 	 "limit:integer, before:integer"},
-
-	/* Customers and cases (crm) */
-	{"GET", V1 "/customers", API_PERM_CUSTOMERS_READ, 0,
-	 crm_api_customers_get,
-	 "Customers, newest first; ?q= searches name, company, number (any "
-	 "format), e-mail or handle as the agent types; ?tag= filters",
-	 NULL, "q, tag, limit:integer, before:integer"},
-	{"POST", V1 "/customers", API_PERM_CUSTOMERS_WRITE, 0,
-	 crm_api_customer_add,
-	 "Create a customer (identities are normalised: phone to E.164, "
-	 "e-mail lower-case)", "name:string, company:string, "
-	 "language:string, tier:string, time_zone:string, custom:object, "
-	 "tags:array, consent:object, identities:array, provisional:boolean",
-	 NULL},
-	{"GET", V1 "/customers/match", API_PERM_CUSTOMERS_READ, 0,
-	 crm_api_customer_match,
-	 "The customers an incoming contact's identity leads to (several: "
-	 "the agent chooses)", NULL, "phone, email, chat, messaging, account"},
-	{"GET", V1 "/customers/export", API_PERM_CUSTOMERS_EXPORT, API_CSV,
-	 crm_api_customers_export,
-	 "Every customer as CSV (the columns the import reads)", NULL, NULL},
-	{"POST", V1 "/customers/import", API_PERM_CUSTOMERS_MANAGE, API_UPLOAD,
-	 crm_api_customers_import,
-	 "Import customers from a CSV body: ?dry_run=1 reports every bad row"
-	 " (line, column, reason); otherwise all rows or none (422 with the "
-	 "report); ?mapping=Header:target,... maps columns", NULL,
-	 "dry_run, mapping"},
-	{"GET", V1 "/customers/{id}", API_PERM_CUSTOMERS_READ, 0,
-	 crm_api_customer_get,
-	 "One customer with identities, tags, custom fields and consent",
-	 NULL, NULL},
-	{"PATCH", V1 "/customers/{id}", API_PERM_CUSTOMERS_WRITE, 0,
-	 crm_api_customer_update,
-	 "Update a customer (complete a provisional one): identities and "
-	 "tags given replace, custom keys given replace (null removes)",
-	 "name:string, company:string, language:string, tier:string, "
-	 "time_zone:string, custom:object, tags:array, consent:object, "
-	 "identities:array, provisional:boolean", NULL},
-	{"DELETE", V1 "/customers/{id}", API_PERM_CUSTOMERS_MANAGE, 0,
-	 crm_api_customer_delete,
-	 "Delete a customer (their interactions stay, unlinked)", NULL, NULL},
-	{"POST", V1 "/customers/{id}/merge", API_PERM_CUSTOMERS_MANAGE, 0,
-	 crm_api_customer_merge,
-	 "Merge customer `from` into this one: identities, tags, custom "
-	 "fields, interactions and cases all move", "from:integer!", NULL},
-	{"GET", V1 "/customers/{id}/timeline", API_PERM_CUSTOMERS_READ, 0,
-	 crm_api_customer_timeline,
-	 "Every interaction of the customer, newest first: queue, agent, "
-	 "duration, disposition, notes, IVR path, survey, cases", NULL,
-	 "limit:integer, before:integer"},
-	{"GET", V1 "/customer-fields", API_PERM_DIRECTORY_READ, 0,
-	 crm_api_fields_get,
-	 "Custom customer fields", NULL, NULL},
-	{"PUT", V1 "/customer-fields/{name}", API_PERM_CONFIG_WRITE, 0,
-	 crm_api_field_put, "Define a custom field (text, number, date, "
-	 "choice)", "label:string!, type:string!, choices:array", NULL},
-	{"DELETE", V1 "/customer-fields/{name}", API_PERM_CONFIG_WRITE, 0,
-	 crm_api_field_delete, "Delete a custom field and its values", NULL,
-	 NULL},
-	{"GET", V1 "/search", API_PERM_CUSTOMERS_READ, 0, crm_api_search,
-	 "Search as the agent types: customers (name, number, e-mail) and "
-	 "cases (subject)", NULL, "q!, limit:integer"},
-	{"PUT", V1 "/interactions/{id}/customer", API_PERM_INTERACTION_WRITE,
-	 API_OWN_IX,
-	 crm_api_interaction_customer,
-	 "Link an interaction to its customer (the agent's choice among "
-	 "matches)", "customer_id:integer!", NULL},
-	{"GET", V1 "/interactions/{id}/notes/versions", API_PERM_HISTORY_READ,
-	 API_OWN_IX,
-	 crm_api_notes_versions, "Every saved version of the notes, newest "
-	 "first", NULL, NULL},
-	{"GET", V1 "/me/unfinished", API_PERM_SESSION, 0, crm_api_unfinished,
-	 "My interactions interrupted (server or connection lost) and not "
-	 "wrapped up, with the notes saved", NULL, NULL},
-	{"GET", V1 "/cases", API_PERM_CASES_READ, 0, crm_api_cases_get,
-	 "Cases, last updated first", NULL,
-	 "status, customer:integer, owner:integer, q, limit:integer"},
-	{"POST", V1 "/cases", API_PERM_CASES_WRITE, 0, crm_api_case_add,
-	 "Open a case (optionally linked to an interaction)",
-	 "subject:string!, customer_id:integer, status:string, "
-	 "priority:string, owner_agent_id:integer, due_at:integer, "
-	 "interaction_id:integer", NULL},
-	{"GET", V1 "/cases/{id}", API_PERM_CASES_READ, 0, crm_api_case_get,
-	 "One case with its comments and interactions", NULL, NULL},
-	{"PATCH", V1 "/cases/{id}", API_PERM_CASES_WRITE, 0,
-	 crm_api_case_update,
-	 "Update a case (status, priority, owner, due date, subject)",
-	 "subject:string, status:string, priority:string, "
-	 "owner_agent_id:integer, due_at:integer, customer_id:integer", NULL},
-	{"DELETE", V1 "/cases/{id}", API_PERM_CASES_DELETE, 0,
-	 crm_api_case_delete,
-	 "Delete a case", NULL, NULL},
-	{"POST", V1 "/cases/{id}/comments", API_PERM_CASES_WRITE, 0,
-	 crm_api_case_comment, "Add an internal comment", "body:string!",
-	 NULL},
-	{"POST", V1 "/cases/{id}/interactions", API_PERM_CASES_WRITE, 0,
-	 crm_api_case_link,
-	 "Link an interaction; a solved or closed case is reopened by a new "
-	 "contact of its customer", "interaction_id:integer!", NULL},
-
-	{NULL, NULL, API_PERM_PUBLIC, 0, NULL, NULL, NULL, NULL},
+	API_ROUTES_END,
 };
+
+/* Written by the main thread before api_init() starts the HTTP thread,
+ * read-only afterwards. */
+static const struct api_route *tablev[TABLES_MAX + 1] = {api_routev};
+
+const struct api_route *const *api_route_tables(void)
+{
+	return tablev;
+}
+
+static const struct api_route *route_served(const char *method,
+					    const char *path)
+{
+	for (size_t t = 0; tablev[t]; t++) {
+		for (const struct api_route *r = tablev[t]; r->method; r++) {
+			if (!strcmp(r->method, method) && !strcmp(r->path, path))
+				return r;
+		}
+	}
+	return NULL;
+}
+
+int api_routes_register(const struct api_route *routev)
+{
+	size_t n = 0;
+
+	if (!routev)
+		return EINVAL;
+	while (tablev[n])
+		n++;
+	if (n >= TABLES_MAX) {
+		cc_error("api", "more than %d route tables", TABLES_MAX);
+		return E2BIG;
+	}
+	for (const struct api_route *r = routev; r->method; r++) {
+		const struct api_route *o = route_served(r->method, r->path);
+
+		/* A row after r in the same table is found when its table is
+		 * added; one before r, now. */
+		for (const struct api_route *p = routev; !o && p < r; p++) {
+			if (!strcmp(p->method, r->method) &&
+			    !strcmp(p->path, r->path))
+				o = p;
+		}
+		if (o) {
+			cc_error("api", "route %s %s is served twice",
+				 r->method, r->path);
+			return EEXIST;
+		}
+	}
+	tablev[n] = routev;
+	return 0;
+}

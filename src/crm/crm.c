@@ -17,7 +17,7 @@
 #include <jansson.h>
 #include "core/cc.h"
 #include "store/store.h"
-#include "api/api.h"
+#include "api/api_req.h"
 #include "crm.h"
 #include "crm_int.h"
 

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
-#include "api/api.h"
+#include "api/api_req.h"
 #include "core/cc.h"
 #include "store/store.h"
 #include "crm.h"
