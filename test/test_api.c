@@ -184,6 +184,17 @@ static int routes_registered(void)
 		 NULL, NULL},
 		API_ROUTES_END,
 	};
+	static const struct api_route bad_own[] = {
+		/* owning an agent needs a scoped permission */
+		{"POST", API_V1 "/x-test/{id}", API_PERM_CONFIG_WRITE,
+		 API_OWN_AGENT, h_none, "d", NULL, NULL},
+		API_ROUTES_END,
+	};
+	static const struct api_route bad_perm[] = {
+		{"GET", API_V1 "/x-test/e", (enum api_perm)API_PERM_N, 0,
+		 h_none, "e", NULL, NULL},
+		API_ROUTES_END,
+	};
 	const struct api_route *const *t;
 	size_t n0 = 0, n1 = 0;
 	int err = 0;
@@ -195,12 +206,16 @@ static int routes_registered(void)
 	TEST_EQ(api_routes_register(NULL), EINVAL);
 	TEST_EQ(api_routes_register(dup_other), EEXIST);
 	TEST_EQ(api_routes_register(dup_self), EEXIST);
+	TEST_EQ(api_routes_register(bad_own), EINVAL);
+	TEST_EQ(api_routes_register(bad_perm), EINVAL);
 	TEST_ERR(api_routes_register(good));
 	TEST_EQ(api_routes_register(good), EEXIST);
 	for (t = api_route_tables(); *t; t++)
 		n1++;
 	TEST_EQ(n1, n0 + 1);
 	TEST_ASSERT(api_route_tables()[n0] == good);
+	/* every row of the server's own table and of good is sound */
+	TEST_ERR(api_routes_check());
 out:
 	return err;
 }

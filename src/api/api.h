@@ -26,7 +26,9 @@ void api_close(void);
  * Adds a module's route table (borrowed: it must outlive the server; ends
  * with API_ROUTES_END) to the router and the OpenAPI document. Call before
  * api_init(). EEXIST (logged) when a row's method and path are already
- * served, E2BIG when too many tables, EINVAL for NULL.
+ * served, EINVAL (logged) for a bad row (an unknown permission, an
+ * API_OWN_* flag without a scoped permission or an {id}) or NULL, E2BIG
+ * when too many tables. Nothing is added on failure.
  */
 int api_routes_register(const struct api_route *routev);
 

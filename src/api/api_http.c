@@ -966,6 +966,9 @@ int api_init(const struct cc_config *cfg)
 	err = api_db_init(cfg->data);
 	if (err)
 		return err;
+	err = api_routes_check();
+	if (err)
+		return err;
 	err = api_openapi_build();
 	if (err)
 		return err;

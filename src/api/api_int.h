@@ -85,6 +85,8 @@ struct api_req {
 extern const struct api_route api_routev[];
 /* Every route table served, api_routev[] first; ends with NULL. */
 const struct api_route *const *api_route_tables(void);
+/* Checks every row of every table (logs the first bad one): EINVAL. */
+int api_routes_check(void);
 
 /* api_http.c */
 void api_req_destroy(struct api_req *req);

@@ -8,6 +8,7 @@
  * api_route_tables(). See api_req.h for the row format.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include "core/cc.h"
 #include "api_int.h"
@@ -250,6 +251,42 @@ static const struct api_route *route_served(const char *method,
 	return NULL;
 }
 
+/* A row the router could serve as its author meant: a known method, a
+ * path under /, a permission of the table, and an API_OWN_* flag (at most
+ * one) only with a scoped permission and an {id} to own. */
+static bool row_ok(const struct api_route *r)
+{
+	unsigned own = r->flags & (API_OWN_AGENT | API_OWN_LIVE | API_OWN_IX);
+
+	if (!r->path || r->path[0] != '/' || !r->h ||
+	    (strcmp(r->method, "GET") && strcmp(r->method, "POST") &&
+	     strcmp(r->method, "PUT") && strcmp(r->method, "PATCH") &&
+	     strcmp(r->method, "DELETE")))
+		return false;
+	if ((unsigned)r->perm >= API_PERM_N)
+		return false;
+	if (own && (!api_perm_scoped(r->perm) || (own & (own - 1)) ||
+		    !strstr(r->path, "{id}")))
+		return false;
+	return true;
+}
+
+int api_routes_check(void)
+{
+	for (size_t t = 0; tablev[t]; t++) {
+		for (const struct api_route *r = tablev[t]; r->method; r++) {
+			if (!row_ok(r)) {
+				cc_error("api", "route %s %s: bad row "
+					 "(method, path, permission or "
+					 "API_OWN_* flag)", r->method,
+					 r->path ? r->path : "?");
+				return EINVAL;
+			}
+		}
+	}
+	return 0;
+}
+
 int api_routes_register(const struct api_route *routev)
 {
 	size_t n = 0;
@@ -263,7 +300,15 @@ int api_routes_register(const struct api_route *routev)
 		return E2BIG;
 	}
 	for (const struct api_route *r = routev; r->method; r++) {
-		const struct api_route *o = route_served(r->method, r->path);
+		const struct api_route *o;
+
+		if (!row_ok(r)) {
+			cc_error("api", "route %s %s: bad row (method, path, "
+				 "permission or API_OWN_* flag)", r->method,
+				 r->path ? r->path : "?");
+			return EINVAL;
+		}
+		o = route_served(r->method, r->path);
 
 		/* A row after r in the same table is found when its table is
 		 * added; one before r, now. */
