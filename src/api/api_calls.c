@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/cc.h"
-#include "api_db.h"
+#include "store/store.h"
 #include "api_handlers.h"
 #include "api_int.h"
 #include "api_live.h"
@@ -81,7 +81,7 @@ static bool list_has(const char *table, const char *code)
 
 	snprintf(sql, sizeof(sql), "SELECT 1 FROM %s WHERE code = ? AND "
 		 "active = 1", table);
-	if (!api_db_query(&st, sql, "t", code)) {
+	if (!store_prepare(&st, store_reader(store_main()), sql, "s", code)) {
 		yes = sqlite3_step(st) == SQLITE_ROW;
 		sqlite3_finalize(st);
 	}
@@ -350,8 +350,8 @@ static int may_write(struct api_req *req, int64_t id)
 	sqlite3_stmt *st;
 	int err, rc;
 
-	err = api_db_query(&st, "SELECT 1 FROM interactions WHERE id = ?",
-			   "i", id);
+	err = store_prepare(&st, store_reader(store_main()),
+	                    "SELECT 1 FROM interactions WHERE id = ?", "i", id);
 	if (err)
 		return err;
 	rc = sqlite3_step(st);
@@ -385,12 +385,14 @@ int api_route_notes_put(struct api_req *req)
 		err = may_write(req, id);
 	if (err)
 		return err;
-	err = api_db_write(NULL, NULL, "INSERT INTO interaction_notes "
-			   "(interaction_id, agent_id, notes, updated_at) "
-			   "VALUES (?, ?, ?, ?) ON CONFLICT (interaction_id) "
-			   "DO UPDATE SET notes = excluded.notes, updated_at = "
-			   "excluded.updated_at", "iiti", id,
-			   api_req_agent(req), notes, now);
+	err = store_write_wait(
+	        store_main(),
+	        "INSERT INTO interaction_notes "
+	        "(interaction_id, agent_id, notes, updated_at) "
+	        "VALUES (?, ?, ?, ?) ON CONFLICT (interaction_id) "
+	        "DO UPDATE SET notes = excluded.notes, updated_at = "
+	        "excluded.updated_at",
+	        "iisi", id, api_req_agent(req), notes, now);
 	if (err)
 		return err;
 	return api_reply_json(req, 200,
@@ -467,7 +469,7 @@ int api_route_wrapup(struct api_req *req)
 	err = may_write(req, j.id);
 	if (err)
 		return err;
-	err = api_db_txn(wrap_save, &j);
+	err = store_txn_wait(store_main(), wrap_save, &j);
 	if (err)
 		return err;
 	/* The agent's wrap-up for this interaction ends now (if it still

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <jansson.h>
+#include <sqlite3.h>
 #include "api.h"
 
 enum {
@@ -162,6 +163,9 @@ int api_metrics_get(struct api_req *req);
 
 /* api_util.c */
 char *api_json_text(const json_t *j); /* compact text, free() it */
+/* Steps st to the end, each row an object keyed by column name (integer,
+ * real, text or null); finalizes st. New reference. */
+json_t *api_rows_json(sqlite3_stmt *st);
 void api_hex(char *out, const uint8_t *in, size_t n);
 int api_csv_field(char **bufp, size_t *lenp, size_t *capp, const char *s,
 		  bool last);
