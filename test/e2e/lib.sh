@@ -8,6 +8,8 @@
 #   sb_wait_log REGEX [SECONDS]   wait for a line in the server log
 #   sb_db_is SQL WANT [SECONDS]   wait (5 s) until a query of the store
 #                         gives WANT (the store commits in groups)
+#   sb_wait_until SECONDS COMMAND...   wait until COMMAND succeeds (e.g. a
+#                         row the store's writer commits a moment later)
 #   sb_fail MESSAGE       print, dump the log tail, exit 1
 #   sb_pass               print the closing line and exit 0
 #   sb_browser X.mjs      run a Playwright script against a demo server
@@ -67,6 +69,16 @@ sb_wait_log() { # REGEX [SECONDS]
 		if [ -n "$SB_PID" ] && ! kill -0 "$SB_PID" 2>/dev/null; then
 			return 1
 		fi
+		sleep 0.05
+	done
+	return 1
+}
+
+sb_wait_until() { # SECONDS COMMAND...
+	local secs=$1 i
+	shift
+	for ((i = 0; i < secs * 20; i++)); do
+		"$@" && return 0
 		sleep 0.05
 	done
 	return 1
