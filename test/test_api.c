@@ -133,7 +133,8 @@ static int perm_table(void)
 			TEST_ASSERT(api_perm_grant(all[i], (enum api_perm)p) !=
 				    API_GRANT_OWN);
 		}
-		if (p == API_PERM_CONFIG_WRITE || p == API_PERM_ACCOUNTS) {
+		if (p == API_PERM_CONFIG_WRITE || p == API_PERM_ACCOUNTS ||
+		    p == API_PERM_TRUNKS) {
 			for (size_t i = 0; i < 4; i++)
 				TEST_EQ(api_perm_grant(all[i],
 						       (enum api_perm)p),

@@ -21,6 +21,10 @@ struct cc_config;
 int api_init(const struct cc_config *cfg);
 void api_stop(void);
 void api_close(void);
+/* The server has started (main, once every module is up): the demo
+ * accounts' logins are printed once they exist, never after a failed
+ * start. */
+void api_demo_logins_print(void);
 
 /*
  * Adds a module's route table (borrowed: it must outlive the server; ends

@@ -92,6 +92,9 @@ static const struct perm_def {
 				   "reasons and custom fields"},
 	[API_PERM_ACCOUNTS] = {"accounts", false, {N, N, N, N, A},
 			       "logins, their roles and passwords"},
+	[API_PERM_TRUNKS] = {"trunks", false, {N, N, N, N, A},
+			     "trunks and the dial-out policy (toll fraud: "
+			     "administrators only)"},
 	[API_PERM_AUDIT_READ] = {"audit_read", false, {N, N, A, N, A},
 				 "the audit log"},
 	[API_PERM_WFM] = {"wfm", false, {N, A, A, N, A},

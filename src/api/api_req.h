@@ -76,6 +76,7 @@ enum api_perm {
 	API_PERM_CONFIG_READ,	  /* agents, IVR flows */
 	API_PERM_CONFIG_WRITE,	  /* change agents, queues, flows... */
 	API_PERM_ACCOUNTS,	  /* logins and their roles */
+	API_PERM_TRUNKS,	  /* trunks and the dial-out policy */
 	API_PERM_AUDIT_READ,	  /* the audit log */
 	API_PERM_WFM,		  /* staffing, simulation, schedules */
 	API_PERM_KB_READ,	  /* published articles, required reads */

@@ -372,6 +372,8 @@ int main(int argc, char *argv[])
 	cc_info("main", "switchboard %s started, data in %s", SB_VERSION,
 		cfg.data);
 	cc_listen_print_ready();
+	if (cfg.demo)
+		api_demo_logins_print();
 
 	err = re_main(NULL);
 
