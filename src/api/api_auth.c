@@ -18,7 +18,6 @@
 #include <strings.h>
 #include <sodium.h>
 #include "core/cc.h"
-#include "api_db.h"
 #include "store/store.h"
 #include "api_int.h"
 
@@ -351,7 +350,8 @@ int api_auth_seed_demo(void)
 	size_t i;
 	int err;
 
-	err = api_db_query(&st, "SELECT count(*) FROM accounts", NULL);
+	err = store_prepare(&st, store_reader(store_main()),
+			    "SELECT count(*) FROM accounts", NULL);
 	if (err)
 		return err;
 	if (sqlite3_step(st) == SQLITE_ROW)
