@@ -10,6 +10,7 @@
 int api_route_login(struct api_req *req);
 int api_route_logout(struct api_req *req);
 int api_route_me(struct api_req *req);
+int api_route_permissions(struct api_req *req);
 int api_route_stats_live(struct api_req *req);
 int api_route_health(struct api_req *req);
 int api_route_list_get(struct api_req *req);
@@ -53,5 +54,11 @@ int api_account_create(int64_t *idp, const char *username,
 		       const char *password, const char *role,
 		       int64_t agent);
 int api_account_password_set(int64_t account, const char *password);
+
+/* Trunks and their dial-out policy (api_trunks.c, the dial helper). */
+int api_route_trunks_get(struct api_req *req);
+int api_route_trunks_add(struct api_req *req);
+int api_route_trunks_update(struct api_req *req);
+int api_route_trunks_delete(struct api_req *req);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "dial/dial.h"
 
 struct cc_config;
 struct sip;
@@ -123,10 +124,12 @@ typedef int(sig_db_presence_h)(uint32_t agent, const char *state,
 			       const char *reason, void *arg);
 int sig_db_presence_load(sig_db_presence_h *h, void *arg);
 
-/* --- sig_trunk.c: inbound trunks ---------------------------------------- */
+/* --- sig_trunk.c: trunks ------------------------------------------------ */
 
-/* Reads the trunks table (main loop, at start). */
-int sig_trunk_init(void);
+/* Reads the trunks table (main loop, at start); country: the ISO code of
+ * numbers written without a prefix (phone-country). */
+int sig_trunk_init(const char *country);
+void sig_trunk_close(void);
 /*
  * Whether an INVITE to a public number comes from a trunk: by source
  * address, or by the digest credentials of a trunk whose username is the
@@ -135,8 +138,11 @@ int sig_trunk_init(void);
  * sent). The last two have answered the request.
  */
 int sig_trunk_identify(const struct sip_msg *msg, char *name, size_t sz);
+/* Whether the trunk of that name is trusted: its P-Asserted-Identity is
+ * the caller's number. */
+bool sig_trunk_trusted(const char *name);
 /* The number in the request's P-Asserted-Identity ("+15550100" or
- * digits): ENOENT none, EBADMSG not a number. Only for trunks' calls. */
+ * digits): ENOENT none, EBADMSG not a number. Only for trusted trunks. */
 int sig_trunk_asserted(const struct sip_msg *msg, char *number, size_t sz);
 
 /* --- sig_timer.c: session timers (RFC 4028) ------------------------------ */
@@ -203,9 +209,13 @@ struct sig_ivr_ops {
 	void (*queue)(const char *queue, int priority, uint32_t agent,
 		      void *arg);
 	void (*hangup)(void *arg);
-	/* A callback task to number in queue; 0 when made (the flow goes
-	 * on: its prompt, then hang-up), else the caller is queued. */
-	int (*callback)(const char *queue, const char *number, void *arg);
+	/* A callback task to number in queue: confirmed by the caller in
+	 * the flow, or else the caller's own (believed only when a trusted
+	 * trunk asserted it). 0 when made (the flow goes on: its prompt,
+	 * then hang-up), else the caller is queued (EACCES: the dial-out
+	 * policy denied the number). */
+	int (*callback)(const char *queue, const char *number, bool confirmed,
+			void *arg);
 	/* To an extension, a queue or (external) an outside number;
 	 * queue: where an extension's caller waits. */
 	void (*transfer)(const char *to, bool external, const char *queue,
@@ -221,10 +231,13 @@ struct sig_ivr_ops {
  * EBADMSG (problems logged with their JSON paths). */
 int sig_ivr_flow_load(struct ivr_flow **fp, const char *name,
 		      const char *def);
-/* A session of flow on the caller's leg (borrowed; must outlive it). */
+/* A session of flow on the caller's leg (borrowed; must outlive it);
+ * from_trusted: a trusted trunk asserted from (a callback node then calls
+ * it back without asking for a number). */
 int sig_ivr_alloc(struct sig_ivr **ivp, struct ivr_flow *flow,
 		  struct med_leg *leg, int64_t ix, const char *from,
-		  const char *to, const struct sig_ivr_ops *ops, void *arg);
+		  bool from_trusted, const char *to,
+		  const struct sig_ivr_ops *ops, void *arg);
 void sig_ivr_start(struct sig_ivr *iv);
 void sig_ivr_digit(struct sig_ivr *iv, char digit);
 /* A digit while queued: true when it was one of the queue node's options
@@ -262,23 +275,23 @@ struct sig_out_handlers {
 	sipsess_close_h *close;
 };
 
-/* Loads the outbound trunk (the first with outbound = 1). */
-int sig_out_init(void);
 /* True when some trunk allows outbound calls. */
 bool sig_out_available(void);
-/* A number we may dial: optional '+', 3 to 20 digits. */
+/* A number as a trunk takes it: optional '+', 3 to 20 digits. */
 bool sig_out_number_ok(const char *number);
 /*
- * Calls number through the outbound trunk with our SDP offer sdp;
- * from_number is the From when the trunk has no caller_id; hdrs extra
- * headers ("Name: value\r\n"...) or NULL. *sessp: the new session
- * (release to CANCEL/BYE). ENOENT: no trunk allows outbound; EINVAL: not
- * a number. Callers are responsible for the number being one the center
- * may call (a caller's own number, an administrator's flow).
+ * Calls number through the first outbound trunk whose dial-out policy
+ * allows it for purpose (origin: where the number came from), with our
+ * SDP offer sdp; from_number is the From when the trunk has no caller_id;
+ * hdrs extra headers ("Name: value\r\n"...) or NULL. *sessp: the new
+ * session (release to CANCEL/BYE). *d: the decision and its reason.
+ * EACCES: the policy denies it (nothing sent; d->reason says why);
+ * ENOENT: no trunk allows outbound; EINVAL: not a number.
  */
-int sig_call_dial_out(struct sipsess **sessp, const char *number,
-		      const char *from_number, struct mbuf *sdp,
-		      const struct sig_out_handlers *h, void *arg,
-		      const char *hdrs);
+int sig_call_dial_out(struct sipsess **sessp, struct dial_decision *d,
+		      const char *number, enum dial_purpose purpose,
+		      enum dial_origin origin, const char *from_number,
+		      struct mbuf *sdp, const struct sig_out_handlers *h,
+		      void *arg, const char *hdrs);
 
 #endif

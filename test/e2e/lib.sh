@@ -8,6 +8,8 @@
 #                         it empty to start with the default)
 #   sb_stop               SIGTERM and wait; fails if the server crashed
 #   sb_wait_log REGEX [SECONDS]   wait for a line in the server log
+#   sb_db_is SQL WANT [SECONDS]   wait (5 s) until a query of the store
+#                         gives WANT (the store commits in groups)
 #   sb_wait_until SECONDS COMMAND...   wait until COMMAND succeeds (e.g. a
 #                         row the store's writer commits a moment later)
 #   sb_fail MESSAGE       print, dump the log tail, exit 1
@@ -128,4 +130,15 @@ sb_browser() {
 	SB_HTTP_PORT=$SB_HTTP_PORT timeout 120 node "$here/$1" || sb_fail "browser test $1"
 	sb_stop
 	sb_pass
+}
+
+sb_db_is() { # SQL WANT [SECONDS]
+	local i got secs=${3:-5}
+	for ((i = 0; i < secs * 10; i++)); do
+		got=$(sqlite3 "$SB_DATA/switchboard.db" "$1")
+		[ "$got" = "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "  got: $got" >&2
+	return 1
 }

@@ -16,6 +16,10 @@
 #   VOICE_IP    the address the phones and callers use, and reach the
 #               server at (default 127.0.0.1; ::1 for IPv6)
 #   voice_call_bg ... (same, in the background; sets CALL_PID)
+#   voice_trunk_call PORT FROM PAI ACK_CSEQ [USER PASS] [NUMBER]
+#       a carrier's call from PORT (From user FROM, header line PAI or
+#       ''; ACK_CSEQ 2 when challenged, with USER/PASS), talks TALK_MS
+#       (1500) and hangs up; messages in $SB_TMP/trunk_PORT.msg.
 #   step_* print XML snippets for STEPS.
 VOICE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/sipp
 VOICE_PORT=${VOICE_PORT:-$((20000 + RANDOM % 20000))}
@@ -244,4 +248,17 @@ voice_trunk_uas() {
 		-error_file "$SB_TMP/trunk.err" -nostdin \
 		>"$SB_TMP/trunk.out" 2>&1 &
 	TRUNK_PID=$!
+}
+
+voice_trunk_call() { # PORT FROM PAI ACK_CSEQ [USER PASS] [NUMBER]
+	local port=$1 from=$2 pai=$3 cseq=$4 user=${5:-} pass=${6:-}
+	local number=${7:-5001} f=$SB_TMP/trunk_$1.xml
+	voice_tmpl trunk_caller.xml "$f" FROM="$from" PAI="$pai" \
+		ACK_CSEQ="$cseq" TALK_MS="${TALK_MS:-1500}"
+	timeout 30 sipp -sf "$f" -s "$number" -t u1 -i 127.0.0.1 -p "$port" \
+		-mp $((port + 1000)) ${user:+-au "$user" -ap "$pass"} -m 1 \
+		-timeout 20s -timeout_error -trace_err -trace_msg -nostdin \
+		-message_file "$SB_TMP/trunk_$port.msg" \
+		-error_file "$SB_TMP/trunk_$port.err" \
+		127.0.0.1:"$SB_SIP_PORT" >"$SB_TMP/trunk_$port.out" 2>&1
 }
