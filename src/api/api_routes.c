@@ -153,14 +153,14 @@ const struct api_route api_routev[] = {
 	 "max_len:integer, overflow_queue:string, wrapup_s:integer, "
 	 "ring_timeout_s:integer, short_abandon_s:integer, "
 	 "announce_every_s:integer, skill:string, min_level:integer, "
-	 "members:array", NULL},
+	 "members:array, escalations:array", NULL},
 	{"PATCH", V1 "/queues/{id}", API_ROLES_ADMIN, 0,
 	 api_route_queues_update, "Update a queue's settings or members",
 	 "strategy:string, sl_target_pct:integer, sl_threshold_s:integer, "
 	 "max_wait_s:integer, max_len:integer, overflow_queue:string, "
 	 "wrapup_s:integer, ring_timeout_s:integer, short_abandon_s:integer, "
 	 "announce_every_s:integer, skill:string, min_level:integer, "
-	 "members:array", NULL},
+	 "members:array, escalations:array", NULL},
 	{"DELETE", V1 "/queues/{id}", API_ROLES_ADMIN, 0,
 	 api_route_queues_delete, "Delete a queue", NULL, NULL},
 	{"GET", V1 "/flows", API_ROLES_STAFF, 0, api_route_flows_get,
@@ -403,6 +403,19 @@ const struct api_route api_routev[] = {
 	 "Link an interaction; a solved or closed case is reopened by a new "
 	 "contact of its customer", "interaction_id:integer!", NULL},
 #undef CRM_DEL
+
+	/* live: the dial plan, applied live (api_numbers.c) */
+	{"GET", V1 "/numbers", API_ROLES_ADMIN, 0, api_route_numbers_get,
+	 "Public numbers and the flow or queue each leads to", NULL, NULL},
+	{"POST", V1 "/numbers", API_ROLES_ADMIN, 0, api_route_numbers_add,
+	 "Add a public number leading to a queue or a flow (answers its "
+	 "next call)", "number:string!, queue:string, flow:string", NULL},
+	{"PATCH", V1 "/numbers/{number}", API_ROLES_ADMIN, 0,
+	 api_route_numbers_update, "Lead a number to another queue or flow "
+	 "(calls in progress go on)", "queue:string, flow:string", NULL},
+	{"DELETE", V1 "/numbers/{number}", API_ROLES_ADMIN, 0,
+	 api_route_numbers_delete, "Delete a number: new calls to it are "
+	 "refused, calls in progress go on", NULL, NULL},
 
 	{NULL, NULL, 0, 0, NULL, NULL, NULL, NULL},
 };
