@@ -25,14 +25,6 @@ ADMIN=$(api_login admin pwadmin)
 AGENT=$(api_login 1001 pw1001)
 [ -n "$ADMIN" ] && [ -n "$AGENT" ] || sb_fail "logins"
 q() { sqlite3 "$db" "$1"; }
-log_count() { # REGEX N [SECONDS]: waits for N lines matching in the log
-	local i
-	for ((i = 0; i < ${3:-10} * 20; i++)); do
-		[ "$(grep -Ec -- "$1" "$SB_LOG")" -ge "$2" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
 offered_to() { # INTERACTION: the agents it was offered to
 	q "SELECT group_concat(agent_id, ',') FROM interaction_events WHERE interaction_id = $1 AND type = 'offered'"
 }
@@ -61,7 +53,7 @@ wait "$caller"; rc=$?
 sb_check "call 2 went on to the caller's hang-up ($rc)" test "$rc" = 0
 row=$(q "SELECT outcome, hung_up_by, agent_id, talk_ms >= 5000 FROM interactions WHERE id = 2")
 sb_check "call 2 answered by 1010 and finished ($row)" test "$row" = "answered|caller|$id|1"
-sb_check "1010 available again" log_count 'agent 1010 available \(was wrapup\)' 2 10
+sb_check "1010 available again" sb_wait_count 'agent 1010 available \(was wrapup\)' 2 10
 voice_call_bg 5001 "" 8000
 caller=$CALL_PID
 sb_check "call 3 waits" sb_wait_log 'call 3: 5550100 -> 5001' 5

@@ -6,6 +6,7 @@
 #                         SB_DATA, SB_LOG, SB_SIP_PORT, SB_HTTP_PORT
 #   sb_stop               SIGTERM and wait; fails if the server crashed
 #   sb_wait_log REGEX [SECONDS]   wait for a line in the server log
+#   sb_wait_count REGEX N [SECONDS]   wait for N such lines in the log
 #   sb_fail MESSAGE       print, dump the log tail, exit 1
 #   sb_pass               print the closing line and exit 0
 #   sb_browser X.mjs      run a Playwright script against a demo server
@@ -65,6 +66,15 @@ sb_wait_log() { # REGEX [SECONDS]
 		if [ -n "$SB_PID" ] && ! kill -0 "$SB_PID" 2>/dev/null; then
 			return 1
 		fi
+		sleep 0.05
+	done
+	return 1
+}
+
+sb_wait_count() { # REGEX N [SECONDS]
+	local i
+	for ((i = 0; i < ${3:-10} * 20; i++)); do
+		[ "$(grep -Ec -- "$1" "$SB_LOG" 2>/dev/null)" -ge "$2" ] && return 0
 		sleep 0.05
 	done
 	return 1
