@@ -820,6 +820,23 @@ int api_route_queues_delete(struct api_req *req)
 	err = api_req_param_id(&id, req, "id");
 	if (err)
 		return err;
+	/* A public number leading to it would answer calls with "not
+	 * available": the dial plan changes first. */
+	{
+		json_t *nums = rows_of("SELECT n.number FROM numbers n JOIN "
+				       "queues q ON q.name = n.queue WHERE "
+				       "q.id = ? ORDER BY n.number", id);
+		const char *first = jstr(json_array_get(nums, 0), "number");
+
+		if (first) {
+			err = api_reply_error(req, 409, "conflict", "id",
+					      "number %s leads to this queue: "
+					      "change it first", first);
+			json_decref(nums);
+			return err;
+		}
+		json_decref(nums);
+	}
 	err = api_db_write(NULL, &changes, "DELETE FROM queues WHERE id = ?",
 			   "i", id);
 	if (err)

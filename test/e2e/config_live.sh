@@ -12,6 +12,8 @@
 #    goes on;
 #  - escalations set through the API reach a live call: support asks for
 #    level 9 nobody has, and after 3 s accepts level 1;
+#  - a queue still dialled cannot be deleted (409); one deleted while a
+#    caller waits gives the caller up (no overflow queue);
 #  - a changed SIP password applies at the next REGISTER; a disabled
 #    agent cannot register.
 . "$(dirname "$0")/lib.sh"
@@ -134,6 +136,22 @@ voice_call 5001 "" 7000; rc=$?
 sb_check "call 9 answered after the escalation ($rc)" test "$rc" = 0
 row=$(q "SELECT outcome, wait_ms >= 3000, wait_ms < 6000 FROM interactions WHERE id = 9")
 sb_check "it waited for the 3 s step, not longer ($row)" test "$row" = "answered|1|1"
+
+# --- a queue deleted with a caller waiting ---------------------------------
+sb_check "queues: support is still dialled (5001): 409" api 409 DELETE /api/v1/queues/2 "$ADMIN"
+sb_check "a queue nobody staffs" api 201 POST /api/v1/queues "$ADMIN" '{"name":"empty","members":[]}'
+qid=$(api_field .id)
+sb_check "dialled on 5004" api 201 POST /api/v1/numbers "$ADMIN" '{"number":"5004","queue":"empty"}'
+voice_call_bg 5004 "" 30000
+caller=$CALL_PID
+sb_check "call 10 waits in it" sb_wait_log 'call 10: 5550100 -> 5004' 5
+sb_check "5004 removed" api 204 DELETE /api/v1/numbers/5004 "$ADMIN"
+sb_check "the queue deleted" api 200 DELETE "/api/v1/queues/$qid" "$ADMIN"
+sb_check "its waiting caller is given up (no overflow queue)" \
+	sb_wait_log 'call 10: the queue gave up' 5
+wait "$caller"
+row=$(q "SELECT outcome FROM interactions WHERE id = 10")
+sb_check "call 10's record ($row)" test "$row" = gave_up
 
 # --- SIP password changed, agent disabled ---------------------------------
 sb_check "1010's SIP password changed" api 200 PATCH "/api/v1/agents/$id" "$ADMIN" '{"sip_password":"newpw1010"}'
