@@ -1074,6 +1074,8 @@ static int config_agent_removed(void)
 	TEST_EQ(last(&r, ACD_DEC_OFFER)->agent, 3);
 	TEST_EQ(acd_agent_live(acd, 2, 1200, &live), ENOENT);
 	TEST_ERR(acd_agent_remove(acd, 1, 1300));
+	TEST_ERR(acd_agent_live(acd, 1, 1300, &live));
+	TEST_EQ(live.state, ACD_BUSY); /* until the call ends */
 	TEST_EQ(acd_agent_state_set(acd, 1, ACD_AVAILABLE, NULL, 1300),
 		ENOENT);
 	TEST_ERR(acd_task_end(acd, 10, 0, 2000));

@@ -366,7 +366,7 @@ static int64_t strategy_key(struct acd *acd, const struct member *m)
 static void routable_update(struct acd *acd, struct agent *a)
 {
 	bool r = a->presence == ACD_AVAILABLE && !a->offer &&
-		 !a->wrapup_until && any_channel_free(a);
+		 !a->wrapup_until && !a->removed && any_channel_free(a);
 	size_t i;
 
 	if (r == a->routable)
@@ -1465,12 +1465,15 @@ int acd_agent_remove(struct acd *acd, uint32_t agent, uint64_t now)
 		member_remove(acd, a, a->memberv[0]->queue);
 	if (a->offer)
 		offer_withdraw(acd, a);
-	a->presence = ACD_LOGGED_OUT;
-	a->reason[0] = '\0';
 	a->wrapup_until = 0;
 	a->wrap_gen++;
-	agent_refresh(acd, a);
 	a->removed = true;
+	/* Busy: reported busy until the last task ends, then gone. */
+	if (!a->loadsum) {
+		a->presence = ACD_LOGGED_OUT;
+		a->reason[0] = '\0';
+	}
+	agent_refresh(acd, a);
 	agent_reap(acd, a);
 	return 0;
 }

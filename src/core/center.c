@@ -293,8 +293,13 @@ static void agents_sync(void)
 		struct acd_agent_live live;
 
 		a->dirty = false;
-		if (acd_agent_live(cen.acd, a->info.id, now, &live))
+		if (acd_agent_live(cen.acd, a->info.id, now, &live)) {
+			/* Removed from the engine (deleted, its last call
+			 * over): logged out for good. */
+			if (a->removed && a->state != ACD_LOGGED_OUT)
+				agent_record(a, ACD_LOGGED_OUT, NULL, wall);
 			continue;
+		}
 		if (live.state == a->state && !strcmp(live.reason, a->reason))
 			continue;
 		agent_record(a, live.state, live.reason, wall);

@@ -14,6 +14,8 @@
 #    level 9 nobody has, and after 3 s accepts level 1;
 #  - a queue still dialled cannot be deleted (409); one deleted while a
 #    caller waits gives the caller up (no overflow queue);
+#  - an agent deleted mid-call finishes the call (no wrap-up after it) and
+#    can no longer register;
 #  - a changed SIP password applies at the next REGISTER; a disabled
 #    agent cannot register.
 . "$(dirname "$0")/lib.sh"
@@ -152,6 +154,35 @@ sb_check "its waiting caller is given up (no overflow queue)" \
 wait "$caller"
 row=$(q "SELECT outcome FROM interactions WHERE id = 10")
 sb_check "call 10's record ($row)" test "$row" = gave_up
+
+# --- an agent deleted mid-call finishes it ---------------------------------
+sb_check "agent 1011" api 201 POST /api/v1/agents "$ADMIN" \
+	'{"extension":"1011","name":"Yan 1011","sip_password":"pw1011"}'
+id11=$(api_field .id)
+sb_check "the only member of solo" api 201 POST /api/v1/queues "$ADMIN" \
+	"{\"name\":\"solo\",\"wrapup_s\":30,\"members\":[{\"agent_id\":$id11}]}"
+sb_check "dialled on 5005" api 201 POST /api/v1/numbers "$ADMIN" '{"number":"5005","queue":"solo"}'
+voice_port; RING_MS=200 voice_agent 1011 "$PORT" answer 1
+sb_check "1011 logs in" sb_wait_log 'agent 1011 available' 5
+voice_call_bg 5005 "" 5000
+caller=$CALL_PID
+sb_check "call 11 to 1011" sb_wait_log "call 11: bridged to agent $id11" 10
+sb_check "1011 deleted mid-call" api 200 DELETE "/api/v1/agents/$id11" "$ADMIN"
+wait "$caller"; rc=$?
+sb_check "the call went on to the caller's hang-up ($rc)" test "$rc" = 0
+wait "$AGENT_PID_1011"; rc=$?
+sb_check "1011's phone had its call to the end ($rc)" test "$rc" = 0
+sb_check "the record is complete, without wrap-up" \
+	sb_wait_count "call 11: media" 1 5
+row=$(q "SELECT state, outcome, hung_up_by, agent_id, wrapup_ms FROM interactions WHERE id = 11")
+sb_check "call 11 ($row)" test "$row" = "ended|answered|caller|$id11|0"
+st=$(q "SELECT group_concat(state || ':' || (duration_ms >= 4000), ',') FROM (SELECT state, duration_ms FROM agent_state_history WHERE agent_id = $id11 ORDER BY id)")
+sb_check "1011 busy to the end of the call, then logged out ($st)" \
+	test "$st" = "available:0,reserved:0,busy:1"
+sb_check "and logged out only then" \
+	grep -q "agent 1011 logged_out (was busy)" "$SB_LOG"
+voice_port
+sb_check "a deleted agent cannot register" voice_register 1011 "$PORT" 403 pw1011
 
 # --- SIP password changed, agent disabled ---------------------------------
 sb_check "1010's SIP password changed" api 200 PATCH "/api/v1/agents/$id" "$ADMIN" '{"sip_password":"newpw1010"}'
