@@ -24,13 +24,11 @@
 
 sb_start --demo
 sb_wait_log 'demo login admin' 20 || sb_fail "demo accounts not printed"
-db=$SB_DATA/switchboard.db
 ADMIN=$(api_login admin pwadmin)
 AGENT=$(api_login 1001 pw1001)
 [ -n "$ADMIN" ] && [ -n "$AGENT" ] || sb_fail "logins"
-q() { sqlite3 "$db" "$1"; }
-offered_to() { # INTERACTION: the agents it was offered to
-	q "SELECT group_concat(agent_id, ',') FROM interaction_events WHERE interaction_id = $1 AND type = 'offered'"
+offered_sql() { # INTERACTION: the agents it was offered to
+	echo "SELECT group_concat(agent_id, ',') FROM interaction_events WHERE interaction_id = $1 AND type = 'offered'"
 }
 
 # --- a new agent takes the next call -------------------------------------
@@ -55,15 +53,16 @@ sb_check "1010 leaves support mid-call" api 200 PATCH /api/v1/queues/2 "$ADMIN" 
 	'{"members":[{"agent_id":1003,"level":8},{"agent_id":1004,"level":6},{"agent_id":1001,"level":3}]}'
 wait "$caller"; rc=$?
 sb_check "call 2 went on to the caller's hang-up ($rc)" test "$rc" = 0
-row=$(q "SELECT outcome, hung_up_by, agent_id, talk_ms >= 5000 FROM interactions WHERE id = 2")
-sb_check "call 2 answered by 1010 and finished ($row)" test "$row" = "answered|caller|$id|1"
+sb_check "call 2 answered by 1010 and finished" sb_db_is \
+	"SELECT outcome, hung_up_by, agent_id, talk_ms >= 5000 FROM interactions WHERE id = 2" \
+	"answered|caller|$id|1"
 sb_check "1010 available again" sb_wait_count 'agent 1010 available \(was wrapup\)' 2 10
 voice_call_bg 5001 "" 8000
 caller=$CALL_PID
 sb_check "call 3 waits" sb_wait_log 'call 3: 5550100 -> 5001' 5
 voice_port; RING_MS=200 voice_agent 1004 "$PORT" answer 3
 sb_check "call 3 goes to 1004" sb_wait_log 'call 3: bridged to agent 1004' 10
-sb_check "1010 was not offered call 3 ($(offered_to 3))" test "$(offered_to 3)" = 1004
+sb_check "1010 was not offered call 3" sb_db_is "$(offered_sql 3)" 1004
 wait "$caller"
 wait "$AGENT_PID_1010"; rc=$?
 sb_check "1010's phone took exactly its two calls ($rc)" test "$rc" = 0
@@ -108,7 +107,7 @@ sb_check "numbers: 5003 to support" api 200 PATCH /api/v1/numbers/5003 "$ADMIN" 
 sb_check "numbers: moved" test "$(api_field .queue)" = support
 voice_call 5003 "" 1000
 sb_check "5003 now leads to support" \
-	test "$(q "SELECT queue FROM interactions WHERE id = 7")" = support
+	sb_db_is "SELECT queue FROM interactions WHERE id = 7" support
 sb_check "numbers: to a flow" api 200 PATCH /api/v1/numbers/5003 "$ADMIN" '{"flow":"demo-5000"}'
 sb_check "numbers: flow set, queue cleared" test "$(api_field '"\(.flow) \(.queue)"')" = "demo-5000 null"
 sb_check "numbers: unknown number 404" api 404 PATCH /api/v1/numbers/5999 "$ADMIN" '{"queue":"sales"}'
@@ -124,8 +123,9 @@ sb_check "the call in progress went on ($rc)" test "$rc" = 0
 sb_check "numbers: gone" api 404 DELETE /api/v1/numbers/5002 "$ADMIN"
 sb_check "numbers: listed without it" api 200 GET /api/v1/numbers "$ADMIN"
 sb_check "numbers: 5000, 5001, 5003" test "$(api_field '[.[].number] | join(",")')" = 5000,5001,5003
-audit=$(q "SELECT group_concat(action, ',') FROM (SELECT action FROM audit_log WHERE action LIKE 'number.%' ORDER BY id)")
-sb_check "numbers: audited ($audit)" test "$audit" = "number.create,number.update,number.update,number.delete"
+sb_check "numbers: audited" sb_db_is \
+	"SELECT group_concat(action, ',') FROM (SELECT action FROM audit_log WHERE action LIKE 'number.%' ORDER BY id)" \
+	"number.create,number.update,number.update,number.delete"
 
 # --- escalations reach a live call ----------------------------------------
 sb_check "escalations: a bad step refused" api 400 PATCH /api/v1/queues/2 "$ADMIN" \
@@ -136,8 +136,9 @@ sb_check "support: level 9, after 3 s level 1" api 200 PATCH /api/v1/queues/2 "$
 sb_check "escalations: kept" test "$(api_field '.escalations[0].action')" = lower_level
 voice_call 5001 "" 7000; rc=$?
 sb_check "call 9 answered after the escalation ($rc)" test "$rc" = 0
-row=$(q "SELECT outcome, wait_ms >= 3000, wait_ms < 6000 FROM interactions WHERE id = 9")
-sb_check "it waited for the 3 s step, not longer ($row)" test "$row" = "answered|1|1"
+sb_check "call 9 ended" sb_wait_log 'call 9: media' 5
+sb_check "it waited for the 3 s step, not longer" sb_db_is \
+	"SELECT outcome, wait_ms >= 3000, wait_ms < 6000 FROM interactions WHERE id = 9" "answered|1|1"
 
 # --- a queue deleted with a caller waiting ---------------------------------
 sb_check "queues: support is still dialled (5001): 409" api 409 DELETE /api/v1/queues/2 "$ADMIN"
@@ -152,8 +153,8 @@ sb_check "the queue deleted" api 200 DELETE "/api/v1/queues/$qid" "$ADMIN"
 sb_check "its waiting caller is given up (no overflow queue)" \
 	sb_wait_log 'call 10: the queue gave up' 5
 wait "$caller"
-row=$(q "SELECT outcome FROM interactions WHERE id = 10")
-sb_check "call 10's record ($row)" test "$row" = gave_up
+sb_check "call 10's record: given up" \
+	sb_db_is "SELECT outcome FROM interactions WHERE id = 10" gave_up
 
 # --- an agent deleted mid-call finishes it ---------------------------------
 sb_check "agent 1011" api 201 POST /api/v1/agents "$ADMIN" \
@@ -174,11 +175,12 @@ wait "$AGENT_PID_1011"; rc=$?
 sb_check "1011's phone had its call to the end ($rc)" test "$rc" = 0
 sb_check "the record is complete, without wrap-up" \
 	sb_wait_count "call 11: media" 1 5
-row=$(q "SELECT state, outcome, hung_up_by, agent_id, wrapup_ms FROM interactions WHERE id = 11")
-sb_check "call 11 ($row)" test "$row" = "ended|answered|caller|$id11|0"
-st=$(q "SELECT group_concat(state || ':' || (duration_ms >= 4000), ',') FROM (SELECT state, duration_ms FROM agent_state_history WHERE agent_id = $id11 ORDER BY id)")
-sb_check "1011 busy to the end of the call, then logged out ($st)" \
-	test "$st" = "available:0,reserved:0,busy:1"
+sb_check "call 11 ended, answered, no wrap-up" sb_db_is \
+	"SELECT state, outcome, hung_up_by, agent_id, wrapup_ms FROM interactions WHERE id = 11" \
+	"ended|answered|caller|$id11|0"
+sb_check "1011 busy to the end of the call, then logged out" sb_db_is \
+	"SELECT group_concat(state || ':' || (duration_ms >= 4000), ',') FROM (SELECT state, duration_ms FROM agent_state_history WHERE agent_id = $id11 ORDER BY id)" \
+	"available:0,reserved:0,busy:1"
 sb_check "and logged out only then" \
 	grep -q "agent 1011 logged_out (was busy)" "$SB_LOG"
 voice_port

@@ -7,6 +7,8 @@
 #   sb_stop               SIGTERM and wait; fails if the server crashed
 #   sb_wait_log REGEX [SECONDS]   wait for a line in the server log
 #   sb_wait_count REGEX N [SECONDS]   wait for N such lines in the log
+#   sb_db_is SQL WANT     wait up to 5 s for the database to answer WANT
+#                         (the store's writer commits in the background)
 #   sb_fail MESSAGE       print, dump the log tail, exit 1
 #   sb_pass               print the closing line and exit 0
 #   sb_browser X.mjs      run a Playwright script against a demo server
@@ -77,6 +79,17 @@ sb_wait_count() { # REGEX N [SECONDS]
 		[ "$(grep -Ec -- "$1" "$SB_LOG" 2>/dev/null)" -ge "$2" ] && return 0
 		sleep 0.05
 	done
+	return 1
+}
+
+sb_db_is() { # SQL WANT
+	local i
+	for ((i = 0; i < 100; i++)); do
+		SB_DB_GOT=$(sqlite3 "$SB_DATA/switchboard.db" "$1" 2>/dev/null)
+		[ "$SB_DB_GOT" = "$2" ] && return 0
+		sleep 0.05
+	done
+	echo "  $1: '$SB_DB_GOT' (wanted '$2')" >&2
 	return 1
 }
 

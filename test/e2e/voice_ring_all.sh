@@ -10,7 +10,6 @@
 
 sb_start --demo
 sb_wait_log 'demo login admin' 20 || sb_fail "demo accounts not printed"
-db=$SB_DATA/switchboard.db
 ADMIN=$(api_login admin pwadmin)
 sb_check "1003 gets the sales skill (live)" api 200 PATCH /api/v1/agents/1003 "$ADMIN" \
 	'{"skills":{"support":8,"english":10,"sales":5}}'
@@ -47,10 +46,10 @@ sb_check "1002 handled one, missed none" api_wait_live "$ADMIN" \
 	'.agents[] | select(.extension == "1002") | "\(.handled)/\(.missed)"' "1/0"
 sb_check "1001 and 1003 handled none, missed none" api_wait_live "$ADMIN" \
 	'[.agents[] | select(.extension == "1001" or .extension == "1003") | "\(.handled)/\(.missed)"] | join(",")' "0/0,0/0"
-ev=$(sqlite3 "$db" "SELECT type || ':' || coalesce(agent_id, '') FROM interaction_events WHERE interaction_id = 1 AND type IN ('offered', 'answered', 'not_chosen', 'cancelled', 'timeout', 'rejected') ORDER BY type, agent_id" | tr '\n' ' ')
-sb_check "timeline: three offers, one answer, two not chosen ($ev)" \
-	test "$ev" = "answered:1002 not_chosen:1001 not_chosen:1003 offered:1001 offered:1002 offered:1003 "
-row=$(sqlite3 "$db" "SELECT outcome, agent_id FROM interactions WHERE id = 1")
-sb_check "interaction answered by 1002 ($row)" test "$row" = "answered|1002"
+sb_check "timeline: three offers, one answer, two not chosen" sb_db_is \
+	"SELECT group_concat(e, ' ') FROM (SELECT type || ':' || coalesce(agent_id, '') AS e FROM interaction_events WHERE interaction_id = 1 AND type IN ('offered', 'answered', 'not_chosen', 'cancelled', 'timeout', 'rejected') ORDER BY type, agent_id)" \
+	"answered:1002 not_chosen:1001 not_chosen:1003 offered:1001 offered:1002 offered:1003"
+sb_check "interaction answered by 1002" \
+	sb_db_is "SELECT outcome, agent_id FROM interactions WHERE id = 1" "answered|1002"
 sb_stop
 sb_pass
