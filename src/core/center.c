@@ -536,7 +536,8 @@ static int table_grow(void *vp, size_t *capp, size_t n, size_t size)
 	if (n < *capp)
 		return 0;
 	cap = *capp ? *capp * 2 : 16;
-	nv = *v ? mem_realloc(*v, cap * size) : mem_zalloc(cap * size, NULL);
+	nv = *v ? mem_realloc(*v, cap * size)
+		: mem_zalloc(cap * size, NULL);
 	if (!nv)
 		return ENOMEM;
 	*v = nv;
@@ -638,8 +639,10 @@ static void escalations_decode(struct acd_queue_cfg *cfg, const char *qn,
 		}
 		else
 			continue;
-		if (cfg->escc && x->after_ms < cfg->escv[cfg->escc - 1].after_ms)
-			continue; /* the engine wants them in time order */
+		/* the engine wants them in time order */
+		if (cfg->escc &&
+		    x->after_ms < cfg->escv[cfg->escc - 1].after_ms)
+			continue;
 		cfg->escc++;
 	}
 	mem_deref(o);
@@ -930,7 +933,8 @@ int cc_center_agent_apply(const struct store_agent *sa,
 		i++;
 	}
 	for (size_t i = 0; i < memberc; i++) {
-		const struct cqueue *q = queue_get((uint32_t)memberv[i].queue_id);
+		const struct cqueue *q =
+			queue_get((uint32_t)memberv[i].queue_id);
 
 		if ((uint32_t)memberv[i].agent_id != a->info.id || !q ||
 		    q->removed)
