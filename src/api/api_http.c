@@ -312,12 +312,14 @@ static const struct api_route *route_find(struct api_req *req,
 	const struct api_route *r;
 
 	*path_known = false;
-	for (r = api_routev; r->method; r++) {
-		if (!route_match(req, r->path, req->path))
-			continue;
-		*path_known = true;
-		if (!strcmp(r->method, req->method))
-			return r;
+	for (const struct api_route *const *t = api_route_tables(); *t; t++) {
+		for (r = *t; r->method; r++) {
+			if (!route_match(req, r->path, req->path))
+				continue;
+			*path_known = true;
+			if (!strcmp(r->method, req->method))
+				return r;
+		}
 	}
 	req->paramc = 0;
 	return NULL;
@@ -361,18 +363,18 @@ static void req_run(struct api_req *req)
 	json_error_t jerr;
 	int err;
 
-	if (r->roles) {
+	if (r->perm != API_PERM_PUBLIC) {
 		if (api_auth_check(req)) {
 			api_reply_error(req, 401, "unauthorized", NULL,
 					"log in first: missing, expired or "
 					"revoked token");
 			return;
 		}
-		if (!(r->roles & req->role)) {
-			api_reply_error(req, 403, "forbidden", NULL,
-					"role %s may not %s %s",
-					api_role_name(req->role), r->method,
-					r->path);
+		/* Before the body: a forbidden caller learns nothing of it. */
+		err = api_perm_check(req);
+		if (err) {
+			if (!req->replied)
+				reply_errno(req, err);
 			return;
 		}
 	}
@@ -962,6 +964,9 @@ int api_init(const struct cc_config *cfg)
 	if (err)
 		return err;
 	err = api_db_init(cfg->data);
+	if (err)
+		return err;
+	err = api_routes_check();
 	if (err)
 		return err;
 	err = api_openapi_build();
