@@ -42,7 +42,8 @@
  *
  * Recording: each transition appends its event row and rewrites the
  * columns the machine owns (cc_ix_db.c: ixdb_row) from the struct, so
- * the row always says what memory says; both are queued on the store's
+ * the row always says what memory says (its state column says queued
+ * while ringing and talking while held, as it always has); both are queued on the store's
  * writer in order. A change is published after it is recorded; an ended
  * interaction is freed after its subscribers ran.
  */

@@ -48,7 +48,8 @@ enum cc_ix_state {
 enum { CC_IX_STATES = CC_IX_ENDED + 1 };
 
 /* "new", "ivr", "dialing", "queued", "ringing", "talking", "held",
- * "wrapup", "ended" (the live view's and the record's names). */
+ * "wrapup", "ended": the live view's names (the record's state column
+ * says queued while ringing and talking while held). */
 const char *cc_ix_state_name(enum cc_ix_state state);
 int cc_ix_state_decode(enum cc_ix_state *statep, const char *name);
 

@@ -26,6 +26,16 @@ int ixdb_insert(struct store *st, const struct cc_ix *ix)
 			   ix->created_at);
 }
 
+/* The record's state: ringing is still queued and held still talking
+ * there (as the record has always said; reports and tests read it), the
+ * live view has the finer state. */
+static const char *record_state(enum cc_ix_state state)
+{
+	return state == CC_IX_RINGING ? "queued" :
+	       state == CC_IX_HELD    ? "talking" :
+					cc_ix_state_name(state);
+}
+
 int ixdb_row(struct store *st, const struct cc_ix *ix)
 {
 	if (!st)
@@ -46,7 +56,7 @@ int ixdb_row(struct store *st, const struct cc_ix *ix)
 			   " hung_up_by = nullif(?16, ''), updated_at = ?17"
 			   " WHERE id = ?1",
 			   "issiiiiiiiiiiissi", ix->id,
-			   cc_ix_state_name(ix->state), ix->queue,
+			   record_state(ix->state), ix->queue,
 			   (int64_t)ix->handled_by, (int64_t)ix->priority,
 			   ix->entered_at, ix->offered_at, ix->answered_at,
 			   ix->ended_at, ix->wrapup_end_at, ix->wait_ms,
