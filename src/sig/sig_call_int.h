@@ -1,7 +1,8 @@
 /*
- * Private to sig_call.c and sig_consult.c: a caller's call and the legs of
- * the agents it rings or talks to (sig_call.c owns them; sig_consult.c
- * runs an attended transfer on a bridged call through the hooks below).
+ * Private to the files of a call (sig_call.c lists them) and
+ * sig_consult.c: a caller's call and the legs of the agents it rings or
+ * talks to (the call list of sig_call.c owns them; sig_consult.c runs an
+ * attended transfer on a bridged call through the hooks below).
  */
 #ifndef SIG_SIG_CALL_INT_H
 #define SIG_SIG_CALL_INT_H
@@ -11,6 +12,7 @@
 #include "dial/dial.h"
 
 struct sig_consult;
+struct store_number;
 
 enum call_state {
 	CS_MENU,
@@ -85,6 +87,83 @@ struct call {
 	struct med_leg_stats ast; /* agent legs' media, summed */
 	struct sig_consult *consult; /* attended transfer under way */
 };
+
+/* --- Shared by the files of a call (sig_call.c and the files it lists) - */
+
+enum {
+	SIG_SWEEP_MS = 200,
+	SIG_DROPOUT_MS = 5000,   /* agent BYE this soon after answer: dropout */
+	SIG_DEVICES_MAX = 8,
+	SIG_NUMBERS_MAX = 256,
+};
+
+struct number {
+	char number[32];
+	char queue[SIG_NAME_MAX]; /* or */
+	struct ivr_flow *flow;
+	char flow_name[SIG_NAME_MAX];
+};
+
+/* The calls and what they share (sig_call.c). */
+struct sig_calls {
+	struct list calls;
+	struct tmr sweep;
+	struct number numberv[SIG_NUMBERS_MAX];
+	size_t numberc;
+	struct med_prompt *moh;
+	char data[512];
+};
+extern struct sig_calls sc;
+
+void ix_event(const struct call *c, const char *type,
+	      uint32_t agent, const char *detail);
+void play_text(struct call *c, const char *text, uint32_t *idp);
+void play_moh(struct call *c);
+void dial_denied(const struct call *c, uint32_t agent,
+		 const char *number, enum dial_purpose purpose,
+		 const struct dial_decision *d);
+const struct number *number_find(const struct pl *user);
+void aleg_destructor(void *arg);
+void ringing_cancel(struct call *c, uint32_t agent);
+void agent_hangup(struct call *c);
+void outside_party_left(struct call *c, struct aleg *a);
+void aleg_close_h(int err, const struct sip_msg *msg, void *arg);
+void aleg_estab_h(const struct sip_msg *msg, void *arg);
+int aleg_answer_h(const struct sip_msg *msg, void *arg);
+void aleg_progr_h(const struct sip_msg *msg, void *arg);
+int aleg_offer_h(struct mbuf **descp, const struct sip_msg *msg,
+		 void *arg);
+void aleg_info_h(struct sip *sip, const struct sip_msg *msg,
+		 void *arg);
+void aleg_refer_h(struct sip *sip, const struct sip_msg *msg,
+		  void *arg);
+void aleg_med_h(struct med_leg *leg, const struct med_event *ev,
+		void *arg);
+int ring_agent(struct call *c, uint32_t agent, bool autoans);
+extern const struct cc_task_ops task_ops;
+void call_destructor(void *arg);
+void call_destroy(struct call *c);
+void call_med_h(struct med_leg *leg, const struct med_event *ev,
+		void *arg);
+void call_queue(struct call *c, const char *queue,
+		uint32_t prefer_agent, int priority);
+void sweep_h(void *arg);
+void call_refer_h(struct sip *sip, const struct sip_msg *msg,
+		  void *arg);
+int call_answer(struct call **cp, const struct sip_msg *msg,
+		const char *trunk);
+void call_end_record(struct call *c, const char *hung_up_by);
+int task_call_add(struct call **cp, enum call_kind kind, int64_t ix,
+		  const char *from, const char *to, const char *queue,
+		  uint64_t entered, const char *attrs,
+		  const char *recording);
+void voicemail_play(struct call *c, struct aleg *a);
+extern const struct sig_out_handlers cust_h;
+void callback_dial(struct call *c);
+void transfer_out(struct call *c, const char *number,
+		  enum dial_purpose purpose);
+extern const struct sig_ivr_ops ivr_ops;
+int number_h(const struct store_number *n, void *arg);
 
 /* --- sig_call.c, for sig_consult.c --------------------------------- */
 

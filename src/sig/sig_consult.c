@@ -6,7 +6,7 @@
  * music while A talks to T; then A completes (the caller is bridged to T
  * and A's phone gets a BYE) or cancels (T's phone is released and the
  * caller is back with A). Owns the consult object of a call and the legs
- * to T's devices (struct aleg with consult set, made by sig_call.c).
+ * to T's devices (struct aleg with consult set, made by sig_aleg.c).
  *
  *   start ──> RINGING ──T answers──> TALKING ──complete──> COMPLETING
  *               │  (A's leg bridged to T's, the caller on music)  │

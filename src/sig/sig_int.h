@@ -1,8 +1,8 @@
 /*
  * sig private interface, shared by sig.c (the stack and the request
  * dispatcher), sig_auth.c (digest challenges), sig_reg.c (the registrar),
- * sig_call.c (calls: caller legs, agent legs, the bridge) and sig_ivr.c
- * (the IVR flow interpreter's host on live calls).
+ * sig_call.c and the files it lists (calls: caller legs, agent legs, the
+ * bridge) and sig_ivr.c (the IVR flow interpreter's host on live calls).
  */
 #ifndef SIG_SIG_INT_H
 #define SIG_SIG_INT_H

@@ -3,7 +3,7 @@
  * src/ivr (a pure state machine) with the call's events and carries out
  * its actions on the caller's media leg: prompts (med_leg_play, text
  * through espeak-ng in the flow's voice), stop on barge-in, deadlines
- * checked by sig_call.c's sweep (no timer per call), customer lookups
+ * checked by sig_caller.c's sweep (no timer per call), customer lookups
  * through the CRM (by caller or account), and the end of the flow handed back
  * to the call through sig_ivr_ops (queue, hang up).
  *
