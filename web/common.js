@@ -16,15 +16,25 @@ SB.api = async function (method, path, body) {
     location.href = '/index.html';
     throw new Error('logged out');
   }
+  if (r.ok && method === 'GET' && path === '/me') SB.roleLinks(data);
   if (!r.ok) {
     const e = new Error((data && data.error && data.error.message) || r.statusText);
     e.status = r.status; e.field = data && data.error && data.error.field;
+    e.data = data; /* e.g. a flow's problems (422) */
     throw e;
   }
   return data;
 };
 
 SB.el = (id) => document.getElementById(id);
+
+/* Links to pages of some roles only (data-roles="supervisor admin"): shown
+ * once the account is known; the server refuses those pages to the
+ * others anyway. */
+SB.roleLinks = function (me) {
+  for (const a of document.querySelectorAll('[data-roles]'))
+    a.classList.toggle('role-ok', !!me && a.dataset.roles.split(/\s+/).includes(me.role));
+};
 SB.text = (s) => (s === null || s === undefined) ? '' : String(s);
 SB.esc = (s) => SB.text(s).replace(/[&<>"']/g, (c) =>
   ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));

@@ -4,8 +4,8 @@
  * It subscribes to the center's events (src/core/center.h) and
  *  - republishes them on the event channel as the pages expect them
  *    (agent.state to everyone; interaction.offered, .answered, .held,
- *    .resumed, .transferred, .requeued, .missed, .abandoned, .ended,
- *    wrapup.started and wrapup.finished to the agent concerned);
+ *    .resumed, .muted, .transferred, .requeued, .missed, .abandoned,
+ *    .ended, wrapup.started and wrapup.finished to the agent concerned);
  *  - keeps a small table of live interactions (queued, ringing, talking,
  *    held, in wrap-up) with what the pages show of them: caller, queue,
  *    agent, since when;
@@ -49,6 +49,7 @@ struct ltask {
 	int64_t entered;   /* wall ms */
 	int64_t since;     /* wall ms of the last state change */
 	int64_t wrap_until; /* wall ms the wrap-up time ends */
+	bool muted;        /* the agent's audio does not reach the caller */
 };
 
 static struct {
@@ -91,6 +92,9 @@ static struct ltask *ltask_of_agent(uint32_t agent)
 
 static void ltask_set(struct ltask *t, const char *state, uint32_t agent)
 {
+	/* muting belongs to the agent's leg, not to the call */
+	if (agent != t->agent)
+		t->muted = false;
 	t->state = state;
 	t->agent = agent;
 	t->since = cc_wall_ms();
@@ -126,8 +130,10 @@ static json_t *task_json(const struct ltask *t)
 			      (json_int_t)t->since, "waited_s",
 			      (double)(now - t->entered) / 1000.0);
 
-	if (o && t->agent)
+	if (o && t->agent) {
 		json_object_set_new(o, "agent_id", json_integer(t->agent));
+		json_object_set_new(o, "muted", json_boolean(t->muted));
+	}
 	if (o && t->attrs) {
 		const char *k;
 		json_t *v;
@@ -139,6 +145,23 @@ static json_t *task_json(const struct ltask *t)
 		}
 	}
 	return o;
+}
+
+/* The agent's registered phones, for the desktop's phone indicator. */
+static json_t *devices_json(uint32_t agent)
+{
+	struct sig_device dv[4];
+	unsigned n = sig_agent_devices(agent, dv, 4), i;
+	json_t *a = json_array();
+
+	for (i = 0; a && i < n && i < 4; i++) {
+		json_int_t exp = (json_int_t)dv[i].expires_s;
+		json_t *d = json_pack("{s:s,s:I}", "uri", dv[i].uri,
+				      "expires_s", exp);
+
+		json_array_append_new(a, d);
+	}
+	return a;
 }
 
 static void pub(const char *type, json_t *data, uint32_t agent)
@@ -174,10 +197,11 @@ static void event_h(const struct cc_event *ev, void *arg)
 				mem_deref(t);
 		}
 		pub("agent.state",
-		    json_pack("{s:I,s:s,s:s?,s:I}", "agent",
+		    json_pack("{s:I,s:s,s:s?,s:I,s:o}", "agent",
 			      (json_int_t)ev->agent, "state", ev->state,
 			      "reason", ev->reason, "since",
-			      (json_int_t)cc_wall_ms()),
+			      (json_int_t)cc_wall_ms(), "devices",
+			      devices_json(ev->agent)),
 		    0);
 		break;
 	case CC_EV_TASK_QUEUED:
@@ -497,6 +521,7 @@ static int agent_state_json(json_t **resultp, uint32_t agent)
 						     : json_null());
 	json_object_set_new(o, "auto_answer",
 			    json_boolean(sig_agent_auto_answer(agent)));
+	json_object_set_new(o, "devices", devices_json(agent));
 	t = ltask_of_agent(agent);
 	if (t) {
 		json_object_set_new(o, "interaction_id", json_integer(t->id));
@@ -646,6 +671,11 @@ int api_live_control(json_t **resultp, const json_t *args)
 		if (strcmp(t->state, "held"))
 			return EALREADY;
 	}
+	else if (!strcmp(op, "mute") || !strcmp(op, "unmute")) {
+		ctl = op[0] == 'm' ? CC_CTL_MUTE : CC_CTL_UNMUTE;
+		if (strcmp(t->state, "talking") && strcmp(t->state, "held"))
+			return EALREADY;
+	}
 	else if (!strcmp(op, "accept") || !strcmp(op, "reject")) {
 		ctl = op[0] == 'a' ? CC_CTL_ACCEPT : CC_CTL_REJECT;
 		if (strcmp(t->state, "ringing"))
@@ -656,6 +686,13 @@ int api_live_control(json_t **resultp, const json_t *args)
 	err = cc_task_control(id, ctl, target);
 	if (err)
 		return err;
+	if (ctl == CC_CTL_MUTE || ctl == CC_CTL_UNMUTE) {
+		t->muted = ctl == CC_CTL_MUTE;
+		pub("interaction.muted",
+		    json_pack("{s:I,s:b}", "interaction_id", (json_int_t)id,
+			      "muted", t->muted),
+		    t->agent);
+	}
 	*resultp = json_pack("{s:I,s:s}", "interaction_id", (json_int_t)id,
 			     "done", op);
 	return *resultp ? 0 : ENOMEM;

@@ -404,5 +404,12 @@ const struct api_route api_routev[] = {
 	 "contact of its customer", "interaction_id:integer!", NULL},
 #undef CRM_DEL
 
+	/* Agent desktop (web): the agent's microphone for the caller */
+	{"POST", V1 "/interactions/{id}/mute", API_ROLES_ALL, 0,
+	 api_route_call_mute,
+	 "Mute (or unmute) the agent for the caller: the server stops "
+	 "relaying the agent's audio (agents: their own call)",
+	 "muted:boolean!", NULL},
+
 	{NULL, NULL, 0, 0, NULL, NULL, NULL, NULL},
 };
