@@ -350,18 +350,23 @@ const EDITORS = {
       f.append(field('Outbound calls through this trunk', checkbox('outbound', r.outbound)));
       f.append(field('Send them to (address)', input('outbound_addr', r.outbound_addr, { placeholder: 'sip.provider.example:5060' })));
       f.append(field('Caller ID shown', input('caller_id', r.caller_id)));
-      f.append(field('Trusted', checkbox('trusted', r.trusted), 'callers from a trusted trunk may be called back at their number'));
+      f.append(field('Trusted', checkbox('trusted', r.trusted),
+        'the caller\'s number it asserts (P-Asserted-Identity) is believed: callbacks may go to it'));
       f.append(field('Allowed prefixes', el('textarea', { name: 'allow', rows: 2, value: (r.allow || []).join('\n') }),
-        'one per line; outbound calls only to numbers starting so (none: no outbound call)'));
+        'one per line, e.g. +33 or 0033; international and premium-rate numbers are refused unless allowed here'));
       f.append(field('Denied prefixes', el('textarea', { name: 'deny', rows: 2, value: (r.deny || []).join('\n') }),
-        'one per line; these win over the allowed ones (premium rate, international…)'));
+        'one per line; the longest matching prefix decides, a deny wins over an allow of the same length'));
     },
-    body(f) {
+    body(f, r) {
       const e = f.elements, lines = (t) => t.split(/[\s,]+/).filter(Boolean);
-      const b = { name: e.name.value.trim(), source_addr: e.source_addr.value.trim() || null,
-        username: e.username.value.trim() || null, outbound: e.outbound.checked,
-        outbound_addr: e.outbound_addr.value.trim() || null, caller_id: e.caller_id.value.trim() || null,
-        trusted: e.trusted.checked, allow: lines(e.allow.value), deny: lines(e.deny.value) };
+      const b = { name: e.name.value.trim(), outbound: e.outbound.checked, trusted: e.trusted.checked,
+        allow: lines(e.allow.value), deny: lines(e.deny.value) };
+      // text fields: empty clears them on a change (null), is left out on
+      // a new trunk
+      for (const k of ['source_addr', 'username', 'outbound_addr', 'caller_id']) {
+        const v = e[k].value.trim();
+        if (v) b[k] = v; else if (r) b[k] = null;
+      }
       if (e.password.value) b.password = e.password.value;
       return b;
     },

@@ -11,7 +11,8 @@ SB.api = async function (method, path, body) {
   }
   const r = await fetch('/api/v1' + path, opt);
   const type = r.headers.get('content-type') || '';
-  const data = type.startsWith('application/json') ? await r.json() : await r.text();
+  const text = await r.text(); /* empty for a 204 */
+  const data = type.startsWith('application/json') && text ? JSON.parse(text) : text;
   if (r.status === 401 && !path.startsWith('/login')) {
     location.href = '/index.html';
     throw new Error('logged out');
