@@ -83,6 +83,48 @@ out:
 	return err;
 }
 
+/* check-config names every bad line, not only the first. */
+static int config_every_error_reported(void)
+{
+	struct cc_config cfg;
+	char path[512], errbuf[4096];
+	int err = 0;
+
+	snprintf(path, sizeof(path), "%s/many.conf", test_tmpdir());
+	TEST_ERR(write_file(path, "sipp = 127.0.0.1:5070\n"
+				  "http = 127.0.0.1:8081\n"
+				  "rtp-ports = 5-1\n"
+				  "# fine\n"
+				  "log-level = loud\n"
+				  "no equals sign\n"));
+	cc_config_init(&cfg);
+	TEST_EQ(cc_config_load(&cfg, path, errbuf, sizeof(errbuf)), EINVAL);
+	TEST_ASSERT(strstr(errbuf, ":1: unknown setting 'sipp' (did you "
+				   "mean 'sip'?)") != NULL);
+	TEST_ASSERT(strstr(errbuf, ":3: rtp-ports:") != NULL);
+	TEST_ASSERT(strstr(errbuf, ":5: log-level: 'loud'") != NULL);
+	TEST_ASSERT(strstr(errbuf, ":6: expected 'key = value'") != NULL);
+	TEST_ASSERT(strstr(errbuf, ":2:") == NULL);
+	/* Nothing of it applied, not even the good line. */
+	TEST_STREQ(cfg.http, "0.0.0.0:8080");
+out:
+	return err;
+}
+
+static int config_suggest_names_the_closest(void)
+{
+	int err = 0;
+
+	TEST_STREQ(cc_config_suggest("sipp"), "sip");
+	TEST_STREQ(cc_config_suggest("rtp-port"), "rtp-ports");
+	TEST_STREQ(cc_config_suggest("loglevel"), "log-level");
+	TEST_ASSERT(cc_config_suggest("completely-different") == NULL);
+	TEST_ASSERT(cc_config_known("min-se"));
+	TEST_ASSERT(!cc_config_known("sipp"));
+out:
+	return err;
+}
+
 static int listen_registry(void)
 {
 	int err = 0;
@@ -102,6 +144,8 @@ out:
 const struct test_case test_cases[] = {
 	TEST_CASE(config_defaults_and_file),
 	TEST_CASE(config_broken_file_changes_nothing),
+	TEST_CASE(config_every_error_reported),
+	TEST_CASE(config_suggest_names_the_closest),
 	TEST_CASE(listen_registry),
 };
 TEST_TABLE_END;

@@ -128,8 +128,9 @@ static void log_actions(struct fake *fk, const struct ivr_action *a,
 				       a->queue);
 			break;
 		case IVR_ACT_CALLBACK:
-			(void)snprintf(p, sz, "CALLBACK %s %s|", a->queue,
-				       a->text);
+			(void)snprintf(p, sz, "CALLBACK %s %s%s|", a->queue,
+				       a->text,
+				       a->confirmed ? " confirmed" : "");
 			break;
 		case IVR_ACT_TRANSFER:
 			(void)snprintf(p, sz, "TRANSFER %s%s%s%s|", a->text,
@@ -690,6 +691,7 @@ static int branch_on_queue_figures(void)
 
 	TEST_EQ(fake_start(&fk, flow), 0);
 	fk.fig.expected_wait_ms = 121000;
+	ivr_session_caller_trusted(fk.s, true); /* a trusted trunk's PAI */
 	TEST_EQ(start(&fk), 0);
 	TEST_STREQ(fk.log, "CALLBACK support +15550001|PLAY We will call"
 			   " you.|");
@@ -1109,6 +1111,7 @@ static int queue_options_leave_the_queue(void)
 	int err = fake_start(&fk, options_flow);
 
 	TEST_EQ(err, 0);
+	ivr_session_caller_trusted(fk.s, true);
 	TEST_EQ(start(&fk), 0);
 	TEST_STREQ(fk.log, "ENQUEUE support 0 0 say Press 1 to be called"
 			   " back, 2 to leave a message.|");
@@ -1136,6 +1139,127 @@ static int queue_options_leave_the_queue(void)
 out:
 	free(path);
 	fake_end(&fk);
+	return err;
+}
+
+/* An untrusted caller (a From anyone can forge) keys the number in and
+ * confirms it; 2 enters it again; the read-back spells the digits. */
+static int callback_confirmed(void)
+{
+	struct fake fk;
+	char *path = NULL;
+	int err = fake_start(&fk, options_flow);
+
+	TEST_EQ(err, 0);
+	TEST_EQ(start(&fk), 0);
+	fk.log[0] = '\0';
+	TEST_EQ(digit(&fk, '1'), 0);
+	TEST_STREQ(fk.log, "PLAY barge Please enter the number we should call"
+			   " you back on, followed by the pound key.|");
+	TEST_ASSERT(!has(fk.log, "CALLBACK"));
+	fk.log[0] = '\0';
+	TEST_EQ(digits(&fk, "5551234#"), 0);
+	TEST_STREQ(fk.log, "STOP|COLLECT 5000|COLLECT 5000|COLLECT 5000|"
+			   "COLLECT 5000|COLLECT 5000|COLLECT 5000|"
+			   "COLLECT 5000|PLAY barge You entered 5 5 5 1 2 3 4."
+			   " Press 1 to confirm, 2 to enter it again.|");
+	/* 2: again, another number, confirmed this time */
+	fk.log[0] = '\0';
+	TEST_EQ(digit(&fk, '2'), 0);
+	TEST_STREQ(fk.log, "STOP|PLAY barge Please enter the number we should"
+			   " call you back on, followed by the pound key.|");
+	TEST_EQ(done(&fk), 0);
+	fk.log[0] = '\0';
+	TEST_EQ(digits(&fk, "5559876"), 0);
+	TEST_EQ(timeout(&fk), 0); /* no '#': the pause ends it */
+	TEST_ASSERT(has(fk.log, "PLAY barge You entered 5 5 5 9 8 7 6."));
+	TEST_EQ(done(&fk), 0);
+	fk.log[0] = '\0';
+	TEST_EQ(digit(&fk, '1'), 0);
+	TEST_STREQ(fk.log, "CALLBACK support 5559876 confirmed|"
+			   "PLAY We will call you back.|");
+	TEST_EQ(done(&fk), 0);
+	TEST_ASSERT(has(fk.log, "|HANGUP|"));
+	path = ivr_session_path(fk.s, false);
+	TEST_ASSERT(has(path, "\"callback\": \"5559876\","
+			      " \"confirmed\": true"));
+out:
+	free(path);
+	fake_end(&fk);
+	return err;
+}
+
+/* Too short, not confirmed, no input: the tries run out and the caller
+ * waits in the node's queue (or its fallback); no callback is made. */
+static int callback_tries_fall_back(void)
+{
+	struct fake fk;
+	int err = fake_start(&fk, options_flow);
+
+	TEST_EQ(err, 0);
+	TEST_EQ(start(&fk), 0);
+	TEST_EQ(digit(&fk, '1'), 0);
+	fk.log[0] = '\0';
+	TEST_EQ(digits(&fk, "555#"), 0); /* under 7 digits */
+	TEST_ASSERT(has(fk.log, "PLAY barge Please enter the number"));
+	TEST_ASSERT(!has(fk.log, "You entered"));
+	TEST_EQ(digits(&fk, "5551234#"), 0);
+	TEST_ASSERT(has(fk.log, "You entered 5 5 5 1 2 3 4."));
+	fk.log[0] = '\0';
+	TEST_EQ(digit(&fk, '7'), 0); /* neither 1 nor 2: read back again */
+	TEST_ASSERT(has(fk.log, "You entered 5 5 5 1 2 3 4."));
+	fk.log[0] = '\0';
+	TEST_EQ(done(&fk), 0);
+	TEST_EQ(timeout(&fk), 0); /* third try: no input */
+	TEST_STREQ(fk.log, "COLLECT 5000|ENQUEUE support 0 0|");
+	TEST_ASSERT(ivr_session_done(fk.s));
+	fake_end(&fk);
+
+	/* with a fallback target, and confirm: always for a trusted caller */
+	TEST_EQ(fake_start(&fk, "{\"name\": \"c\", \"start\": \"cb\","
+			   " \"nodes\": {\"cb\": {\"type\": \"callback\","
+			   " \"queue\": \"support\", \"confirm\": \"always\","
+			   " \"tries\": 1, \"ask_prompt\": \"Number?\","
+			   " \"fallback\": {\"queue\": \"sales\"}}}}"), 0);
+	ivr_session_caller_trusted(fk.s, true);
+	TEST_EQ(start(&fk), 0);
+	TEST_STREQ(fk.log, "PLAY barge Number?|");
+	TEST_EQ(done(&fk), 0);
+	fk.log[0] = '\0';
+	TEST_EQ(timeout(&fk), 0);
+	TEST_STREQ(fk.log, "ENQUEUE sales 0 0|");
+out:
+	fake_end(&fk);
+	return err;
+}
+
+/* The validator knows the callback node's fields. */
+static int callback_check(void)
+{
+	struct fake bad;
+	int err = 0;
+
+	memset(&bad, 0, sizeof(bad));
+	TEST_EQ(ivr_flow_check("{\"name\": \"c\", \"start\": \"cb\", \"nodes\":"
+			       " {\"cb\": {\"type\": \"callback\", \"confirm\":"
+			       " \"never\", \"number\": \"{n}\","
+			       " \"ask_prompt\":"
+			       " 3, \"confirm_prompt\": {\"text\": \"ok\"},"
+			       " \"min_digits\": 7, \"max_digits\": 15,"
+			       " \"tries\": 2, \"timeout_s\": 8,"
+			       " \"fallback\": \"nowhere\"}}}", &opts,
+			       problem_h, &bad), 4u);
+	TEST_ASSERT(has(bad.problems, "$.nodes.cb.confirm: is \"untrusted\""));
+	TEST_ASSERT(has(bad.problems, "$.nodes.cb.number: a callback goes"));
+	TEST_ASSERT(has(bad.problems, "$.nodes.cb.ask_prompt: "));
+	TEST_ASSERT(has(bad.problems, "$.nodes.cb.fallback"));
+	bad.problems[0] = '\0';
+	TEST_EQ(ivr_flow_check("{\"name\": \"c\", \"start\": \"cb\", \"nodes\":"
+			       " {\"cb\": {\"type\": \"callback\", \"confirm\":"
+			       " \"always\", \"number\": \"{caller}\","
+			       " \"no_input_prompt\": \"Hello?\"}}}", &opts,
+			       problem_h, &bad), 0u);
+out:
 	return err;
 }
 
@@ -1239,6 +1363,9 @@ const struct test_case test_cases[] = {
 	TEST_CASE(tzif_offsets_across_dst),
 	TEST_CASE(hours_in_a_named_zone),
 	TEST_CASE(queue_options_leave_the_queue),
+	TEST_CASE(callback_confirmed),
+	TEST_CASE(callback_tries_fall_back),
+	TEST_CASE(callback_check),
 	TEST_CASE(transfer_targets),
 	TEST_CASE(demo_flow_is_the_file),
 };

@@ -81,6 +81,10 @@ extern const struct api_route api_routev[]; /* ends with a NULL method */
 int api_init(const struct cc_config *cfg);
 void api_stop(void);
 void api_close(void);
+/* The server has started (main, once every module is up): the demo
+ * accounts' logins are printed once they exist, never after a failed
+ * start. */
+void api_demo_logins_print(void);
 
 /* --- Request accessors (handler threads) --------------------------------- */
 

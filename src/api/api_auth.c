@@ -308,19 +308,33 @@ int api_account_password_set(int64_t account, const char *password)
 	return err;
 }
 
-int api_auth_seed_demo(bool print)
+static const struct {
+	const char *user, *pw, *role;
+	int64_t agent;
+} demov[] = {
+	{"1001", "pw1001", "agent", 1001},
+	{"1002", "pw1002", "agent", 1002},
+	{"1003", "pw1003", "agent", 1003},
+	{"1004", "pw1004", "agent", 1004},
+	{"super", "pwsuper", "supervisor", 0},
+	{"admin", "pwadmin", "admin", 0},
+};
+
+/* The logins are printed once the accounts exist (the HTTP thread seeds
+ * them) and the server has started (main): whichever comes second. */
+static atomic_int demo_steps;
+
+static void demo_step(void)
 {
-	static const struct {
-		const char *user, *pw, *role;
-		int64_t agent;
-	} demov[] = {
-		{"1001", "pw1001", "agent", 1001},
-		{"1002", "pw1002", "agent", 1002},
-		{"1003", "pw1003", "agent", 1003},
-		{"1004", "pw1004", "agent", 1004},
-		{"super", "pwsuper", "supervisor", 0},
-		{"admin", "pwadmin", "admin", 0},
-	};
+	if (atomic_fetch_add(&demo_steps, 1) != 1)
+		return;
+	for (size_t i = 0; i < sizeof(demov) / sizeof(demov[0]); i++)
+		cc_info("api", "demo login %-6s password %-8s role %s",
+			demov[i].user, demov[i].pw, demov[i].role);
+}
+
+int api_auth_seed_demo(void)
+{
 	sqlite3_stmt *st;
 	int64_t n = 0;
 	size_t i;
@@ -344,12 +358,13 @@ int api_auth_seed_demo(bool print)
 			}
 		}
 	}
-	if (print) {
-		for (i = 0; i < sizeof(demov) / sizeof(demov[0]); i++)
-			cc_info("api", "demo login %-6s password %-8s role %s",
-				demov[i].user, demov[i].pw, demov[i].role);
-	}
+	demo_step();
 	return 0;
+}
+
+void api_demo_logins_print(void)
+{
+	demo_step();
 }
 
 /* --- Throttling ------------------------------------------------------- */

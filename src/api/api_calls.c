@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/cc.h"
+#include "sig/sig.h"
 #include "api_db.h"
 #include "api_handlers.h"
 #include "api_int.h"
@@ -52,6 +53,22 @@ static int core_err(struct api_req *req, int err, const char *what)
 	default:
 		return err;
 	}
+}
+
+/* EACCES from a transfer or consult to a number: the dial-out policy
+ * denied it in the core (nothing was dialled, the call goes on). The
+ * reason is the same decision asked again (src/dial is pure). */
+static int dial_denied(struct api_req *req, const char *number,
+		       enum dial_purpose purpose)
+{
+	struct dial_decision d;
+
+	if (sig_trunk_dial_decide(&d, number, purpose, DIAL_ORIGIN_STAFF,
+				  NULL) || d.allowed)
+		(void)snprintf(d.reason, sizeof(d.reason),
+			       "denied by the dial-out policy");
+	return api_reply_error(req, 403, "dial_denied", "number",
+			       "%s: %s", number, d.reason);
 }
 
 /* The agent {id} of the path, checked against the caller's role. */
@@ -289,6 +306,8 @@ int api_route_call_control(struct api_req *req)
 			return api_reply_error(req, 409, "no_trunk", "number",
 					       "no trunk allows outbound "
 					       "calls");
+		if (err == EACCES && num)
+			return dial_denied(req, num, DIAL_AGENT_CONSULT);
 		if (err == ENOENT)
 			return api_reply_error(req, 404, "not_found", field,
 					       "no live interaction %lld or "
@@ -344,6 +363,9 @@ int api_route_call_control(struct api_req *req)
 	if (err == ENOTCONN)
 		return api_reply_error(req, 409, "no_trunk", "number",
 				       "no trunk allows outbound calls");
+	if (err == EACCES && target && !strcmp(op, "transfer") &&
+	    json_object_get(req->json, "number"))
+		return dial_denied(req, target, DIAL_AGENT_TRANSFER);
 	if (err == ENOENT && target)
 		return api_reply_error(req, 404, "not_found", "target",
 				       "no live interaction %lld or no agent "

@@ -56,4 +56,10 @@ int api_account_create(int64_t *idp, const char *username,
 		       int64_t agent);
 int api_account_password_set(int64_t account, const char *password);
 
+/* Trunks and their dial-out policy (api_trunks.c, the dial helper). */
+int api_route_trunks_get(struct api_req *req);
+int api_route_trunks_add(struct api_req *req);
+int api_route_trunks_update(struct api_req *req);
+int api_route_trunks_delete(struct api_req *req);
+
 #endif

@@ -934,7 +934,7 @@ static void *http_main(void *arg)
 {
 	(void)arg;
 	if (http.demo)
-		api_auth_seed_demo(true);
+		api_auth_seed_demo();
 	while (!http.stopping) {
 		if (lws_service(http.ctx, 0) < 0)
 			break;

@@ -88,7 +88,7 @@ extern uint64_t api_started_ms;
 
 /* api_auth.c */
 int api_auth_init(void);
-int api_auth_seed_demo(bool print);
+int api_auth_seed_demo(void);
 /* Resolves the token of the request (Bearer or cookie) into the account
  * fields. Returns 0, or EACCES when missing/unknown/expired/revoked. */
 int api_auth_check(struct api_req *req);

@@ -411,5 +411,29 @@ const struct api_route api_routev[] = {
 	 "relaying the agent's audio (agents: their own call)",
 	 "muted:boolean!", NULL},
 
+	/* Trunks and the dial-out policy (src/api/api_trunks.c, module
+	 * dial): administrators only, audited, applied live */
+#define TRUNK_BODY(req)                                                      \
+	"name:string" req ", source_addr:string, username:string, "          \
+	"password:string, outbound:boolean, outbound_addr:string, "          \
+	"caller_id:string, trusted:boolean, allow:array, deny:array"
+	{"GET", V1 "/trunks", API_ROLES_ADMIN, 0, api_route_trunks_get,
+	 "Trunks: inbound (source_addr or username/password), outbound "
+	 "(outbound_addr), trusted (its P-Asserted-Identity is believed) and "
+	 "the dial-out policy's allow and deny prefixes (the password is "
+	 "never shown: has_password)", NULL, NULL},
+	{"POST", V1 "/trunks", API_ROLES_ADMIN, 0, api_route_trunks_add,
+	 "Add a trunk (applied at once; international and premium-rate "
+	 "numbers denied unless an allow prefix permits them)",
+	 TRUNK_BODY("!"), NULL},
+	{"PATCH", V1 "/trunks/{id}", API_ROLES_ADMIN, 0,
+	 api_route_trunks_update,
+	 "Change a trunk (applied at once; calls in progress unaffected; "
+	 "null clears a text field)", TRUNK_BODY(""), NULL},
+	{"DELETE", V1 "/trunks/{id}", API_ROLES_ADMIN, 0,
+	 api_route_trunks_delete, "Delete a trunk (applied at once)", NULL,
+	 NULL},
+#undef TRUNK_BODY
+
 	{NULL, NULL, 0, 0, NULL, NULL, NULL, NULL},
 };

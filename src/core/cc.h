@@ -84,14 +84,19 @@ int cc_config_set(struct cc_config *cfg, const char *key, const char *value,
 		  char *errbuf, size_t errsz);
 /* True when key names a setting that takes no value (a boolean flag). */
 bool cc_config_is_flag(const char *key);
+/* True when key names a setting. */
+bool cc_config_known(const char *key);
+/* The setting whose name is closest to key (a typo), or NULL. */
+const char *cc_config_suggest(const char *key);
 /*
  * Reads a config file over cfg. Nothing is applied unless the whole file is
  * valid. On error returns EINVAL (or the errno of opening the file) and
- * writes "FILE:LINE: reason" into errbuf.
+ * writes one "FILE:LINE: reason" line per bad line into errbuf (every line
+ * is checked; lines are separated by newlines).
  */
 int cc_config_load(struct cc_config *cfg, const char *path, char *errbuf,
 		   size_t errsz);
-/* Writes `--name value  description` lines for --help. */
+/* Writes `--name VALUE  description (default: X)` lines for --help. */
 void cc_config_usage(FILE *f);
 
 /* --- Listening addresses ---------------------------------------------- */

@@ -31,6 +31,8 @@ struct setting {
 	const char *help;
 };
 
+enum { SETTINGS_MAX_ERRORS = 20 };
+
 #define F(field) offsetof(struct cc_config, field), sizeof(((struct cc_config *)0)->field)
 
 static const struct setting settingv[] = {
@@ -55,7 +57,8 @@ static const struct setting settingv[] = {
 	{"media-priority", SET_UINT, F(media_priority), 0, 99,
 	 "N   real-time (SCHED_FIFO) priority of the media thread, 0 = none"},
 	{"public-addr", SET_STR, F(public_addr), 0, 0,
-	 "IP   address announced in SDP and Contact (default: the SIP IP)"},
+	 "IP   address announced in SDP and Contact; none: the local\n"
+	 "        address that routes to each peer"},
 	{"session-ttl", SET_UINT, F(session_ttl), 1, 30 * 86400,
 	 "SECONDS   how long an API login (token) lasts"},
 	{"auto-login", SET_BOOL, F(auto_login), 0, 0,
@@ -75,6 +78,70 @@ static const struct setting *setting_find(const char *name)
 			return &settingv[i];
 	}
 	return NULL;
+}
+
+/* Levenshtein distance of two short names, capped at 9. */
+static unsigned distance(const char *a, const char *b)
+{
+	unsigned row[64], i, j, la = (unsigned)strlen(a),
+				 lb = (unsigned)strlen(b);
+
+	if (la >= 63 || lb >= 63)
+		return 9;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		unsigned diag = row[0], up;
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			unsigned best;
+
+			up = row[j];
+			best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb] > 9 ? 9 : row[lb];
+}
+
+bool cc_config_known(const char *key)
+{
+	return setting_find(key) != NULL;
+}
+
+const char *cc_config_suggest(const char *key)
+{
+	const char *best = NULL;
+	unsigned bestd = 3, d;
+	size_t i;
+
+	for (i = 0; i < sizeof(settingv) / sizeof(settingv[0]); i++) {
+		d = distance(key, settingv[i].name);
+		if (d < bestd) {
+			bestd = d;
+			best = settingv[i].name;
+		}
+	}
+	return best;
+}
+
+/* "unknown setting 'sipp' (did you mean 'sip'?)" */
+static void unknown(char *errbuf, size_t errsz, const char *key)
+{
+	const char *near = cc_config_suggest(key);
+
+	if (near)
+		snprintf(errbuf, errsz, "unknown setting '%s' (did you mean "
+			 "'%s'?)", key, near);
+	else
+		snprintf(errbuf, errsz, "unknown setting '%s' (see "
+			 "switchboard --help)", key);
 }
 
 void cc_config_init(struct cc_config *cfg)
@@ -161,7 +228,7 @@ int cc_config_set(struct cc_config *cfg, const char *key, const char *value,
 	unsigned long lo, hi, v;
 
 	if (!s) {
-		snprintf(errbuf, errsz, "unknown setting '%s'", key);
+		unknown(errbuf, errsz, key);
 		return EINVAL;
 	}
 	field = (char *)cfg + s->offset;
@@ -249,30 +316,57 @@ static char *trim(char *s)
 	return s;
 }
 
+/* Appends "FILE:LINE: reason" as one line of errbuf. */
+static void report(char *errbuf, size_t errsz, size_t *lenp, const char *path,
+		   unsigned lineno, const char *reason)
+{
+	int n;
+
+	if (*lenp >= errsz)
+		return;
+	n = snprintf(errbuf + *lenp, errsz - *lenp, "%s%s:%u: %s",
+		     *lenp ? "\n" : "", path, lineno, reason);
+	if (n > 0)
+		*lenp += (size_t)n;
+}
+
 int cc_config_load(struct cc_config *cfg, const char *path, char *errbuf,
 		   size_t errsz)
 {
 	struct cc_config tmp = *cfg;
 	char line[1024], reason[256];
-	unsigned lineno = 0;
+	unsigned lineno = 0, errors = 0;
+	size_t len = 0;
 	FILE *f;
 	int err = 0;
 
+	errbuf[0] = '\0';
 	f = fopen(path, "r");
 	if (!f) {
 		err = errno;
 		snprintf(errbuf, errsz, "%s: %s", path, strerror(err));
 		return err;
 	}
+	/* Every line is checked, so that one run names every mistake. */
 	while (fgets(line, sizeof(line), f)) {
 		char *key, *value, *eq, *hash;
 
 		lineno++;
+		if (errors >= SETTINGS_MAX_ERRORS) {
+			report(errbuf, errsz, &len, path, lineno,
+			       "too many errors, stopped here");
+			break;
+		}
 		if (!strchr(line, '\n') && !feof(f)) {
-			snprintf(errbuf, errsz, "%s:%u: line longer than %zu "
-				 "characters", path, lineno, sizeof(line) - 2);
-			err = EINVAL;
-			goto out;
+			int c;
+
+			snprintf(reason, sizeof(reason), "line longer than "
+				 "%zu characters", sizeof(line) - 2);
+			report(errbuf, errsz, &len, path, lineno, reason);
+			errors++;
+			while ((c = fgetc(f)) != EOF && c != '\n')
+				;
+			continue;
 		}
 		hash = strchr(line, '#');
 		if (hash)
@@ -282,24 +376,27 @@ int cc_config_load(struct cc_config *cfg, const char *path, char *errbuf,
 			continue;
 		eq = strchr(key, '=');
 		if (!eq) {
-			snprintf(errbuf, errsz, "%s:%u: expected 'key = value', "
-				 "got '%s'", path, lineno, key);
-			err = EINVAL;
-			goto out;
+			snprintf(reason, sizeof(reason), "expected 'key = "
+				 "value', got '%.200s'", key);
+			report(errbuf, errsz, &len, path, lineno, reason);
+			errors++;
+			continue;
 		}
 		*eq = '\0';
 		value = trim(eq + 1);
 		key = trim(key);
 		if (cc_config_set(&tmp, key, value, reason, sizeof(reason))) {
-			snprintf(errbuf, errsz, "%s:%u: %s", path, lineno,
-				 reason);
-			err = EINVAL;
-			goto out;
+			report(errbuf, errsz, &len, path, lineno, reason);
+			errors++;
 		}
 	}
 	if (ferror(f)) {
 		err = EIO;
 		snprintf(errbuf, errsz, "%s: read error", path);
+		goto out;
+	}
+	if (errors) {
+		err = EINVAL;
 		goto out;
 	}
 	*cfg = tmp;
@@ -308,10 +405,46 @@ out:
 	return err;
 }
 
+/* The value of setting s in cfg, as text (for --help). */
+static void value_text(char *buf, size_t sz, const struct cc_config *cfg,
+		       const struct setting *s)
+{
+	const char *field = (const char *)cfg + s->offset;
+
+	switch (s->type) {
+	case SET_STR:
+	case SET_ADDR:
+		snprintf(buf, sz, "%s", *field ? field : "none");
+		break;
+	case SET_BOOL:
+		snprintf(buf, sz, "%s", *(const bool *)field ? "on" : "off");
+		break;
+	case SET_UINT:
+		snprintf(buf, sz, "%u", *(const uint32_t *)field);
+		break;
+	case SET_PORTRANGE:
+		snprintf(buf, sz, "%u-%u", cfg->rtp_min, cfg->rtp_max);
+		break;
+	case SET_LOGLEVEL: {
+		static const char *names[] = {"debug", "info", "warn",
+					      "error"};
+
+		snprintf(buf, sz, "%s", names[cfg->log_level & 3]);
+		break;
+	}
+	}
+}
+
 void cc_config_usage(FILE *f)
 {
+	struct cc_config def;
+	char val[128];
 	size_t i;
 
-	for (i = 0; i < sizeof(settingv) / sizeof(settingv[0]); i++)
-		fprintf(f, "  --%s %s\n", settingv[i].name, settingv[i].help);
+	cc_config_init(&def);
+	for (i = 0; i < sizeof(settingv) / sizeof(settingv[0]); i++) {
+		value_text(val, sizeof(val), &def, &settingv[i]);
+		fprintf(f, "  --%s %s (default: %s)\n", settingv[i].name,
+			settingv[i].help, val);
+	}
 }

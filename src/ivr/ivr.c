@@ -19,6 +19,13 @@
  *     RECORD   voicemail recording, until IVR_EV_RECORD_DONE
  *     DONE     queued, hung up or transferred: no more events
  *
+ * A callback node calls back the caller's own number only when a trusted
+ * trunk asserted it (ivr_session_caller_trusted) and the node does not
+ * say "confirm": "always"; otherwise it asks for the number (INPUT like
+ * a collect: digits, '#' ends), reads it back digit by digit and waits
+ * for 1 (confirmed: IVR_ACT_CALLBACK with confirmed set) or 2 (enter it
+ * again). Tries used up: the node's fallback, else its queue.
+ *
  * Runaway protection: more than max_steps nodes without caller input
  * sends the caller to the flow's fallback queue (or hangs up when it has
  * none). Every node taken is a step of the path (ivr_session_path).
@@ -67,8 +74,18 @@ struct frame {
 	json_t *ret;          /* target to continue at after "return" */
 };
 
+/* Where a callback node is (cb_ask: taking digits; cb_confirm: the
+ * number read back, waiting for 1 or 2). */
+enum cb_stage {
+	CB_NONE,
+	CB_ASK,
+	CB_CONFIRM,
+};
+
 struct ivr_session {
 	const struct ivr_host *host;
+	bool caller_trusted;
+	enum cb_stage cb;
 	struct frame fv[IVR_DEPTH_MAX + 1];
 	unsigned depth;
 	struct ivr_flow *flow; /* fv[depth].flow */
@@ -615,6 +632,101 @@ static void node_queue(struct ivr_session *s, json_t *node)
 	}
 }
 
+/* --- The callback node ----------------------------------------------- */
+
+/* A number the caller may key in: 3 to 20 digits (a '+' is dialled as
+ * the country's international prefix). */
+static bool dial_digits(const char *n)
+{
+	size_t i = *n == '+';
+
+	for (; n[i]; i++)
+		if (n[i] < '0' || n[i] > '9')
+			return false;
+	return i - (*n == '+') >= 3 && i <= 21;
+}
+
+static const char *callback_queue(struct ivr_session *s)
+{
+	const char *q = str(s->node, "queue");
+	const char *fq = str(s->fv[0].flow->root, "fallback_queue");
+
+	return q ? q : fq ? fq : "";
+}
+
+/* The number is known (trusted or confirmed): the host makes the task;
+ * the node's prompt, then next or hang up. */
+static void callback_made(struct ivr_session *s, const char *number,
+			  bool confirmed)
+{
+	struct ivr_action *a = act_add(s, IVR_ACT_CALLBACK);
+
+	snprintf(a->text, sizeof(a->text), "%s", number);
+	snprintf(a->queue, sizeof(a->queue), "%s", callback_queue(s));
+	a->confirmed = confirmed;
+	s->cb = CB_NONE;
+	step_set(s, "callback", json_string(a->text));
+	if (confirmed)
+		step_set(s, "confirmed", json_true());
+	say(s, json_object_get(s->node, "prompt"), false, AF_CALLBACK);
+}
+
+/* The prompt of the stage the callback node is in (a default text when
+ * the flow gives none). */
+static json_t *callback_prompt(struct ivr_session *s)
+{
+	json_t *p = json_object_get(s->node, s->cb == CB_CONFIRM ?
+					     "confirm_prompt" : "ask_prompt");
+
+	if (p)
+		return json_incref(p);
+	return json_string(s->cb == CB_CONFIRM ?
+		"You entered {callback.spoken}. Press 1 to confirm, 2 to "
+		"enter it again." :
+		"Please enter the number we should call you back on, "
+		"followed by the pound key.");
+}
+
+/* Asks for the number (first: an extra prompt before, or NULL). */
+static void callback_ask(struct ivr_session *s, json_t *first)
+{
+	json_t *p;
+
+	s->cb = CB_ASK;
+	s->digits[0] = '\0';
+	p = callback_prompt(s);
+	say2(s, first, p);
+	json_decref(p);
+}
+
+/* The digits keyed in: read back for confirmation, or invalid. */
+static bool callback_number_done(struct ivr_session *s)
+{
+	char spoken[3 * sizeof(s->digits)];
+	size_t n = 0;
+
+	if (!dial_digits(s->digits) ||
+	    strlen(s->digits) < uint_or(s->node, "min_digits", 7))
+		return false;
+	for (const char *d = s->digits; *d && n + 3 < sizeof(spoken); d++) {
+		if (n)
+			spoken[n++] = ' ';
+		spoken[n++] = *d;
+	}
+	spoken[n] = '\0';
+	var_set(s, "callback.number", s->digits);
+	var_set(s, "callback.spoken", spoken);
+	s->cb = CB_CONFIRM;
+	s->digits[0] = '\0';
+	{
+		json_t *p = callback_prompt(s);
+
+		say(s, p, true, AF_INPUT);
+		json_decref(p);
+	}
+	return true;
+}
+
 static void enter(struct ivr_session *s, const char *id)
 {
 	json_t *node = json_object_get(s->flow->nodes, id);
@@ -634,6 +746,7 @@ static void enter(struct ivr_session *s, const char *id)
 	s->node = node;
 	s->tries = 0;
 	s->digits[0] = '\0';
+	s->cb = CB_NONE;
 	t = str(node, "type");
 	s->type = ivr_type_find(t);
 	step(s, s->node_id);
@@ -748,17 +861,14 @@ static void enter(struct ivr_session *s, const char *id)
 		say(s, json_object_get(node, "prompt"), false, AF_RECORD);
 	}
 	else if (!strcmp(t, "callback")) {
-		struct ivr_action *a = act_add(s, IVR_ACT_CALLBACK);
-		const char *q = str(node, "queue");
-		const char *num = str(node, "number");
+		const char *caller = ivr_session_var(s, "caller");
+		const char *confirm = str(node, "confirm");
 
-		interpolate(s, a->text, sizeof(a->text),
-			    num ? num : "{caller}");
-		snprintf(a->queue, sizeof(a->queue), "%s",
-			 q ? q : str(s->fv[0].flow->root, "fallback_queue") ?
-			 str(s->fv[0].flow->root, "fallback_queue") : "");
-		step_set(s, "callback", json_string(a->text));
-		say(s, json_object_get(node, "prompt"), false, AF_CALLBACK);
+		if (s->caller_trusted && caller && dial_digits(caller) &&
+		    (!confirm || strcmp(confirm, "always")))
+			callback_made(s, caller, false);
+		else
+			callback_ask(s, NULL);
 	}
 	else if (!strcmp(t, "transfer")) {
 		struct ivr_action *a = act_add(s, IVR_ACT_TRANSFER);
@@ -803,6 +913,30 @@ static void retry(struct ivr_session *s, bool no_input)
 	json_t *node = s->node, *fb;
 	bool collect = !strcmp(str(node, "type"), "collect");
 
+	if (s->cb != CB_NONE) {
+		json_t *p;
+
+		if (++s->tries >= uint_or(node, "tries", 3)) {
+			/* no confirmed number: the caller waits instead */
+			s->cb = CB_NONE;
+			step_set(s, "callback", json_false());
+			fb = json_object_get(node, "fallback");
+			if (fb)
+				go(s, fb);
+			else if (*callback_queue(s))
+				enqueue(s, callback_queue(s), 0, 0, NULL);
+			else
+				hangup(s);
+			return;
+		}
+		s->digits[0] = '\0';
+		p = callback_prompt(s);
+		say2(s, json_object_get(node, no_input ? "no_input_prompt" :
+							 "invalid_prompt"),
+		     p);
+		json_decref(p);
+		return;
+	}
 	if (++s->tries >= uint_or(node, "tries", 3)) {
 		fb = json_object_get(node, "fallback");
 		if (!fb)
@@ -822,6 +956,17 @@ static void collect_done(struct ivr_session *s)
 	json_t *node = s->node;
 	const char *pat = str(node, "pattern");
 	bool ok = strlen(s->digits) >= uint_or(node, "min_digits", 1);
+
+	if (s->cb == CB_ASK) {
+		if (cur_used(s))
+			step(s, s->node_id);
+		step_set(s, "digits", json_string(s->digits));
+		if (!callback_number_done(s)) {
+			step_set(s, "invalid", json_true());
+			retry(s, false);
+		}
+		return;
+	}
 
 	if (ok && pat) {
 		regex_t re;
@@ -853,8 +998,28 @@ static void input_digit(struct ivr_session *s, char d)
 {
 	json_t *node = s->node, *t, *op;
 	char k[2] = {d, 0};
-	bool collect = !strcmp(str(node, "type"), "collect");
+	bool collect = !strcmp(str(node, "type"), "collect") ||
+		       s->cb == CB_ASK;
 
+	if (s->cb == CB_CONFIRM) {
+		if (cur_used(s))
+			step(s, s->node_id);
+		step_set(s, "digit", json_string(k));
+		if (d == '1')
+			callback_made(s, ivr_session_var(s, "callback.number"),
+				      true);
+		else if (d == '2' && ++s->tries < uint_or(node, "tries", 3))
+			callback_ask(s, NULL);
+		else if (d == '2') {
+			s->tries--; /* retry counts it */
+			retry(s, false);
+		}
+		else {
+			step_set(s, "invalid", json_true());
+			retry(s, false);
+		}
+		return;
+	}
 	op = json_object_get(s->fv[0].flow->root, "operator");
 	if (!collect) {
 		t = json_object_get(json_object_get(node, "choices"), k);
@@ -938,6 +1103,12 @@ void ivr_session_free(struct ivr_session *s)
 	json_decref(s->ms_v);
 	json_decref(s->prompts);
 	free(s);
+}
+
+void ivr_session_caller_trusted(struct ivr_session *s, bool trusted)
+{
+	if (s)
+		s->caller_trusted = trusted;
 }
 
 uint64_t ivr_session_deadline(const struct ivr_session *s)
@@ -1051,8 +1222,8 @@ int ivr_session_event(struct ivr_session *s, const struct ivr_event *ev,
 			break;
 		}
 		s->deadline = 0;
-		if (!strcmp(str(s->node, "type"), "collect") &&
-		    s->digits[0]) {
+		if ((!strcmp(str(s->node, "type"), "collect") ||
+		     s->cb == CB_ASK) && s->digits[0]) {
 			collect_done(s);
 			break;
 		}

@@ -44,7 +44,15 @@
  *   subflow  flow, next (the subflow's "return" node comes back here)
  *   return   (ends a subflow)
  *   voicemail prompt, max_s (120), queue, next
- *   callback prompt, queue, number ("{caller}" by default), next
+ *   callback prompt (said once the callback is made), queue, next;
+ *            the caller's own number when a trusted trunk asserted it,
+ *            else (or always with confirm: "always") the caller keys in
+ *            the number: ask_prompt, then confirm_prompt reading it back
+ *            ({callback.spoken}: its digits spaced; {callback.number}),
+ *            1 confirms, 2 enters it again; min_digits (7), max_digits
+ *            (20), timeout_s, tries (3), invalid_prompt,
+ *            no_input_prompt, fallback (default: wait in queue).
+ *            number: "{caller}" only (the default)
  *   transfer to (an agent's extension, a queue, or with external an
  *            outside number through a trunk), external (true to allow
  *            outside numbers)
@@ -130,7 +138,10 @@ enum ivr_action_type {
 	IVR_ACT_HANGUP,
 	IVR_ACT_RECORD,    /* voicemail: max_ms, '#' ends; queue; answer
 			    * with IVR_EV_RECORD_DONE */
-	IVR_ACT_CALLBACK,  /* queue, text: number to call back */
+	IVR_ACT_CALLBACK,  /* queue, text: number to call back; confirmed:
+			    * keyed in and confirmed by the caller (else
+			    * the caller's own, asserted by a trusted
+			    * trunk) */
 	IVR_ACT_TRANSFER,  /* text: extension, queue or number; external;
 			    * queue: the flow's fallback queue (where an
 			    * extension's caller waits for that agent) */
@@ -142,6 +153,7 @@ struct ivr_action {
 	bool barge_in;
 	bool is_file;
 	bool external;
+	bool confirmed;
 	char text[IVR_TEXT_MAX];
 	char value[IVR_TEXT_MAX];
 	char queue[IVR_NAME_MAX];
@@ -201,6 +213,10 @@ int ivr_session_alloc(struct ivr_session **sp, struct ivr_flow *flow,
 		      const struct ivr_host *host, const char *caller,
 		      const char *dialled);
 void ivr_session_free(struct ivr_session *s);
+/* Whether the caller's number was asserted by a trusted trunk (before
+ * IVR_EV_START; false by default): a callback node then uses it without
+ * asking. */
+void ivr_session_caller_trusted(struct ivr_session *s, bool trusted);
 
 /* Feeds an event; *actp receives the actions to carry out in order
  * (valid until the next call), *actc their count. EINVAL for an event

@@ -58,7 +58,9 @@ static const struct ivr_type types[] = {
 	{"subflow", false, "flow,next"},
 	{"return", false, ""},
 	{"voicemail", true, "prompt,max_s,queue,next"},
-	{"callback", true, "prompt,queue,number,next"},
+	{"callback", true, "prompt,queue,number,next,confirm,ask_prompt,"
+			   "confirm_prompt,invalid_prompt,no_input_prompt,"
+			   "min_digits,max_digits,timeout_s,tries,fallback"},
 	{"transfer", true, "to,external"},
 };
 
@@ -557,6 +559,29 @@ static void check_node(struct ctx *c, const char *id, json_t *node)
 	    json_object_get(node, "queue"))
 		check_queue_name(c, P("queue"), json_object_get(node,
 								"queue"));
+	if (!strcmp(type, "callback")) {
+		const char *cf = json_string_value(json_object_get(node,
+								   "confirm"));
+		const char *num = json_string_value(json_object_get(node,
+								    "number"));
+
+		if (json_object_get(node, "confirm") &&
+		    (!cf || (strcmp(cf, "untrusted") && strcmp(cf, "always"))))
+			problem(c, P("confirm"), "is \"untrusted\" (ask for the"
+				" number unless a trusted trunk asserted the"
+				" caller's) or \"always\"");
+		if (json_object_get(node, "number") &&
+		    (!num || strcmp(num, "{caller}")))
+			problem(c, P("number"), "a callback goes to the"
+				" caller's own number when a trusted trunk"
+				" asserted it, else to the number the caller"
+				" keys in and confirms at this node: only"
+				" \"{caller}\"");
+		check_prompt(c, P("ask_prompt"),
+			     json_object_get(node, "ask_prompt"), false);
+		check_prompt(c, P("confirm_prompt"),
+			     json_object_get(node, "confirm_prompt"), false);
+	}
 	if (!strcmp(type, "queue") && (v = json_object_get(node, "options"))) {
 		const char *k;
 		json_t *ot;

@@ -100,7 +100,7 @@ static void usage(FILE *f)
 
 static int cmd_check_config(int argc, char *argv[])
 {
-	char errbuf[512];
+	char errbuf[8192];
 	int i, status = 0;
 
 	if (argc < 2) {
@@ -205,7 +205,7 @@ static int mkdir_p(const char *path)
  * status. */
 static int parse_args(struct cc_config *cfg, int argc, char *argv[])
 {
-	char errbuf[512];
+	char errbuf[8192];
 	int i;
 
 	for (i = 1; i < argc; i++) {
@@ -247,7 +247,8 @@ static int parse_args(struct cc_config *cfg, int argc, char *argv[])
 		eq = strchr(arg, '=');
 		n = eq ? (size_t)(eq - arg) : strlen(arg);
 		if (n >= sizeof(key)) {
-			fprintf(stderr, "unknown flag '%s'\n", argv[i]);
+			fprintf(stderr, "unknown flag '%.80s' (see --help)\n",
+				argv[i]);
 			return 2;
 		}
 		memcpy(key, arg, n);
@@ -256,6 +257,19 @@ static int parse_args(struct cc_config *cfg, int argc, char *argv[])
 			if (!eq)
 				i++;
 			continue;
+		}
+		/* Before taking a value: "--sipp 1" is an unknown flag, not
+		 * a value problem. */
+		if (!cc_config_known(key)) {
+			const char *near = cc_config_suggest(key);
+
+			if (near)
+				fprintf(stderr, "unknown flag '--%s' (did you "
+					"mean '--%s'?)\n", key, near);
+			else
+				fprintf(stderr, "unknown flag '--%s' (see "
+					"--help)\n", key);
+			return 2;
 		}
 		if (eq)
 			value = eq + 1;
@@ -269,7 +283,7 @@ static int parse_args(struct cc_config *cfg, int argc, char *argv[])
 			return 2;
 		}
 		if (cc_config_set(cfg, key, value, errbuf, sizeof(errbuf))) {
-			fprintf(stderr, "--%s\n", errbuf);
+			fprintf(stderr, "invalid flag --%s\n", errbuf);
 			return 2;
 		}
 	}
@@ -338,6 +352,8 @@ int main(int argc, char *argv[])
 	cc_info("main", "switchboard %s started, data in %s", SB_VERSION,
 		cfg.data);
 	cc_listen_print_ready();
+	if (cfg.demo)
+		api_demo_logins_print();
 
 	err = re_main(NULL);
 

@@ -101,7 +101,10 @@ static struct {
 	struct list pending;
 	struct tmr sweep; /* once a second: RTP timeouts */
 	struct sa bind_ip;   /* IP legs bind to */
-	struct sa sdp_ip;    /* IP written into SDP */
+	struct sa sdp_ip;    /* IP written into SDP when the peer's is not
+			      * known: --public-addr, --sip's, or the
+			      * default source address */
+	struct sa public_ip; /* --public-addr, or unset */
 	uint16_t port_min, port_max;
 	uint32_t timeout_ms;
 	uint32_t play_seq;
@@ -581,7 +584,12 @@ int med_leg_alloc(struct med_leg **legp, const struct sa *laddr,
 	leg->ts = (uint32_t)rand_u32();
 	leg->seq = (uint16_t)rand_u32();
 	leg->fd = -1;
-	ip = laddr && sa_isset(laddr, SA_ADDR) ? *laddr : med.bind_ip;
+	/* A wildcard --sip: the wildcard of the peer's family (a socket
+	 * of the other family could not send to it). */
+	ip = med.bind_ip;
+	if (sa_is_any(&ip))
+		sa_init(&ip, laddr && sa_isset(laddr, SA_ADDR) ?
+				     sa_af(laddr) : AF_INET);
 	sa_set_port(&ip, 0);
 	err = rtp_listen(&leg->rtp, IPPROTO_UDP, &ip, med.port_min,
 			 med.port_max, true, rtp_h, rtcp_h, leg);
@@ -596,10 +604,13 @@ int med_leg_alloc(struct med_leg **legp, const struct sa *laddr,
 		goto out;
 	}
 	leg->io = true;
-	sdpaddr = sa_isset(&med.sdp_ip, SA_ADDR) ? med.sdp_ip :
-		  sa_is_any(&ip)		  ? med.sdp_ip :
-						    ip;
-	if (!sa_isset(&sdpaddr, SA_ADDR))
+	/* Never a wildcard in SDP: --public-addr, else our address toward
+	 * the peer, else the bound IP, else the default source address. */
+	sdpaddr = sa_isset(&med.public_ip, SA_ADDR) ? med.public_ip :
+		  laddr && sa_isset(laddr, SA_ADDR) ? *laddr :
+		  !sa_is_any(&ip) ? ip : med.sdp_ip;
+	if (!sa_isset(&sdpaddr, SA_ADDR) &&
+	    net_default_source_addr_get(sa_af(&ip), &sdpaddr))
 		sdpaddr = *rtp_local(leg->rtp);
 	sa_set_port(&sdpaddr, sa_port(rtp_local(leg->rtp)));
 	err = sdp_session_alloc(&leg->sdp, &sdpaddr);
@@ -907,6 +918,7 @@ int med_init(const struct cc_config *cfg)
 			 cfg->public_addr);
 		return EINVAL;
 	}
+	med.public_ip = med.sdp_ip;
 	if (!sa_isset(&med.sdp_ip, SA_ADDR) && !sa_is_any(&med.bind_ip))
 		med.sdp_ip = med.bind_ip;
 	if (!sa_isset(&med.sdp_ip, SA_ADDR))

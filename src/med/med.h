@@ -103,9 +103,12 @@ enum med_dir {
 
 /*
  * Allocates a leg: binds an RTP/RTCP port pair (even/odd) from --rtp-ports
- * on laddr's IP (port ignored; NULL = the IP of --sip, or any). The SDP
+ * on the IP of --sip or, when that is a wildcard, on the wildcard of
+ * laddr's family (IPv4 when laddr is NULL). laddr is our address toward
+ * the peer (sig_laddr_for; port ignored; NULL when unknown). The SDP
  * connection address is --public-addr if set, else laddr's IP, else the
- * default source address. eh/arg receive the leg's events.
+ * IP of --sip, else the default source address: never a wildcard. eh/arg
+ * receive the leg's events.
  * Returns a new reference in *legp; EADDRINUSE when the range is full.
  */
 int med_leg_alloc(struct med_leg **legp, const struct sa *laddr,

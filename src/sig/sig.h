@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "core/cc.h"
+#include "dial/dial.h"
 
 /* Binds --sip on UDP and TCP and reports it as "sip". */
 int sig_init(const struct cc_config *cfg);
@@ -77,5 +78,30 @@ struct sig_device {
 };
 unsigned sig_agent_devices(uint32_t agent, struct sig_device *dv,
 			   unsigned max);
+
+/* --- Trunks and the dial-out policy (sig_trunk.c) ----------------------- */
+
+/* What a dial needs of the trunk the policy chose. */
+struct sig_trunk_out {
+	char name[64];
+	char addr[128];      /* "host:port" */
+	char user[64];
+	char pass[128];
+	char caller_id[32];
+};
+
+/* Main loop: rereads the trunks table; the next call and the next dial
+ * use it (calls in progress are unaffected). ENOMEM, or the store's error
+ * (then the table in use stays). */
+int sig_trunk_reload(void);
+/*
+ * Any thread: the dial-out policy over the outbound trunks for number
+ * (dial_route). 0: decided (d->allowed, d->reason; *out, optional, the
+ * chosen trunk when allowed); ENOENT: no outbound trunk; EINVAL: not a
+ * number.
+ */
+int sig_trunk_dial_decide(struct dial_decision *d, const char *number,
+			  enum dial_purpose purpose, enum dial_origin origin,
+			  struct sig_trunk_out *out);
 
 #endif

@@ -62,7 +62,7 @@ void sig_auth_challenge(const struct sip_msg *msg, bool proxy, bool stale)
 
 	nonce_make(nonce, cc_clock_ms());
 	sig_count(SIG_ERR_AUTH_CHALLENGE, proxy ? 407 : 401);
-	(void)sip_replyf(sig_sip(), msg, proxy ? 407 : 401,
+	(void)sig_replyf(msg, proxy ? 407 : 401,
 			 proxy ? "Proxy Authentication Required" :
 				 "Unauthorized",
 			 "%s: Digest realm=\"" SIG_REALM "\", nonce=\"%s\","

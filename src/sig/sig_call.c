@@ -30,7 +30,11 @@
  * bridges them once they answer (DIALING -> BRIDGED): the order of a
  * real center, whose agent is on the line before the customer is called.
  * A flow's transfer to an outside number dials the same way, the caller
- * hearing music meanwhile, then bridged to the outside party.
+ * hearing music meanwhile, then bridged to the outside party. Every such
+ * dial (callback, the agent's transfer or consult to a number, the flow's
+ * external transfer) goes through the dial-out policy in sig_out.c; a
+ * denied one sends nothing to the trunk and puts dial_denied with the
+ * reason on the interaction's timeline.
  *
  * Feature calls from an agent's phone (*50 available, *51 away, *52 log
  * out) need the agent's digest credentials (407); they are answered, a
@@ -88,7 +92,8 @@ static void callback_dial(struct call *c);
 static void voicemail_play(struct call *c, struct aleg *a);
 static void call_end_record(struct call *c, const char *hung_up_by);
 static void call_close_h(int err, const struct sip_msg *msg, void *arg);
-static void transfer_out(struct call *c, const char *number);
+static void transfer_out(struct call *c, const char *number,
+			 enum dial_purpose purpose);
 
 /* --- Helpers ------------------------------------------------------------- */
 
@@ -133,6 +138,21 @@ void sig_call_event(const struct call *c, const char *type, uint32_t agent,
 		    const char *detail)
 {
 	ix_event(c, type, agent, detail);
+}
+
+/* A dial the policy refused: on the timeline, with the rule. */
+static void dial_denied(const struct call *c, uint32_t agent,
+			const char *number, enum dial_purpose purpose,
+			const struct dial_decision *d)
+{
+	char detail[DIAL_REASON_MAX + 128];
+
+	(void)re_snprintf(detail, sizeof(detail), "{\"number\": \"%s\","
+			  " \"purpose\": \"%s\", \"reason\": \"%s\"}",
+			  number, dial_purpose_name(purpose), d->reason);
+	ix_event(c, "dial_denied", agent, detail);
+	cc_warn("sig", "call %lld: dial %s (%s) denied: %s", (long long)c->ix,
+		number, dial_purpose_name(purpose), d->reason);
 }
 
 static const struct number *number_find(const struct pl *user)
@@ -588,27 +608,30 @@ int sig_call_ring(struct call *c, uint32_t agent, bool autoans,
 
 	if (!info || !n)
 		return ENOENT;
-	(void)re_snprintf(from_uri, sizeof(from_uri), "sip:%s@%s",
-			  c->from[0] ? c->from : "anonymous",
-			  sig_laddr_str());
 	for (unsigned i = 0; i < n; i++) {
 		struct mbuf *sdp = NULL;
 		struct aleg *a = mem_zalloc(sizeof(*a), aleg_destructor);
+		struct sa la;
 		int err;
 
 		if (!a)
 			continue;
+		/* From, Contact and SDP name our address toward the phone. */
+		(void)sig_laddr_for(&la, &bv[i].addr);
+		(void)re_snprintf(from_uri, sizeof(from_uri), "sip:%s@%J",
+				  c->from[0] ? c->from : "anonymous", &la);
 		a->call = c;
 		a->agent = agent;
 		a->consult = consult;
 		list_append(into, &a->le, a);
-		err = med_leg_alloc(&a->leg, NULL, aleg_med_h, a);
+		err = med_leg_alloc(&a->leg, &la, aleg_med_h, a);
 		if (!err)
 			err = med_leg_offer(a->leg, &sdp);
 		if (!err)
 			err = sipsess_connect(
 				&a->sess, sig_sess_sock(), bv[i].uri,
-				c->from, from_uri, "switchboard", NULL, 0,
+				c->from, from_uri,
+				sig_contact(&bv[i].addr, bv[i].tp), NULL, 0,
 				"application/sdp", sdp, NULL, NULL, false,
 				aleg_offer_h, aleg_answer_h, aleg_progr_h,
 				aleg_estab_h, aleg_info_h, aleg_refer_h,
@@ -696,12 +719,24 @@ static int offer_button(struct call *c, bool accept)
 static int transfer_number(struct call *c, const char *number)
 {
 	struct aleg *al = c->agent;
+	struct dial_decision d;
 	char detail[96];
+	int err;
 
 	if (!al || c->consult)
 		return EALREADY;
-	if (!sig_out_available())
+	/* decided before anything changes: a denied transfer leaves the
+	 * agent talking to the caller */
+	err = sig_trunk_dial_decide(&d, number, DIAL_AGENT_TRANSFER,
+				    DIAL_ORIGIN_STAFF, NULL);
+	if (err == ENOENT)
 		return ENOTCONN;
+	if (err)
+		return EINVAL;
+	if (!d.allowed) {
+		dial_denied(c, al->agent, number, DIAL_AGENT_TRANSFER, &d);
+		return EACCES;
+	}
 	(void)snprintf(detail, sizeof(detail), "{\"number\": \"%s\"}",
 		       number);
 	ix_event(c, "transfer_number", al->agent, detail);
@@ -712,7 +747,7 @@ static int transfer_number(struct call *c, const char *number)
 	c->task = false;
 	(void)cc_task_end((uint64_t)c->ix, 0, "agent");
 	c->state = CS_MENU;
-	transfer_out(c, number);
+	transfer_out(c, number, DIAL_AGENT_TRANSFER);
 	if (c->hangup) { /* could not dial: the caller is told, then gone */
 		c->hangup = false;
 		c->state = CS_FEATURE;
@@ -1276,14 +1311,19 @@ static int call_answer(struct call **cp, const struct sip_msg *msg,
 	struct call *c;
 	struct mbuf *sdp = NULL;
 	char st_hdrs[96];
+	struct sa la;
 	int err;
 
 	c = mem_zalloc(sizeof(*c), call_destructor);
 	if (!c)
 		return ENOMEM;
 	list_init(&c->ringing);
-	/* Who called: a trunk asserts it; anyone else's word is the From. */
-	if (!trunk[0] || sig_trunk_asserted(msg, c->from, sizeof(c->from)))
+	/* Who called: a trusted trunk asserts it; anyone else's word is the
+	 * From, which anyone may forge. */
+	if (trunk[0] && sig_trunk_trusted(trunk) &&
+	    !sig_trunk_asserted(msg, c->from, sizeof(c->from)))
+		c->origin = DIAL_ORIGIN_TRUSTED;
+	else
 		(void)pl_strcpy(&msg->from.uri.user, c->from,
 				sizeof(c->from));
 	(void)pl_strcpy(&msg->uri.user, c->to, sizeof(c->to));
@@ -1299,7 +1339,8 @@ static int call_answer(struct call **cp, const struct sip_msg *msg,
 				 sig_stimer_min_se());
 		goto out;
 	}
-	err = med_leg_alloc(&c->leg, NULL, call_med_h, c);
+	(void)sig_laddr_for(&la, &msg->src);
+	err = med_leg_alloc(&c->leg, &la, call_med_h, c);
 	if (err)
 		goto out;
 	if (mbuf_get_left(msg->mb))
@@ -1318,7 +1359,8 @@ static int call_answer(struct call **cp, const struct sip_msg *msg,
 		goto out;
 	}
 	err = sipsess_accept(&c->sess, sig_sess_sock(), msg, 200, "OK",
-			     "switchboard", "application/sdp", sdp, NULL,
+			     sig_contact(&msg->src, msg->tp),
+			     "application/sdp", sdp, NULL,
 			     NULL, false, call_offer_h, call_answer_h,
 			     call_estab_h, call_info_h, call_refer_h,
 			     call_close_h, c, "Allow: %s\r\n%s", sig_allow,
@@ -1451,6 +1493,13 @@ static int task_call_add(struct call **cp, enum call_kind kind, int64_t ix,
 	str_ncpy(c->queue, queue, sizeof(c->queue));
 	if (recording)
 		str_ncpy(c->recording, recording, sizeof(c->recording));
+	/* a callback's number: where it came from (we wrote the attrs) */
+	if (kind == CK_CALLBACK && attrs &&
+	    strstr(attrs, "\"number_origin\": \"confirmed\""))
+		c->origin = DIAL_ORIGIN_CONFIRMED;
+	else if (kind == CK_CALLBACK && attrs &&
+		 strstr(attrs, "\"number_origin\": \"trusted\""))
+		c->origin = DIAL_ORIGIN_TRUSTED;
 	list_append(&sc.calls, &c->le, c);
 	if (ix) {
 		c->ix = ix;
@@ -1577,6 +1626,7 @@ static void callback_dial(struct call *c)
 	struct aleg *a = c->agent;
 	struct med_prompt *p = NULL;
 	struct mbuf *sdp = NULL;
+	struct dial_decision d;
 	char say[160], hdrs[96], detail[96];
 	int64_t ix = c->ix;
 	int err;
@@ -1592,12 +1642,16 @@ static void callback_dial(struct call *c)
 	if (!err)
 		err = med_leg_offer(c->leg, &sdp);
 	if (!err)
-		err = sig_call_dial_out(&c->sess, c->from, c->to, sdp, &cust_h,
-					c, hdrs);
+		err = sig_call_dial_out(&c->sess, &d, c->from, DIAL_CALLBACK,
+					c->origin, c->to, sdp, &cust_h, c,
+					hdrs);
 	mem_deref(sdp);
 	(void)snprintf(detail, sizeof(detail), "{\"number\": \"%s\"}",
 		       c->from);
-	ix_event(c, "callback_dialled", a->agent, detail);
+	if (err == EACCES)
+		dial_denied(c, a->agent, c->from, DIAL_CALLBACK, &d);
+	else
+		ix_event(c, "callback_dialled", a->agent, detail);
 	if (err) {
 		cc_error("sig", "call %lld: callback to %s: %s",
 			 (long long)c->ix, c->from, strerror(err));
@@ -1609,24 +1663,35 @@ static void callback_dial(struct call *c)
 	c->state = CS_DIALING;
 }
 
-/* A flow's callback node: the caller's own number only. */
-static int ivr_callback_h(const char *queue, const char *number, void *arg)
+/* A flow's callback node: the number the caller confirmed in the flow,
+ * or the caller's own when a trusted trunk asserted it; and one the
+ * dial-out policy allows, or the caller is queued instead. The task keeps
+ * where its number came from (number_origin) for the dial. */
+static int ivr_callback_h(const char *queue, const char *number,
+			  bool confirmed, void *arg)
 {
 	struct call *c = arg;
-	char attrs[160];
+	enum dial_origin origin = DIAL_ORIGIN_UNTRUSTED;
+	struct dial_decision d;
+	char attrs[200];
 	int err;
 
 	if (c->survey)
 		return EINVAL;
-	if (strcmp(number, c->from) || !sig_out_number_ok(number)) {
-		cc_warn("sig", "call %lld: a callback goes to the caller's own"
-			" number only (asked: %s)", (long long)c->ix, number);
-		return EPERM;
+	if (confirmed)
+		origin = DIAL_ORIGIN_CONFIRMED;
+	else if (!strcmp(number, c->from))
+		origin = c->origin;
+	err = sig_trunk_dial_decide(&d, number, DIAL_CALLBACK, origin, NULL);
+	if (err)
+		return err;
+	if (!d.allowed) {
+		dial_denied(c, 0, number, DIAL_CALLBACK, &d);
+		return EACCES;
 	}
-	if (!sig_out_available())
-		return ENOENT;
 	(void)snprintf(attrs, sizeof(attrs), "{\"callback_for\": %lld,"
-		       " \"number\": \"%s\"}", (long long)c->ix, number);
+		       " \"number\": \"%s\", \"number_origin\": \"%s\"}",
+		       (long long)c->ix, number, dial_origin_name(origin));
 	err = task_call_add(NULL, CK_CALLBACK, 0, number, c->to, queue,
 			    c->entered ? c->entered : c->started, attrs, NULL);
 	if (err)
@@ -1707,6 +1772,7 @@ int sig_call_dial_consult(struct call *c, const char *number,
 {
 	struct aleg *a = mem_zalloc(sizeof(*a), aleg_destructor);
 	struct mbuf *sdp = NULL;
+	struct dial_decision d;
 	char hdrs[96];
 	int err;
 
@@ -1721,20 +1787,26 @@ int sig_call_dial_consult(struct call *c, const char *number,
 	if (!err)
 		err = med_leg_offer(a->leg, &sdp);
 	if (!err)
-		err = sig_call_dial_out(&a->sess, number, c->to, sdp,
-					&consult_h, a, hdrs);
+		err = sig_call_dial_out(&a->sess, &d, number,
+					DIAL_AGENT_CONSULT, DIAL_ORIGIN_STAFF,
+					c->to, sdp, &consult_h, a, hdrs);
 	mem_deref(sdp);
+	if (err == EACCES)
+		dial_denied(c, c->agent ? c->agent->agent : 0, number,
+			    DIAL_AGENT_CONSULT, &d);
 	if (err)
 		mem_deref(a);
 	return err;
 }
 
-/* The flow transfers the caller to an outside number (external: true in
- * the flow, the number fixed by its author). */
-static void transfer_out(struct call *c, const char *number)
+/* The caller goes to an outside number: the flow's transfer (external:
+ * true in the flow, the number fixed by its author) or the agent's. */
+static void transfer_out(struct call *c, const char *number,
+			 enum dial_purpose purpose)
 {
 	struct aleg *a = mem_zalloc(sizeof(*a), aleg_destructor);
 	struct mbuf *sdp = NULL;
+	struct dial_decision d;
 	char hdrs[96], detail[96];
 	int err;
 
@@ -1750,11 +1822,15 @@ static void transfer_out(struct call *c, const char *number)
 	if (!err)
 		err = med_leg_offer(a->leg, &sdp);
 	if (!err)
-		err = sig_call_dial_out(&a->sess, number, c->to, sdp, &ext_h,
+		err = sig_call_dial_out(&a->sess, &d, number, purpose,
+					DIAL_ORIGIN_STAFF, c->to, sdp, &ext_h,
 					a, hdrs);
 	mem_deref(sdp);
 	(void)snprintf(detail, sizeof(detail), "{\"to\": \"%s\"}", number);
-	ix_event(c, "transfer_requested", 0, detail);
+	if (err == EACCES)
+		dial_denied(c, 0, number, purpose, &d);
+	else
+		ix_event(c, "transfer_requested", 0, detail);
 	if (err) {
 		cc_error("sig", "call %lld: transfer to %s: %s",
 			 (long long)c->ix, number, strerror(err));
@@ -1794,8 +1870,20 @@ static void ivr_transfer_h(const char *to, bool external, const char *queue,
 		return;
 	}
 	if (external && sig_out_number_ok(to) && sig_out_available()) {
-		transfer_out(c, to);
-		return;
+		struct dial_decision d;
+
+		if (!sig_trunk_dial_decide(&d, to, DIAL_IVR_TRANSFER,
+					   DIAL_ORIGIN_STAFF, NULL) &&
+		    d.allowed) {
+			transfer_out(c, to, DIAL_IVR_TRANSFER);
+			return;
+		}
+		/* denied: the caller waits for an agent instead */
+		dial_denied(c, 0, to, DIAL_IVR_TRANSFER, &d);
+		if (queue && *queue && !cc_queue_id(queue, &qid)) {
+			call_queue(c, queue, 0, 0);
+			return;
+		}
 	}
 	cc_warn("sig", "call %lld: ivr transfer to %s is not possible (%s):"
 		" hanging up", (long long)c->ix, to,
@@ -1850,7 +1938,7 @@ void sig_call_incoming(const struct sip_msg *msg, void *arg)
 	(void)arg;
 	if (sig_stopping()) {
 		sig_count(SIG_ERR_UNAVAILABLE, 503);
-		(void)sip_reply(sig_sip(), msg, 503, "Service Unavailable");
+		(void)sig_reply(msg, 503, "Service Unavailable");
 		return;
 	}
 	num = number_find(&msg->uri.user);
@@ -1864,7 +1952,7 @@ void sig_call_incoming(const struct sip_msg *msg, void *arg)
 		}
 		if (err) {
 			sig_count(SIG_ERR_AUTH_FAILED, 403);
-			(void)sip_replyf(sig_sip(), msg, 403, "Forbidden",
+			(void)sig_replyf(msg, 403, "Forbidden",
 					 "Warning: 399 switchboard \"wrong"
 					 " username or password\"\r\n"
 					 "Content-Length: 0\r\n\r\n");
@@ -1877,7 +1965,7 @@ void sig_call_incoming(const struct sip_msg *msg, void *arg)
 			return;
 		}
 		sig_count(SIG_ERR_NOT_FOUND, 404);
-		(void)sip_replyf(sig_sip(), msg, 404, "Not Found",
+		(void)sig_replyf(msg, 404, "Not Found",
 				 "Warning: 399 switchboard \"%r is not a"
 				 " number of this center\"\r\n"
 				 "Content-Length: 0\r\n\r\n", &msg->uri.user);
@@ -1903,7 +1991,8 @@ void sig_call_incoming(const struct sip_msg *msg, void *arg)
 	if (num->flow) {
 		c->state = CS_MENU;
 		if (sig_ivr_alloc(&c->ivr, num->flow, c->leg, c->ix, c->from,
-				  c->to, &ivr_ops, c)) {
+				  c->origin == DIAL_ORIGIN_TRUSTED, c->to,
+				  &ivr_ops, c)) {
 			call_queue(c, "support", 0, 0); /* out of memory */
 			return;
 		}
@@ -2109,9 +2198,7 @@ int sig_call_init(const struct cc_config *cfg)
 	err = store_numbers_load(store_main(), number_h, NULL);
 	if (err)
 		return err;
-	err = sig_out_init();
-	if (!err)
-		err = sig_trunk_init();
+	err = sig_trunk_init(cfg->phone_country);
 	sig_stimer_init(cfg);
 	if (err)
 		return err;
@@ -2149,6 +2236,7 @@ void sig_call_close(void)
 	med_rec_close(); /* voicemails still being written: on the record */
 	sig_call_stop();
 	sig_ivr_close();
+	sig_trunk_close();
 	tmr_cancel(&sc.sweep);
 	sc.moh = mem_deref(sc.moh);
 	for (size_t i = 0; i < sc.numberc; i++)

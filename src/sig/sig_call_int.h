@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "dial/dial.h"
 
 struct sig_consult;
 
@@ -58,6 +59,9 @@ struct call {
 	int64_t ix;              /* interaction id */
 	struct sig_stimer stimer; /* session timer of the caller's leg */
 	char from[64], to[64];
+	/* whose word from is: trusted (a trusted trunk's PAI) or not; a
+	 * callback task: where its number came from */
+	enum dial_origin origin;
 	bool answered;           /* our 200 went out */
 	bool task;               /* the center has it */
 	/* IVR */
@@ -85,7 +89,9 @@ struct call {
 int sig_call_ring(struct call *c, uint32_t agent, bool autoans,
 		  struct list *into, bool consult);
 /* Dials number through the outbound trunk as a consult leg of c,
- * appended to into. ENOTCONN: no trunk allows it. */
+ * appended to into (the agent's consult: the dial-out policy applies).
+ * EACCES: denied (the interaction's timeline says why); ENOENT: no
+ * trunk allows outbound calls. */
 int sig_call_dial_consult(struct call *c, const char *number,
 			  struct list *into);
 /* Records an event on the call's interaction timeline. */

@@ -287,7 +287,7 @@ bool sig_check_request(const struct sip_msg *msg)
 		  pl_strcmp(&msg->met, "ACK") ? v.scode : 0);
 	if (!pl_strcmp(&msg->met, "ACK"))
 		return true;
-	(void)sip_replyf(sig_sip(), msg, v.scode, v.reason,
+	(void)sig_replyf(msg, v.scode, v.reason,
 			 "Warning: 399 switchboard \"%s\"\r\n"
 			 "%s%s"
 			 "Content-Length: 0\r\n\r\n",

@@ -9,7 +9,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "dial/dial.h"
 
+struct cc_config;
 struct sip;
 struct sip_msg;
 struct sipsess_sock;
@@ -18,12 +20,31 @@ struct sa;
 /* The stack (sig.c). */
 struct sip *sig_sip(void);
 struct sipsess_sock *sig_sess_sock(void);
-/* Our SIP address as "IP:PORT" (for From/Contact of calls we place). */
+/* Our SIP address as "IP:PORT" when the peer is not known (the address
+ * of the default route when --sip is a wildcard, or --public-addr). */
 const char *sig_laddr_str(void);
+/* Our SIP address (IP and --sip port) toward peer, for Contact, From and
+ * SDP: --public-addr, else the --sip address, else (wildcard) the local
+ * address the kernel routes to peer from. peer NULL: the default. */
+int sig_laddr_for(struct sa *laddr, const struct sa *peer);
+/* "sip:switchboard@IP:PORT[;transport=tcp]" toward peer, for sipsess's
+ * contact user (a static buffer, copied by sipsess). */
+const char *sig_contact(const struct sa *peer, int tp); /* sip_transp */
 bool sig_stopping(void);
 /* "IP:PORT" of sa in a static buffer (for logs; not reentrant). */
 const char *sig_sa_str(const struct sa *sa);
 extern const char sig_allow[];
+/*
+ * Replies to a request through libre's server transaction: a
+ * retransmission of the request (same Via branch) is answered with the
+ * identical bytes (same To tag, same challenge nonce) and never reaches us
+ * again; an INVITE's error answer is retransmitted until its ACK. fmt
+ * gives the extra header lines and the body, ending with the blank line
+ * (re_printf formats). Use these, not sip_reply(), for final answers.
+ */
+int sig_replyf(const struct sip_msg *msg, uint16_t scode,
+	       const char *reason, const char *fmt, ...);
+int sig_reply(const struct sip_msg *msg, uint16_t scode, const char *reason);
 /* Counts an error answer of status scode for reason kind (sig.h). */
 struct sig_counters;
 void sig_count(unsigned kind, uint16_t scode);
@@ -54,7 +75,7 @@ int sig_auth_init(void);
 
 /* --- sig_reg.c: the registrar ------------------------------------------ */
 
-int sig_reg_init(void);
+int sig_reg_init(const struct cc_config *cfg);
 void sig_reg_close(void);
 /* Handles a REGISTER (replies to it). */
 void sig_reg_handle(const struct sip_msg *msg);
@@ -63,16 +84,52 @@ const char *sig_reg_password(const char *ext);
 
 struct sig_binding {
 	char uri[256];       /* where to send: sip:EXT@SRC-IP:PORT;transport= */
+	struct sa addr;      /* the address in uri */
+	int tp;              /* enum sip_transp of uri */
 	uint64_t expires;    /* cc_clock_ms() */
 };
 /* Up to max current bindings of agent; returns their count. */
 unsigned sig_reg_bindings(uint32_t agent, struct sig_binding *bv,
 			  unsigned max);
 
-/* --- sig_trunk.c: inbound trunks ---------------------------------------- */
+/* --- sig_db.c: the registrar's rows in the store ------------------------ */
 
-/* Reads the trunks table (main loop, at start). */
-int sig_trunk_init(void);
+struct sig_db_binding {
+	uint32_t agent;
+	const char *contact;   /* as registered: the binding's identity */
+	const char *uri;       /* where calls go */
+	const char *addr;      /* "IP:PORT" of uri */
+	const char *transport; /* "udp", "tcp" */
+	int64_t expires_at;    /* wall-clock ms */
+};
+/* Called per row (strings valid during the call); nonzero stops. */
+typedef int(sig_db_binding_h)(const struct sig_db_binding *b, void *arg);
+/* Main loop, at start: the bindings not expired at now (wall ms). */
+int sig_db_bindings_load(sig_db_binding_h *h, void *arg, int64_t now);
+/* Queued writes (doneh may be NULL; it runs on the main loop once the
+ * write is durable): insert or update a binding; delete one (contact) or
+ * all of an agent's (contact NULL); delete those expired at now. */
+int sig_db_binding_save(const struct sig_db_binding *b,
+			void (*doneh)(int err, void *arg), void *arg);
+int sig_db_binding_delete(uint32_t agent, const char *contact,
+			  void (*doneh)(int err, void *arg), void *arg);
+int sig_db_bindings_expire(int64_t now);
+/* doneh runs once every write queued before is durable. */
+int sig_db_barrier(void (*doneh)(int err, void *arg), void *arg);
+/* The agent's last presence ("available", "away" with reason,
+ * "logged_out"): queued write, and the load at start. */
+int sig_db_presence_save(uint32_t agent, const char *state,
+			 const char *reason);
+typedef int(sig_db_presence_h)(uint32_t agent, const char *state,
+			       const char *reason, void *arg);
+int sig_db_presence_load(sig_db_presence_h *h, void *arg);
+
+/* --- sig_trunk.c: trunks ------------------------------------------------ */
+
+/* Reads the trunks table (main loop, at start); country: the ISO code of
+ * numbers written without a prefix (phone-country). */
+int sig_trunk_init(const char *country);
+void sig_trunk_close(void);
 /*
  * Whether an INVITE to a public number comes from a trunk: by source
  * address, or by the digest credentials of a trunk whose username is the
@@ -81,8 +138,11 @@ int sig_trunk_init(void);
  * sent). The last two have answered the request.
  */
 int sig_trunk_identify(const struct sip_msg *msg, char *name, size_t sz);
+/* Whether the trunk of that name is trusted: its P-Asserted-Identity is
+ * the caller's number. */
+bool sig_trunk_trusted(const char *name);
 /* The number in the request's P-Asserted-Identity ("+15550100" or
- * digits): ENOENT none, EBADMSG not a number. Only for trunks' calls. */
+ * digits): ENOENT none, EBADMSG not a number. Only for trusted trunks. */
 int sig_trunk_asserted(const struct sip_msg *msg, char *number, size_t sz);
 
 /* --- sig_timer.c: session timers (RFC 4028) ------------------------------ */
@@ -149,9 +209,13 @@ struct sig_ivr_ops {
 	void (*queue)(const char *queue, int priority, uint32_t agent,
 		      void *arg);
 	void (*hangup)(void *arg);
-	/* A callback task to number in queue; 0 when made (the flow goes
-	 * on: its prompt, then hang-up), else the caller is queued. */
-	int (*callback)(const char *queue, const char *number, void *arg);
+	/* A callback task to number in queue: confirmed by the caller in
+	 * the flow, or else the caller's own (believed only when a trusted
+	 * trunk asserted it). 0 when made (the flow goes on: its prompt,
+	 * then hang-up), else the caller is queued (EACCES: the dial-out
+	 * policy denied the number). */
+	int (*callback)(const char *queue, const char *number, bool confirmed,
+			void *arg);
 	/* To an extension, a queue or (external) an outside number;
 	 * queue: where an extension's caller waits. */
 	void (*transfer)(const char *to, bool external, const char *queue,
@@ -167,10 +231,13 @@ struct sig_ivr_ops {
  * EBADMSG (problems logged with their JSON paths). */
 int sig_ivr_flow_load(struct ivr_flow **fp, const char *name,
 		      const char *def);
-/* A session of flow on the caller's leg (borrowed; must outlive it). */
+/* A session of flow on the caller's leg (borrowed; must outlive it);
+ * from_trusted: a trusted trunk asserted from (a callback node then calls
+ * it back without asking for a number). */
 int sig_ivr_alloc(struct sig_ivr **ivp, struct ivr_flow *flow,
 		  struct med_leg *leg, int64_t ix, const char *from,
-		  const char *to, const struct sig_ivr_ops *ops, void *arg);
+		  bool from_trusted, const char *to,
+		  const struct sig_ivr_ops *ops, void *arg);
 void sig_ivr_start(struct sig_ivr *iv);
 void sig_ivr_digit(struct sig_ivr *iv, char digit);
 /* A digit while queued: true when it was one of the queue node's options
@@ -208,23 +275,23 @@ struct sig_out_handlers {
 	sipsess_close_h *close;
 };
 
-/* Loads the outbound trunk (the first with outbound = 1). */
-int sig_out_init(void);
 /* True when some trunk allows outbound calls. */
 bool sig_out_available(void);
-/* A number we may dial: optional '+', 3 to 20 digits. */
+/* A number as a trunk takes it: optional '+', 3 to 20 digits. */
 bool sig_out_number_ok(const char *number);
 /*
- * Calls number through the outbound trunk with our SDP offer sdp;
- * from_number is the From when the trunk has no caller_id; hdrs extra
- * headers ("Name: value\r\n"...) or NULL. *sessp: the new session
- * (release to CANCEL/BYE). ENOENT: no trunk allows outbound; EINVAL: not
- * a number. Callers are responsible for the number being one the center
- * may call (a caller's own number, an administrator's flow).
+ * Calls number through the first outbound trunk whose dial-out policy
+ * allows it for purpose (origin: where the number came from), with our
+ * SDP offer sdp; from_number is the From when the trunk has no caller_id;
+ * hdrs extra headers ("Name: value\r\n"...) or NULL. *sessp: the new
+ * session (release to CANCEL/BYE). *d: the decision and its reason.
+ * EACCES: the policy denies it (nothing sent; d->reason says why);
+ * ENOENT: no trunk allows outbound; EINVAL: not a number.
  */
-int sig_call_dial_out(struct sipsess **sessp, const char *number,
-		      const char *from_number, struct mbuf *sdp,
-		      const struct sig_out_handlers *h, void *arg,
-		      const char *hdrs);
+int sig_call_dial_out(struct sipsess **sessp, struct dial_decision *d,
+		      const char *number, enum dial_purpose purpose,
+		      enum dial_origin origin, const char *from_number,
+		      struct mbuf *sdp, const struct sig_out_handlers *h,
+		      void *arg, const char *hdrs);
 
 #endif

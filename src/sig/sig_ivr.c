@@ -12,7 +12,10 @@
  * caller hanging up; once the file is closed the message becomes a task
  * (sig_call_voicemail_add), also when the call is gone by then.
  * Callbacks, transfers and leaving a queue by a digit are the call's to
- * carry out (sig_ivr_ops). Named time zones: the flow's zone's TZif file
+ * carry out (sig_ivr_ops); a callback's number is the caller's own only
+ * when a trusted trunk asserted it, else the one the caller confirmed in
+ * the flow, and the dial-out policy may still refuse it (the caller is
+ * then queued). Named time zones: the flow's zone's TZif file
  * is read once and each instant's offset handed to the interpreter.
  */
 #include <errno.h>
@@ -346,7 +349,7 @@ static void run(struct sig_ivr *iv, const struct ivr_action *a, size_t n)
 			return;
 		case IVR_ACT_CALLBACK:
 			if (iv->ops->callback && !iv->ops->callback(
-				    a->queue, a->text, iv->arg))
+				    a->queue, a->text, a->confirmed, iv->arg))
 				break; /* the prompt that follows says so */
 			cc_warn("sig", "call %lld: ivr callback to %s refused:"
 				" queued in %s instead", (long long)iv->ix,
@@ -381,7 +384,8 @@ static void feed(struct sig_ivr *iv, struct ivr_event *ev)
 
 int sig_ivr_alloc(struct sig_ivr **ivp, struct ivr_flow *flow,
 		  struct med_leg *leg, int64_t ix, const char *from,
-		  const char *to, const struct sig_ivr_ops *ops, void *arg)
+		  bool from_trusted, const char *to,
+		  const struct sig_ivr_ops *ops, void *arg)
 {
 	struct sig_ivr *iv;
 	int err;
@@ -405,6 +409,7 @@ int sig_ivr_alloc(struct sig_ivr **ivp, struct ivr_flow *flow,
 		mem_deref(iv);
 		return err;
 	}
+	ivr_session_caller_trusted(iv->s, from_trusted);
 	*ivp = iv;
 	return 0;
 }

@@ -4,8 +4,14 @@
 #   sb_start [flags...]   start build/switchboard on loopback with port 0
 #                         everywhere and a fresh data dir; sets SB_PID,
 #                         SB_DATA, SB_LOG, SB_SIP_PORT, SB_HTTP_PORT
+#                         (SB_SIP: the --sip address, 127.0.0.1:0; set
+#                         it empty to start with the default)
 #   sb_stop               SIGTERM and wait; fails if the server crashed
 #   sb_wait_log REGEX [SECONDS]   wait for a line in the server log
+#   sb_db_is SQL WANT [SECONDS]   wait (5 s) until a query of the store
+#                         gives WANT (the store commits in groups)
+#   sb_wait_until SECONDS COMMAND...   wait until COMMAND succeeds (e.g. a
+#                         row the store's writer commits a moment later)
 #   sb_fail MESSAGE       print, dump the log tail, exit 1
 #   sb_pass               print the closing line and exit 0
 #   sb_browser X.mjs      run a Playwright script against a demo server
@@ -70,9 +76,20 @@ sb_wait_log() { # REGEX [SECONDS]
 	return 1
 }
 
+sb_wait_until() { # SECONDS COMMAND...
+	local secs=$1 i
+	shift
+	for ((i = 0; i < secs * 20; i++)); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 sb_start() {
+	local sip=${SB_SIP-127.0.0.1:0}
 	mkdir -p "$SB_DATA"
-	"$SB_BIN" --data "$SB_DATA" --sip 127.0.0.1:0 --http 127.0.0.1:0 \
+	"$SB_BIN" --data "$SB_DATA" ${sip:+--sip "$sip"} --http 127.0.0.1:0 \
 		--log-level "${SB_LOG_LEVEL:-info}" "$@" \
 		>"$SB_OUT" 2>"$SB_LOG" &
 	SB_PID=$!
@@ -113,4 +130,15 @@ sb_browser() {
 	SB_HTTP_PORT=$SB_HTTP_PORT timeout 120 node "$here/$1" || sb_fail "browser test $1"
 	sb_stop
 	sb_pass
+}
+
+sb_db_is() { # SQL WANT [SECONDS]
+	local i got secs=${3:-5}
+	for ((i = 0; i < secs * 10; i++)); do
+		got=$(sqlite3 "$SB_DATA/switchboard.db" "$1")
+		[ "$got" = "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "  got: $got" >&2
+	return 1
 }

@@ -13,10 +13,24 @@
 #   voice_call NUMBER STEPS TALK_MS [BYE_WAIT_MS] [FROM]
 #       one customer call from a free port; returns SIPp's status.
 #   voice_port  sets PORT to a fresh port (call it directly, not in $(...))
+#   VOICE_IP    the address the phones and callers use, and reach the
+#               server at (default 127.0.0.1; ::1 for IPv6)
 #   voice_call_bg ... (same, in the background; sets CALL_PID)
+#   voice_trunk_call PORT FROM PAI ACK_CSEQ [USER PASS] [NUMBER]
+#       a carrier's call from PORT (From user FROM, header line PAI or
+#       ''; ACK_CSEQ 2 when challenged, with USER/PASS), talks TALK_MS
+#       (1500) and hangs up; messages in $SB_TMP/trunk_PORT.msg.
 #   step_* print XML snippets for STEPS.
 VOICE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/sipp
 VOICE_PORT=${VOICE_PORT:-$((20000 + RANDOM % 20000))}
+VOICE_IP=${VOICE_IP:-127.0.0.1}
+
+voice_server() { # the server's SIP address as SIPp takes it
+	case $VOICE_IP in
+	*:*) echo "[$VOICE_IP]:$SB_SIP_PORT" ;;
+	*) echo "$VOICE_IP:$SB_SIP_PORT" ;;
+	esac
+}
 
 voice_tmpl() { # TEMPLATE OUT NAME=VALUE...
 	local tmpl=$1 out=$2 text
@@ -40,10 +54,10 @@ voice_register() { # EXT CONTACT_PORT EXPECT [PASSWORD] [EXPIRES]
 	voice_tmpl register.xml "$f" USER="$ext" CONTACT_PORT="$cport" \
 		EXPECT="$expect" EXPIRES="$exp"
 	voice_port
-	timeout 20 sipp -sf "$f" -t u1 -i 127.0.0.1 -p "$PORT" \
+	timeout 20 sipp -sf "$f" -t u1 -i "$VOICE_IP" -p "$PORT" \
 		-au "$ext" -ap "$pw" -m 1 -timeout 10s -timeout_error \
 		-trace_err -error_file "$SB_TMP/register_$ext.err" \
-		127.0.0.1:"$SB_SIP_PORT" >>"$SB_TMP/register_$ext.out" 2>&1
+		"$(voice_server)" >>"$SB_TMP/register_$ext.out" 2>&1
 }
 
 voice_agent() { # EXT PORT ANSWER CALLS [STEPS]
@@ -58,7 +72,7 @@ voice_agent() { # EXT PORT ANSWER CALLS [STEPS]
 	esac
 	voice_tmpl agent.xml "$f" USER="$ext" RING_MS="${RING_MS:-300}" \
 		ANSWER="$jump" STEPS="$steps" BYE_WAIT_MS="${BYE_WAIT_MS:-60000}"
-	sipp -sf "$f" -t u1 -i 127.0.0.1 -p "$port" -mp $((port + 1000)) \
+	sipp -sf "$f" -t u1 -i "$VOICE_IP" -p "$port" -mp $((port + 1000)) \
 		-rtp_echo -m "$calls" -trace_err -trace_msg \
 		-message_file "$SB_TMP/agent_$ext.msg" \
 		-error_file "$SB_TMP/agent_$ext.err" -nostdin \
@@ -76,10 +90,10 @@ voice_call_args() { # NUMBER STEPS TALK_MS [BYE_WAIT_MS] [FROM]
 	local f=$SB_TMP/caller_$port.xml
 	voice_tmpl caller.xml "$f" FROM="$from" STEPS="$steps" TALK_MS="$talk" \
 		BYE_WAIT_MS="$byewait"
-	CALL_ARGS=(-sf "$f" -s "$number" -t u1 -i 127.0.0.1 -p "$port"
+	CALL_ARGS=(-sf "$f" -s "$number" -t u1 -i "$VOICE_IP" -p "$port"
 		-mp $((port + 1000)) -m 1 -timeout 120s -timeout_error
 		-trace_err -error_file "$SB_TMP/caller_$port.err" -nostdin
-		127.0.0.1:"$SB_SIP_PORT")
+		"$(voice_server)")
 	CALL_OUT=$SB_TMP/caller_$port.out
 }
 
@@ -234,4 +248,17 @@ voice_trunk_uas() {
 		-error_file "$SB_TMP/trunk.err" -nostdin \
 		>"$SB_TMP/trunk.out" 2>&1 &
 	TRUNK_PID=$!
+}
+
+voice_trunk_call() { # PORT FROM PAI ACK_CSEQ [USER PASS] [NUMBER]
+	local port=$1 from=$2 pai=$3 cseq=$4 user=${5:-} pass=${6:-}
+	local number=${7:-5001} f=$SB_TMP/trunk_$1.xml
+	voice_tmpl trunk_caller.xml "$f" FROM="$from" PAI="$pai" \
+		ACK_CSEQ="$cseq" TALK_MS="${TALK_MS:-1500}"
+	timeout 30 sipp -sf "$f" -s "$number" -t u1 -i 127.0.0.1 -p "$port" \
+		-mp $((port + 1000)) ${user:+-au "$user" -ap "$pass"} -m 1 \
+		-timeout 20s -timeout_error -trace_err -trace_msg -nostdin \
+		-message_file "$SB_TMP/trunk_$port.msg" \
+		-error_file "$SB_TMP/trunk_$port.err" \
+		127.0.0.1:"$SB_SIP_PORT" >"$SB_TMP/trunk_$port.out" 2>&1
 }

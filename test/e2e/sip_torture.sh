@@ -7,6 +7,12 @@
 # the server survives; over TCP the answer comes back on the connection and
 # is compared with the table below.
 #
+# Many of the messages share one Via branch (z9hG4bKkdjuw) and some a
+# sent-by too: sent in one session they would be retransmissions of one
+# another (RFC 3261 17.2.3), answered from the first one's transaction.
+# Each is sent with the message's name appended to its branch, nothing
+# else changed.
+#
 # "drop" = no answer or the connection closed. Three valid messages are
 # dropped by libre's parser before the server sees them (longreq: a header
 # longer than libre accepts, unksm2: an unknown URI scheme in To, inv2543:
@@ -45,6 +51,9 @@ n=0
 for f in "$dir"/*.dat; do
 	name=$(basename "$f" .dat)
 	[ -n "${want[$name]:-}" ] || sb_fail "no expectation for $name.dat"
+	sed "s/branch=z9hG4bK\([0-9A-Za-z.]*\)/branch=z9hG4bK\1-$name/" \
+		"$f" >"$SB_TMP/$name.dat"
+	f=$SB_TMP/$name.dat
 	# TCP first: the same message again over UDP is a retransmission.
 	got=$("$send" tcp 127.0.0.1 "$SB_SIP_PORT" "$f" 1000)
 	kill -0 "$SB_PID" 2>/dev/null || sb_fail "server died on $name.dat over TCP"

@@ -29,7 +29,14 @@ sb_check "1002 answers from sales" sb_wait_log 'call 1: bridged to agent 1002' 1
 wait "$caller"; rc=$?
 sb_check "the caller's scenario passed ($rc)" test "$rc" = 0
 sb_wait_log 'call 1: media' 5
-ev=$(sqlite3 "$db" "SELECT group_concat(type || ':' || coalesce(agent_id, ''), ',') FROM (SELECT type, agent_id FROM interaction_events WHERE interaction_id = 1 ORDER BY id)")
+# The call's last events are committed by the store's writer a moment
+# after the log line: wait for the 'ended' row before reading them all.
+events() {
+	sqlite3 "$db" "SELECT group_concat(type || ':' || coalesce(agent_id, ''), ',') FROM (SELECT type, agent_id FROM interaction_events WHERE interaction_id = 1 ORDER BY id)"
+}
+ended() { events | grep -q 'ended:'; }
+sb_wait_until 5 ended
+ev=$(events)
 sb_check "events ($ev)" grep -q 'answered:1003,held:1003,resumed:1003,transfer_requested:1003,transferred:1003,offered:1004,answered:1004,transfer_requested:1004,transferred:1004,offered:1002,answered:1002,ended:1002' <<<"$ev"
 row=$(sqlite3 "$db" "SELECT queue, agent_id, hold_ms BETWEEN 1500 AND 4000 FROM interactions WHERE id = 1")
 sb_check "ends in sales with 1002, hold time counted ($row)" test "$row" = "sales|1002|1"

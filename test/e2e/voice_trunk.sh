@@ -12,18 +12,7 @@
 
 db() { sqlite3 "$SB_DATA/switchboard.db" "$1"; }
 
-trunk_call() { # PORT FROM PAI ACK_CSEQ [USER PASS] [NUMBER]
-	local port=$1 from=$2 pai=$3 cseq=$4 user=${5:-} pass=${6:-}
-	local number=${7:-5001} f=$SB_TMP/trunk_$1.xml
-	voice_tmpl trunk_caller.xml "$f" FROM="$from" PAI="$pai" \
-		ACK_CSEQ="$cseq" TALK_MS=1500
-	timeout 30 sipp -sf "$f" -s "$number" -t u1 -i 127.0.0.1 -p "$port" \
-		-mp $((port + 1000)) ${user:+-au "$user" -ap "$pass"} -m 1 \
-		-timeout 20s -timeout_error -trace_err -trace_msg -nostdin \
-		-message_file "$SB_TMP/trunk_$port.msg" \
-		-error_file "$SB_TMP/trunk_$port.err" \
-		127.0.0.1:"$SB_SIP_PORT" >"$SB_TMP/trunk_$port.out" 2>&1
-}
+trunk_call() { voice_trunk_call "$@"; }
 
 # Three trunks: one by address and port, one by credentials, and one whose
 # address is not ours (never matches).
@@ -31,8 +20,9 @@ sb_start --demo
 sb_stop
 voice_port
 TPORT=$PORT
-db "INSERT INTO trunks(name, source_addr) VALUES ('carrier', '127.0.0.1:$TPORT');
-    INSERT INTO trunks(name, username, password) VALUES ('carrier2', 'carrier2', 'secret2');
+db "INSERT INTO trunks(name, source_addr, trusted) VALUES ('carrier', '127.0.0.1:$TPORT', 1);
+    INSERT INTO trunks(name, username, password, trusted) VALUES ('carrier2', 'carrier2', 'secret2', 1);
+    INSERT INTO trunks(name, username, password) VALUES ('carrier3', 'carrier3', 'secret3');
     INSERT INTO trunks(name, source_addr) VALUES ('elsewhere', '192.0.2.7');
     INSERT INTO trunks(name, source_addr) VALUES ('broken', 'not an address');"
 sb_start --demo
@@ -67,6 +57,14 @@ sb_check "the 407 came first" grep -q 'SIP/2.0 407' "$SB_TMP/trunk_$PORT.msg"
 sb_check "logged as from trunk carrier2" sb_wait_log 'call [0-9]*: from trunk carrier2$' 5
 sb_check "tel: asserted number taken" \
 	test -n "$(db "SELECT id FROM interactions WHERE from_addr = '+442071234567'")"
+
+# 3b. A trunk not marked trusted: recognised, its PAI not believed.
+voice_port
+sb_check "carrier3 (not trusted) answered" \
+	trunk_call "$PORT" carrier3 'P-Asserted-Identity: <sip:+15555550133@carrier.example>' 2 carrier3 secret3
+sb_check "logged as from trunk carrier3" sb_wait_log 'call [0-9]*: from trunk carrier3$' 5
+sb_check "its asserted number is not taken (From kept)" \
+	test "$(db "SELECT count(*) FROM interactions WHERE from_addr = '+15555550133'"):$(db "SELECT count(*) FROM interactions WHERE from_addr = 'carrier3'")" = 0:1
 
 # 4. Wrong trunk password: 403, no call.
 n0=$(db "SELECT count(*) FROM interactions")

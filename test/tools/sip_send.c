@@ -4,7 +4,11 @@
  * the timeout, or "no response". For the torture tests (test/e2e/
  * sip_torture.sh): it sends exactly what the file holds.
  *
- *   sip_send udp|tcp HOST PORT FILE [TIMEOUT_MS]
+ *   sip_send [-a] [-n COUNT] udp|tcp HOST PORT FILE [TIMEOUT_MS]
+ *
+ * -a prints the whole response (then a line "--"), -n sends the file COUNT
+ * times from the same socket, each after the previous response (a
+ * retransmission, for test/e2e/sip_retrans.sh).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,7 +22,8 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: sip_send udp|tcp HOST PORT FILE [TIMEOUT_MS]\n");
+	fprintf(stderr, "usage: sip_send [-a] [-n COUNT] udp|tcp HOST PORT"
+		" FILE [TIMEOUT_MS]\n");
 	return 2;
 }
 
@@ -30,10 +35,25 @@ int main(int argc, char *argv[])
 	size_t n;
 	ssize_t got;
 	FILE *f;
-	int fd, tcp, timeout_ms;
+	int fd, tcp, timeout_ms, all = 0, count = 1;
 	char *eol;
 
-	if (argc < 5)
+	while (argc > 1 && argv[1][0] == '-') {
+		if (!strcmp(argv[1], "-a")) {
+			all = 1;
+		}
+		else if (!strcmp(argv[1], "-n") && argc > 2) {
+			count = atoi(argv[2]);
+			argc--;
+			argv++;
+		}
+		else {
+			return usage();
+		}
+		argc--;
+		argv++;
+	}
+	if (argc < 5 || count < 1)
 		return usage();
 	tcp = !strcmp(argv[1], "tcp");
 	if (!tcp && strcmp(argv[1], "udp"))
@@ -54,26 +74,33 @@ int main(int argc, char *argv[])
 		perror("connect");
 		return 1;
 	}
-	if (send(fd, msg, n, MSG_NOSIGNAL) != (ssize_t)n) {
-		perror("send");
-		return 1;
+	for (int i = 0; i < count; i++) {
+		if (send(fd, msg, n, MSG_NOSIGNAL) != (ssize_t)n) {
+			perror("send");
+			return 1;
+		}
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, timeout_ms) != 1) {
+			puts("no response");
+			return 0;
+		}
+		got = recv(fd, buf, sizeof(buf) - 1, 0);
+		if (got <= 0) {
+			puts(got == 0 ? "closed" : "no response");
+			return 0;
+		}
+		buf[got] = '\0';
+		if (all) {
+			fputs(buf, stdout);
+			puts("--");
+			continue;
+		}
+		eol = strpbrk(buf, "\r\n");
+		if (eol)
+			*eol = '\0';
+		puts(buf);
 	}
-	pfd.fd = fd;
-	pfd.events = POLLIN;
-	if (poll(&pfd, 1, timeout_ms) != 1) {
-		puts("no response");
-		return 0;
-	}
-	got = recv(fd, buf, sizeof(buf) - 1, 0);
-	if (got <= 0) {
-		puts(got == 0 ? "closed" : "no response");
-		return 0;
-	}
-	buf[got] = '\0';
-	eol = strpbrk(buf, "\r\n");
-	if (eol)
-		*eol = '\0';
-	puts(buf);
 	close(fd);
 	return 0;
 }
