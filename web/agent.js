@@ -9,16 +9,13 @@ const A = { me: null, state: 'logged_out', since: Date.now(), iid: null,
   muted: false, held: false, reasons: {} };
 const $ = SB.el;
 
-// The agent's states in words (the ACD's names are for the API).
-const STATE_WORDS = { logged_out: 'Logged out', available: 'Available',
-  reserved: 'Phone ringing', busy: 'On a call', wrapup: 'Wrap-up', away: 'Away' };
 
 function setState(s, reason, sinceMs) {
   A.state = s;
   A.since = sinceMs || Date.now();
   const el = $('state');
   el.className = 'state-' + s;
-  el.textContent = (STATE_WORDS[s] || s.replace('_', ' ')) +
+  el.textContent = SB.stateWord(s) +
     (reason ? ': ' + (A.reasons[reason] || reason) : '');
 }
 

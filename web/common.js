@@ -29,6 +29,11 @@ SB.api = async function (method, path, body) {
 
 SB.el = (id) => document.getElementById(id);
 
+/* An agent's state in words (the ACD's names are for the API). */
+SB.STATES = { logged_out: 'Logged out', available: 'Available', reserved: 'Phone ringing',
+  busy: 'On a call', wrapup: 'Wrap-up', away: 'Away' };
+SB.stateWord = (s) => SB.STATES[s] || SB.text(s).replace('_', ' ');
+
 /* Links to pages of some roles only (data-roles="supervisor admin"): shown
  * once the account is known; the server refuses those pages to the
  * others anyway. */

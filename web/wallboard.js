@@ -42,12 +42,12 @@ function render(s) {
     const tr = document.createElement('tr');
     const call = a.call ? (SB.esc(a.call.caller) + ' · ' + SB.esc(a.call.queue)) : '';
     tr.innerHTML = '<td>' + SB.esc(a.name || a.id) + '</td><td class="state-' + SB.esc(a.state) + '">' +
-      SB.esc(a.state) + (a.reason ? ' (' + SB.esc(a.reason) + ')' : '') + '</td><td>' +
+      SB.esc(SB.stateWord(a.state)) + (a.reason ? ': ' + SB.esc(a.reason) : '') + '</td><td>' +
       SB.esc(SB.dur((s.at - (a.since || s.at)) / 1000)) + '</td><td>' + call + '</td><td></td>';
     const sel = document.createElement('select');
     sel.dataset.agent = a.id;
     sel.setAttribute('aria-label', 'change state of agent ' + a.id);
-    for (const o of ['', 'available', 'away', 'logged_out']) sel.add(new Option(o ? o.replace('_', ' ') : 'set…', o));
+    for (const o of ['', 'available', 'away', 'logged_out']) sel.add(new Option(o ? SB.stateWord(o) : 'set…', o));
     sel.onchange = () => setAgent(a.id, sel.value);
     tr.lastChild.appendChild(sel);
     tb.appendChild(tr);

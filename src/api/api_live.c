@@ -686,6 +686,9 @@ int api_live_control(json_t **resultp, const json_t *args)
 	err = cc_task_control(id, ctl, target);
 	if (err)
 		return err;
+	/* a consult bridges the agent to the colleague: unmuted (med) */
+	if (ctl == CC_CTL_CONSULT && t->muted)
+		ctl = CC_CTL_UNMUTE;
 	if (ctl == CC_CTL_MUTE || ctl == CC_CTL_UNMUTE) {
 		t->muted = ctl == CC_CTL_MUTE;
 		pub("interaction.muted",

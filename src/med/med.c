@@ -843,6 +843,7 @@ int med_leg_bridge(struct med_leg *a, struct med_leg *b)
 	pb = stop_locked(b);
 	a->peer = b;
 	b->peer = a;
+	a->mute = b->mute = false; /* muting is for one bridge */
 	med_io_unlock();
 	mem_deref(pa);
 	mem_deref(pb);

@@ -122,6 +122,9 @@ try {
   check('mute: the button says Unmute and the bar says muted (' + await ag.textContent('#bar-status') + ')',
     (await ag.textContent('#btn-mute')) === 'Unmute' && /muted/.test(await ag.textContent('#bar-status')));
   check('the state in words while on a call: ' + await ag.textContent('#state'), (await ag.textContent('#state')) === 'On a call');
+  await sup.waitForFunction(() => [...document.querySelectorAll('#agents tr')]
+    .some((tr) => /Carol/.test(tr.cells[0].textContent) && tr.cells[1].textContent === 'On a call'), null, { timeout: 5000 });
+  check('the wallboard says the agent\'s state in words too (On a call)', true);
   await ag.waitForFunction(() => document.querySelector('#bar-timer').textContent >= '0:02', null, { timeout: 5000 });
   check('the talk timer runs: ' + await ag.textContent('#bar-timer'), true);
   // The bar stays in view when the page is scrolled down to the notes.
