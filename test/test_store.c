@@ -800,8 +800,51 @@ out:
 	return err;
 }
 
+/* The blocking write that tells what it did, and a prepared, bound
+ * read (the API threads' way in). */
+static int write_ex_and_prepare(void)
+{
+	struct store_wrote w = {-1, -1};
+	struct store *st = NULL;
+	sqlite3_stmt *stmt = NULL;
+	char path[512];
+	int err = 0;
+
+	dbpath(path, sizeof(path));
+	TEST_ERR(store_open(&st, path, false));
+	TEST_ERR(store_write_wait_ex(st, &w, "INSERT INTO skills(name) VALUES "
+				     "(?)", "s", "wx-a"));
+	TEST_ASSERT(w.rowid > 0);
+	TEST_EQ(w.changes, 1);
+	TEST_EQ(store_write_wait_ex(st, &w, "INSERT INTO skills(name) VALUES "
+				    "(?)", "s", "wx-a"), EEXIST);
+	TEST_EQ(store_write_wait_ex(st, NULL, "INSERT INTO skills(name) "
+				    "VALUES (?)", "ss", "a", "b"), EINVAL);
+	TEST_ERR(store_write_wait_ex(st, &w, "UPDATE skills SET description "
+				     "= ? WHERE name = ?", "ss", "d", "none"));
+	TEST_EQ(w.changes, 0);
+	TEST_ERR(store_prepare(&stmt, store_reader(st), "SELECT count(*) FROM "
+			       "skills WHERE name = ?", "s", "wx-a"));
+	TEST_EQ(sqlite3_step(stmt), SQLITE_ROW);
+	TEST_EQ(sqlite3_column_int(stmt, 0), 1);
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	/* types NULL: the caller binds */
+	TEST_ERR(store_prepare(&stmt, store_reader(st), "SELECT ?", NULL));
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	TEST_EQ(store_prepare(&stmt, store_reader(st), "SELECT ?", "t", "x"),
+		EINVAL);
+	TEST_ASSERT(!stmt);
+out:
+	sqlite3_finalize(stmt);
+	mem_deref(st);
+	return err;
+}
+
 const struct test_case test_cases[] = {
 	TEST_CASE(migrations_applied_once),
+	TEST_CASE(write_ex_and_prepare),
 	TEST_CASE(newer_database_refused),
 	TEST_CASE(group_commit),
 	TEST_CASE(unit_rolls_back_alone),

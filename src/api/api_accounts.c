@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
-#include "api_db.h"
+#include "store/store.h"
 #include "api_handlers.h"
 #include "api_int.h"
 
@@ -44,12 +44,13 @@ int api_route_accounts_get(struct api_req *req)
 	sqlite3_stmt *st;
 	int err;
 
-	err = api_db_query(&st, "SELECT id, username, role, agent_id, "
-			   "disabled, created_at FROM accounts ORDER BY id",
-			   NULL);
+	err = store_prepare(&st, store_reader(store_main()),
+	                    "SELECT id, username, role, agent_id, "
+	                    "disabled, created_at FROM accounts ORDER BY id",
+	                    NULL);
 	if (err)
 		return err;
-	return api_reply_json(req, 200, api_db_rows(st));
+	return api_reply_json(req, 200, api_rows_json(st));
 }
 
 int api_route_accounts_add(struct api_req *req)
@@ -105,7 +106,8 @@ int api_route_accounts_update(struct api_req *req)
 	enum api_role r;
 	char obj[48];
 	int64_t id;
-	int changes = 0, err;
+	struct store_wrote wr = {0, 0};
+	int err;
 
 	err = api_req_param_id(&id, req, "id");
 	if (err)
@@ -122,27 +124,29 @@ int api_route_accounts_update(struct api_req *req)
 		return api_reply_error(req, 409, "conflict", "id",
 				       "you cannot disable or demote your own "
 				       "login");
-	err = api_db_write(NULL, &changes,
-			   "UPDATE accounts SET role = coalesce(?, role), "
-			   "agent_id = CASE WHEN ? THEN nullif(?, 0) ELSE "
-			   "agent_id END, disabled = CASE WHEN ? < 0 THEN "
-			   "disabled ELSE ? END WHERE id = ?",
-			   "tiiiii", json_string_value(role),
-			   (int64_t)(agent != NULL),
-			   (int64_t)json_integer_value(agent),
-			   (int64_t)(dis ? json_is_true(dis) : -1),
-			   (int64_t)(dis ? json_is_true(dis) : -1), id);
+	err = store_write_wait_ex(
+	        store_main(), &wr,
+	        "UPDATE accounts SET role = coalesce(?, role), "
+	        "agent_id = CASE WHEN ? THEN nullif(?, 0) ELSE "
+	        "agent_id END, disabled = CASE WHEN ? < 0 THEN "
+	        "disabled ELSE ? END WHERE id = ?",
+	        "siiiii", json_string_value(role), (int64_t)(agent != NULL),
+	        (int64_t)json_integer_value(agent),
+	        (int64_t)(dis ? json_is_true(dis) : -1),
+	        (int64_t)(dis ? json_is_true(dis) : -1), id);
 	if (err == EEXIST)
 		return api_reply_error(req, 409, "conflict", "agent_id",
 				       "that agent already has a login");
 	if (err)
 		return err;
-	if (!changes)
+	if (!wr.changes)
 		return api_reply_error(req, 404, "not_found", "id",
 				       "no account %lld", (long long)id);
 	if (dis && json_is_true(dis))
-		api_db_write(NULL, NULL, "UPDATE sessions SET revoked = 1 "
-			     "WHERE account_id = ?", "i", id);
+		store_write_wait(store_main(),
+		                 "UPDATE sessions SET revoked = 1 "
+		                 "WHERE account_id = ?",
+		                 "i", id);
 	api_auth_invalidate();
 	snprintf(obj, sizeof(obj), "account/%lld", (long long)id);
 	api_audit(req, "account.update", obj, json_incref(req->json));
@@ -154,7 +158,8 @@ int api_route_accounts_delete(struct api_req *req)
 {
 	char obj[48];
 	int64_t id;
-	int changes = 0, err;
+	struct store_wrote wr = {0, 0};
+	int err;
 
 	err = api_req_param_id(&id, req, "id");
 	if (err)
@@ -162,14 +167,14 @@ int api_route_accounts_delete(struct api_req *req)
 	if (id == req->account)
 		return api_reply_error(req, 409, "conflict", "id",
 				       "you cannot delete your own login");
-	api_db_write(NULL, NULL, "DELETE FROM sessions WHERE account_id = ?",
-		     "i", id);
-	err = api_db_write(NULL, &changes, "DELETE FROM accounts WHERE id = ?",
-			   "i", id);
+	store_write_wait(store_main(),
+	                 "DELETE FROM sessions WHERE account_id = ?", "i", id);
+	err = store_write_wait_ex(store_main(), &wr,
+	                          "DELETE FROM accounts WHERE id = ?", "i", id);
 	api_auth_invalidate();
 	if (err)
 		return err;
-	if (!changes)
+	if (!wr.changes)
 		return api_reply_error(req, 404, "not_found", "id",
 				       "no account %lld", (long long)id);
 	snprintf(obj, sizeof(obj), "account/%lld", (long long)id);
@@ -197,9 +202,10 @@ int api_route_accounts_password(struct api_req *req)
 	if (err)
 		return err;
 	/* A reset password ends the account's other sessions. */
-	api_db_write(NULL, NULL, "UPDATE sessions SET revoked = 1 WHERE "
-		     "account_id = ? AND token_hash <> ?", "it", id,
-		     req->token_hash);
+	store_write_wait(store_main(),
+	                 "UPDATE sessions SET revoked = 1 WHERE "
+	                 "account_id = ? AND token_hash <> ?",
+	                 "is", id, req->token_hash);
 	api_auth_invalidate();
 	snprintf(obj, sizeof(obj), "account/%lld", (long long)id);
 	api_audit(req, "account.password", obj, NULL);
@@ -218,8 +224,9 @@ int api_route_me_password(struct api_req *req)
 
 	if (pw_check(req, "new_password", pw))
 		return EINVAL;
-	err = api_db_query(&st, "SELECT pw_hash FROM accounts WHERE id = ?",
-			   "i", req->account);
+	err = store_prepare(&st, store_reader(store_main()),
+	                    "SELECT pw_hash FROM accounts WHERE id = ?", "i",
+	                    req->account);
 	if (err)
 		return err;
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -235,9 +242,10 @@ int api_route_me_password(struct api_req *req)
 	err = api_account_password_set(req->account, pw);
 	if (err)
 		return err;
-	api_db_write(NULL, NULL, "UPDATE sessions SET revoked = 1 WHERE "
-		     "account_id = ? AND token_hash <> ?", "it", req->account,
-		     req->token_hash);
+	store_write_wait(store_main(),
+	                 "UPDATE sessions SET revoked = 1 WHERE "
+	                 "account_id = ? AND token_hash <> ?",
+	                 "is", req->account, req->token_hash);
 	api_auth_invalidate();
 	return api_reply_json(req, 200, json_pack("{s:b}", "ok", 1));
 }

@@ -18,7 +18,7 @@
 #include <strings.h>
 #include <sodium.h>
 #include "core/cc.h"
-#include "api_db.h"
+#include "store/store.h"
 #include "api_int.h"
 
 enum {
@@ -148,8 +148,10 @@ int64_t api_auth_session_expires(const char *hash)
 	sqlite3_stmt *st;
 	int64_t exp = 0;
 
-	if (api_db_query(&st, "SELECT expires_at FROM sessions WHERE "
-			 "token_hash = ?", "t", hash))
+	if (store_prepare(&st, store_reader(store_main()),
+	                  "SELECT expires_at FROM sessions WHERE "
+	                  "token_hash = ?",
+	                  "s", hash))
 		return 0;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		exp = sqlite3_column_int64(st, 0);
@@ -162,10 +164,12 @@ bool api_auth_session_valid(const char *hash)
 	sqlite3_stmt *st;
 	bool ok = false;
 
-	if (api_db_query(&st, "SELECT 1 FROM sessions s JOIN accounts a ON "
-			 "a.id = s.account_id WHERE s.token_hash = ? AND "
-			 "s.revoked = 0 AND s.expires_at > ? AND "
-			 "a.disabled = 0", "ti", hash, (int64_t)cc_wall_ms()))
+	if (store_prepare(&st, store_reader(store_main()),
+	                  "SELECT 1 FROM sessions s JOIN accounts a ON "
+	                  "a.id = s.account_id WHERE s.token_hash = ? AND "
+	                  "s.revoked = 0 AND s.expires_at > ? AND "
+	                  "a.disabled = 0",
+	                  "si", hash, (int64_t)cc_wall_ms()))
 		return true; /* cannot tell: keep the channel */
 	ok = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
@@ -224,14 +228,14 @@ int api_auth_token_lookup(struct api_req *req, const char *token)
 	token_hash(req->token_hash, token);
 	if (cache_get(req))
 		return 0;
-	err = api_db_query(&st,
-			   "SELECT a.id, a.username, a.role, a.agent_id, "
-			   "s.expires_at "
-			   "FROM sessions s JOIN accounts a "
-			   "ON a.id = s.account_id WHERE s.token_hash = ? "
-			   "AND s.revoked = 0 AND s.expires_at > ? "
-			   "AND a.disabled = 0",
-			   "ti", req->token_hash, (int64_t)cc_wall_ms());
+	err = store_prepare(&st, store_reader(store_main()),
+	                    "SELECT a.id, a.username, a.role, a.agent_id, "
+	                    "s.expires_at "
+	                    "FROM sessions s JOIN accounts a "
+	                    "ON a.id = s.account_id WHERE s.token_hash = ? "
+	                    "AND s.revoked = 0 AND s.expires_at > ? "
+	                    "AND a.disabled = 0",
+	                    "si", req->token_hash, (int64_t)cc_wall_ms());
 	if (err)
 		return err;
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -278,31 +282,37 @@ int api_account_create(int64_t *idp, const char *username,
 		       int64_t agent)
 {
 	char hash[crypto_pwhash_STRBYTES];
+	struct store_wrote wr = {0, 0};
 	int err;
 
 	err = api_auth_hash(hash, password);
 	if (err)
 		return err;
-	return api_db_write(idp, NULL,
-			    "INSERT INTO accounts (username, role, agent_id, "
-			    "pw_hash, created_at) VALUES (?, ?, nullif(?, 0), "
-			    "?, ?)",
-			    "ttiti", username, role, agent, hash,
-			    (int64_t)cc_wall_ms());
+	err = store_write_wait_ex(
+	        store_main(), &wr,
+	        "INSERT INTO accounts (username, role, agent_id, "
+	        "pw_hash, created_at) VALUES (?, ?, nullif(?, 0), "
+	        "?, ?)",
+	        "ssisi", username, role, agent, hash, (int64_t)cc_wall_ms());
+	if (!err && idp)
+		*idp = wr.rowid;
+	return err;
 }
 
 int api_account_password_set(int64_t account, const char *password)
 {
 	char hash[crypto_pwhash_STRBYTES];
-	int changes = 0, err;
+	struct store_wrote wr = {0, 0};
+	int err;
 
 	err = api_auth_hash(hash, password);
 	if (err)
 		return err;
-	err = api_db_write(NULL, &changes,
-			   "UPDATE accounts SET pw_hash = ? WHERE id = ?",
-			   "ti", hash, account);
-	if (!err && !changes)
+	err = store_write_wait_ex(
+	        store_main(), &wr,
+	        "UPDATE accounts SET pw_hash = ? WHERE id = ?", "si", hash,
+	        account);
+	if (!err && !wr.changes)
 		err = ENOENT;
 	api_auth_invalidate();
 	return err;
@@ -340,7 +350,8 @@ int api_auth_seed_demo(void)
 	size_t i;
 	int err;
 
-	err = api_db_query(&st, "SELECT count(*) FROM accounts", NULL);
+	err = store_prepare(&st, store_reader(store_main()),
+			    "SELECT count(*) FROM accounts", NULL);
 	if (err)
 		return err;
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -376,8 +387,10 @@ static int64_t throttle_wait(const char *username, bool *locked)
 	int64_t now = cc_wall_ms(), wait = 0, failures, last, until;
 
 	*locked = false;
-	if (api_db_query(&st, "SELECT failures, last_at, locked_until FROM "
-			 "login_throttle WHERE username = ?", "t", username))
+	if (store_prepare(&st, store_reader(store_main()),
+	                  "SELECT failures, last_at, locked_until FROM "
+	                  "login_throttle WHERE username = ?",
+	                  "s", username))
 		return 0;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		failures = sqlite3_column_int64(st, 0);
@@ -402,18 +415,18 @@ static void throttle_fail(const char *username)
 {
 	int64_t now = cc_wall_ms();
 
-	api_db_write(NULL, NULL,
-		     "INSERT INTO login_throttle (username, failures, last_at) "
-		     "VALUES (?, 1, ?) ON CONFLICT(username) DO UPDATE SET "
-		     "failures = CASE WHEN locked_until > 0 AND "
-		     "locked_until <= excluded.last_at THEN 1 "
-		     "ELSE failures + 1 END, "
-		     "last_at = excluded.last_at, "
-		     "locked_until = CASE WHEN failures + 1 >= ? AND "
-		     "locked_until <= excluded.last_at "
-		     "THEN excluded.last_at + ? ELSE locked_until END",
-		     "tiii", username, now, (int64_t)LOCK_AT,
-		     (int64_t)LOCK_MS);
+	store_write_wait(
+	        store_main(),
+	        "INSERT INTO login_throttle (username, failures, last_at) "
+	        "VALUES (?, 1, ?) ON CONFLICT(username) DO UPDATE SET "
+	        "failures = CASE WHEN locked_until > 0 AND "
+	        "locked_until <= excluded.last_at THEN 1 "
+	        "ELSE failures + 1 END, "
+	        "last_at = excluded.last_at, "
+	        "locked_until = CASE WHEN failures + 1 >= ? AND "
+	        "locked_until <= excluded.last_at "
+	        "THEN excluded.last_at + ? ELSE locked_until END",
+	        "siii", username, now, (int64_t)LOCK_AT, (int64_t)LOCK_MS);
 }
 
 /* --- Routes --------------------------------------------------------------- */
@@ -450,9 +463,10 @@ int api_route_login(struct api_req *req)
 						"retry in %s s",
 				       retry);
 	}
-	err = api_db_query(&st, "SELECT id, pw_hash, role, agent_id FROM "
-			   "accounts WHERE username = ? AND disabled = 0",
-			   "t", username);
+	err = store_prepare(&st, store_reader(store_main()),
+	                    "SELECT id, pw_hash, role, agent_id FROM "
+	                    "accounts WHERE username = ? AND disabled = 0",
+	                    "s", username);
 	if (err)
 		return err;
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -472,8 +486,10 @@ int api_route_login(struct api_req *req)
 				      "wrong username or password");
 		goto out;
 	}
-	api_db_write(NULL, NULL, "DELETE FROM login_throttle WHERE "
-		     "username = ?", "t", username);
+	store_write_wait(store_main(),
+	                 "DELETE FROM login_throttle WHERE "
+	                 "username = ?",
+	                 "s", username);
 
 	randombytes_buf(raw, sizeof(raw));
 	api_hex(token, raw, sizeof(raw));
@@ -481,11 +497,11 @@ int api_route_login(struct api_req *req)
 	token_hash(th, token);
 	now = cc_wall_ms();
 	expires = now + (int64_t)api_session_ttl * 1000;
-	err = api_db_write(NULL, NULL,
-			   "INSERT INTO sessions (token_hash, account_id, "
-			   "created_at, expires_at, peer) VALUES "
-			   "(?, ?, ?, ?, ?)",
-			   "tiiit", th, account, now, expires, req->peer);
+	err = store_write_wait(store_main(),
+	                       "INSERT INTO sessions (token_hash, account_id, "
+	                       "created_at, expires_at, peer) VALUES "
+	                       "(?, ?, ?, ?, ?)",
+	                       "siiis", th, account, now, expires, req->peer);
 	if (err)
 		goto out;
 	snprintf(cookie, sizeof(cookie),
@@ -511,8 +527,10 @@ int api_route_logout(struct api_req *req)
 {
 	int err;
 
-	err = api_db_write(NULL, NULL, "UPDATE sessions SET revoked = 1 "
-			   "WHERE token_hash = ?", "t", req->token_hash);
+	err = store_write_wait(store_main(),
+	                       "UPDATE sessions SET revoked = 1 "
+	                       "WHERE token_hash = ?",
+	                       "s", req->token_hash);
 	api_auth_invalidate();
 	if (err)
 		return err;
@@ -539,11 +557,12 @@ int api_audit(struct api_req *req, const char *action, const char *object,
 	int err;
 
 	json_decref(detail);
-	err = api_db_write(NULL, NULL,
-			   "INSERT INTO audit_log (at, account_id, username, "
-			   "action, object, detail) VALUES (?, ?, ?, ?, ?, ?)",
-			   "iitttt", (int64_t)cc_wall_ms(), req->account,
-			   req->username, action, object, text);
+	err = store_write_wait(
+	        store_main(),
+	        "INSERT INTO audit_log (at, account_id, username, "
+	        "action, object, detail) VALUES (?, ?, ?, ?, ?, ?)",
+	        "iissss", (int64_t)cc_wall_ms(), req->account, req->username,
+	        action, object, text);
 	free(text);
 	return err;
 }

@@ -6,10 +6,10 @@
  *
  * They run on API worker threads: what is durable is read and written
  * through the store (api_db), what is live is reached through
- * api_core_call() into api_live.c on the main loop. An agent acts only on
- * themself and their own interactions (403 otherwise); team leaders,
- * supervisors and administrators may act on anyone's, and such changes go
- * to the audit log.
+ * api_core_call() into api_live.c on the main loop. Who may act on whom
+ * is decided before a handler runs (api_perm.c: an agent on themself and
+ * their own interactions, team leaders, supervisors and administrators on
+ * anyone's); changes made on someone else's go to the audit log.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,17 +17,12 @@
 #include <string.h>
 #include "core/cc.h"
 #include "sig/sig.h"
-#include "api_db.h"
+#include "store/store.h"
 #include "api_handlers.h"
 #include "api_int.h"
 #include "api_live.h"
 
 enum { NOTES_MAX = 20000 };
-
-static bool is_agent(const struct api_req *req)
-{
-	return api_req_role(req) == API_ROLE_AGENT;
-}
 
 /* Replies for the errno of a core command. */
 static int core_err(struct api_req *req, int err, const char *what)
@@ -71,17 +66,11 @@ static int dial_denied(struct api_req *req, const char *number,
 			       "%s: %s", number, d.reason);
 }
 
-/* The agent {id} of the path, checked against the caller's role. */
+/* The agent {id} of the path (whether the caller may act on it was
+ * decided before: api_perm.c). */
 static int agent_param(int64_t *idp, struct api_req *req)
 {
-	int err = api_req_param_id(idp, req, "id");
-
-	if (err)
-		return err;
-	if (is_agent(req) && *idp != api_req_agent(req))
-		return api_reply_error(req, 403, "forbidden", "id",
-				       "agents change only their own state");
-	return 0;
+	return api_req_param_id(idp, req, "id");
 }
 
 int api_route_agent_state_get(struct api_req *req)
@@ -109,7 +98,7 @@ static bool list_has(const char *table, const char *code)
 
 	snprintf(sql, sizeof(sql), "SELECT 1 FROM %s WHERE code = ? AND "
 		 "active = 1", table);
-	if (!api_db_query(&st, sql, "t", code)) {
+	if (!store_prepare(&st, store_reader(store_main()), sql, "s", code)) {
 		yes = sqlite3_step(st) == SQLITE_ROW;
 		sqlite3_finalize(st);
 	}
@@ -151,14 +140,15 @@ int api_route_agent_state_set(struct api_req *req)
 			    json_pack("{s:I,s:s,s:s?,s:s}", "agent",
 				      (json_int_t)id, "state", state,
 				      "reason", reason, "by",
-				      is_agent(req) ? "api" : "supervisor"),
+				      api_req_scope_agent(req) ? "api"
+							       : "supervisor"),
 			    API_CORE_TIMEOUT_MS);
 	if (err == EINVAL)
 		return api_reply_error(req, 409, "wrong_state", "state",
 				       "the agent cannot go %s now", state);
 	if (err)
 		return core_err(req, err, "agent");
-	if (!is_agent(req) || id != api_req_agent(req)) {
+	if (!api_req_scope_agent(req) || id != api_req_agent(req)) {
 		snprintf(obj, sizeof(obj), "agent/%lld", (long long)id);
 		api_audit(req, "agent.state", obj, json_incref(req->json));
 	}
@@ -189,15 +179,14 @@ int api_route_agent_auto_answer(struct api_req *req)
 
 int api_route_calls_get(struct api_req *req)
 {
+	int64_t own = api_req_scope_agent(req);
 	json_t *r = NULL;
 	int err;
 
-	if (is_agent(req) && !api_req_agent(req))
+	if (own < 0)
 		return api_reply_json(req, 200, json_array());
 	err = api_core_call(&r, api_live_calls,
-			    json_pack("{s:I}", "agent",
-				      (json_int_t)(is_agent(req) ?
-						   api_req_agent(req) : 0)),
+			    json_pack("{s:I}", "agent", (json_int_t)own),
 			    API_CORE_TIMEOUT_MS);
 	if (err)
 		return core_err(req, err, "interaction");
@@ -218,12 +207,6 @@ int api_route_call_get(struct api_req *req)
 			    API_CORE_TIMEOUT_MS);
 	if (err)
 		return core_err(req, err, "interaction");
-	if (is_agent(req) &&
-	    json_integer_value(json_object_get(r, "agent_id")) !=
-		    api_req_agent(req)) {
-		json_decref(r);
-		return core_err(req, EPERM, "interaction");
-	}
 	return api_reply_json(req, 200, r);
 }
 
@@ -299,8 +282,8 @@ int api_route_call_control(struct api_req *req)
 				    json_pack("{s:I,s:s,s:s,s:I}", "id",
 					      (json_int_t)id, "op", op,
 					      "target", target, "agent",
-					      (json_int_t)(is_agent(req) ?
-						  api_req_agent(req) : 0)),
+					      (json_int_t)
+						      api_req_scope_agent(req)),
 				    API_CORE_TIMEOUT_MS);
 		if (err == ENOTCONN)
 			return api_reply_error(req, 409, "no_trunk", "number",
@@ -357,8 +340,7 @@ int api_route_call_control(struct api_req *req)
 			    json_pack("{s:I,s:s,s:s?,s:I}", "id",
 				      (json_int_t)id, "op", op, "target",
 				      target, "agent",
-				      (json_int_t)(is_agent(req) ?
-						   api_req_agent(req) : 0)),
+				      (json_int_t)api_req_scope_agent(req)),
 			    API_CORE_TIMEOUT_MS);
 	if (err == ENOTCONN)
 		return api_reply_error(req, 409, "no_trunk", "number",
@@ -372,7 +354,7 @@ int api_route_call_control(struct api_req *req)
 				       "or queue %s", (long long)id, target);
 	if (err)
 		return core_err(req, err, "interaction");
-	if (!is_agent(req)) {
+	if (!api_req_scope_agent(req)) {
 		char action[40];
 
 		snprintf(obj, sizeof(obj), "interaction/%lld", (long long)id);
@@ -397,8 +379,7 @@ int api_route_call_mute(struct api_req *req)
 	err = api_core_call(&r, api_live_control,
 			    json_pack("{s:I,s:s,s:I}", "id", (json_int_t)id,
 				      "op", muted ? "mute" : "unmute", "agent",
-				      (json_int_t)(is_agent(req) ?
-						   api_req_agent(req) : 0)),
+				      (json_int_t)api_req_scope_agent(req)),
 			    API_CORE_TIMEOUT_MS);
 	if (err)
 		return core_err(req, err, "interaction");
@@ -406,32 +387,24 @@ int api_route_call_mute(struct api_req *req)
 	return api_reply_json(req, 200, r);
 }
 
-/* Whether the caller may write about interaction id: staff always, an
- * agent when they handled it. ENOENT when there is no such interaction. */
+/* Whether interaction id exists (replies 404 when not); that the caller
+ * may write about it was decided before (api_perm.c: an agent, one they
+ * handled). */
 static int may_write(struct api_req *req, int64_t id)
 {
 	sqlite3_stmt *st;
 	int err, rc;
 
-	err = api_db_query(&st, "SELECT i.agent_id = ? OR EXISTS (SELECT 1 "
-			   "FROM interaction_events e WHERE e.interaction_id "
-			   "= i.id AND e.agent_id = ? AND e.type = "
-			   "'answered') FROM interactions i WHERE i.id = ?",
-			   "iii", api_req_agent(req), api_req_agent(req), id);
+	err = store_prepare(&st, store_reader(store_main()),
+	                    "SELECT 1 FROM interactions WHERE id = ?", "i", id);
 	if (err)
 		return err;
 	rc = sqlite3_step(st);
-	err = rc != SQLITE_ROW ? ENOENT
-	      : is_agent(req) && !sqlite3_column_int(st, 0) ? EPERM : 0;
 	sqlite3_finalize(st);
-	if (err == ENOENT)
+	if (rc != SQLITE_ROW)
 		return api_reply_error(req, 404, "not_found", "id",
 				       "no interaction %lld", (long long)id);
-	if (err == EPERM)
-		return api_reply_error(req, 403, "forbidden", "id",
-				       "interaction %lld is another agent's",
-				       (long long)id);
-	return err;
+	return 0;
 }
 
 static int notes_check(struct api_req *req, const char *notes)
@@ -457,12 +430,14 @@ int api_route_notes_put(struct api_req *req)
 		err = may_write(req, id);
 	if (err)
 		return err;
-	err = api_db_write(NULL, NULL, "INSERT INTO interaction_notes "
-			   "(interaction_id, agent_id, notes, updated_at) "
-			   "VALUES (?, ?, ?, ?) ON CONFLICT (interaction_id) "
-			   "DO UPDATE SET notes = excluded.notes, updated_at = "
-			   "excluded.updated_at", "iiti", id,
-			   api_req_agent(req), notes, now);
+	err = store_write_wait(
+	        store_main(),
+	        "INSERT INTO interaction_notes "
+	        "(interaction_id, agent_id, notes, updated_at) "
+	        "VALUES (?, ?, ?, ?) ON CONFLICT (interaction_id) "
+	        "DO UPDATE SET notes = excluded.notes, updated_at = "
+	        "excluded.updated_at",
+	        "iisi", id, api_req_agent(req), notes, now);
 	if (err)
 		return err;
 	return api_reply_json(req, 200,
@@ -539,7 +514,7 @@ int api_route_wrapup(struct api_req *req)
 	err = may_write(req, j.id);
 	if (err)
 		return err;
-	err = api_db_txn(wrap_save, &j);
+	err = store_txn_wait(store_main(), wrap_save, &j);
 	if (err)
 		return err;
 	/* The agent's wrap-up for this interaction ends now (if it still

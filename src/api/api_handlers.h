@@ -10,6 +10,7 @@
 int api_route_login(struct api_req *req);
 int api_route_logout(struct api_req *req);
 int api_route_me(struct api_req *req);
+int api_route_permissions(struct api_req *req);
 int api_route_stats_live(struct api_req *req);
 int api_route_health(struct api_req *req);
 int api_route_list_get(struct api_req *req);

@@ -6,7 +6,8 @@
  * events, the same record the center writes as things happen).
  *
  * Who sees what: an agent sees only interactions they handled or were
- * offered; asking for another agent's gets 403. Staff roles see all.
+ * offered (history_read granted on their own, api_perm.c); asking for
+ * another agent's gets 403. The other roles see all.
  * Figures (service level, ASA, AHT, abandonment) are computed by the ACD's
  * acd_figures_compute(), the one definition of them.
  */
@@ -17,7 +18,7 @@
 #include <time.h>
 #include "acd/acd.h"
 #include "core/cc.h"
-#include "api_db.h"
+#include "store/store.h"
 #include "api_handlers.h"
 #include "api_int.h"
 #include "api_live.h"
@@ -308,7 +309,7 @@ int api_route_interactions_get(struct api_req *req)
 		if (!token_ok(s, 40))
 			return api_reply_error(req, 400, "invalid", "queue",
 					       "queue must be a queue name");
-		where_add(&w, "i.queue = ?", 't', s, 0, 1);
+		where_add(&w, "i.queue = ?", 's', s, 0, 1);
 	}
 	if ((s = api_req_query(req, "channel"))) {
 		if (!channel_ok(s))
@@ -316,14 +317,14 @@ int api_route_interactions_get(struct api_req *req)
 					       "channel must be voice, chat, "
 					       "email, message, callback or "
 					       "outbound");
-		where_add(&w, "i.channel = ?", 't', s, 0, 1);
+		where_add(&w, "i.channel = ?", 's', s, 0, 1);
 	}
 	if ((s = api_req_query(req, "outcome"))) {
 		if (!token_ok(s, 20))
 			return api_reply_error(req, 400, "invalid", "outcome",
 					       "outcome must be answered, "
 					       "abandoned, overflowed, ...");
-		where_add(&w, "i.outcome = ?", 't', s, 0, 1);
+		where_add(&w, "i.outcome = ?", 's', s, 0, 1);
 	}
 	if ((s = api_req_query(req, "number"))) {
 		size_t n = strlen(s);
@@ -333,8 +334,10 @@ int api_route_interactions_get(struct api_req *req)
 			return api_reply_error(req, 400, "invalid", "number",
 					       "number must be 1 to 32 of "
 					       "0-9 + * #");
-		where_add(&w, "(i.from_addr LIKE '%' || ? || '%' OR "
-			  "i.to_addr LIKE '%' || ? || '%')", 't', s, 0, 2);
+		where_add(&w,
+		          "(i.from_addr LIKE '%' || ? || '%' OR "
+		          "i.to_addr LIKE '%' || ? || '%')",
+		          's', s, 0, 2);
 	}
 	if ((s = api_req_query(req, "agent"))) {
 		if (!int_arg(&agent, s, 1, INT64_MAX))
@@ -357,10 +360,10 @@ int api_route_interactions_get(struct api_req *req)
 	else if (csv)
 		limit = CSV_MAX;
 
-	if (api_req_role(req) == API_ROLE_AGENT) {
-		int64_t me = api_req_agent(req);
+	if (api_req_scope_agent(req)) {
+		int64_t me = api_req_scope_agent(req);
 
-		if (!me || (agent && agent != me))
+		if (me < 0 || (agent && agent != me))
 			return api_reply_error(req, 403, "forbidden", "agent",
 					       "agents see only their own "
 					       "interactions");
@@ -373,7 +376,7 @@ int api_route_interactions_get(struct api_req *req)
 		 "LEFT JOIN interaction_notes n ON n.interaction_id = i.id "
 		 "WHERE 1%s ORDER BY i.created_at DESC, i.id DESC LIMIT ?",
 		 w.sql);
-	err = api_db_query(&st, sql, NULL);
+	err = store_prepare(&st, store_reader(store_main()), sql, NULL);
 	if (err)
 		return err;
 	err = where_bind(st, &w, 1);
@@ -385,7 +388,7 @@ int api_route_interactions_get(struct api_req *req)
 	}
 	if (csv)
 		return list_csv(req, st);
-	rows = api_db_rows(st);
+	rows = api_rows_json(st);
 	json_array_foreach(rows, i, r)
 		row_decorate(r);
 	return api_reply_json(req, 200, rows);
@@ -407,22 +410,6 @@ static void json_member_parse(json_t *o, const char *key)
 		json_object_set_new(o, key, v);
 }
 
-/* Whether agent handled or was offered interaction id. */
-static bool agent_own(int64_t id, int64_t agent)
-{
-	sqlite3_stmt *st;
-	bool yes = false;
-
-	if (!agent)
-		return false;
-	if (!api_db_query(&st, "SELECT 1 FROM interactions i WHERE i.id = ? "
-			  "AND " OWN_COND, "iii", id, agent, agent)) {
-		yes = sqlite3_step(st) == SQLITE_ROW;
-		sqlite3_finalize(st);
-	}
-	return yes;
-}
-
 int api_route_interaction_get(struct api_req *req)
 {
 	sqlite3_stmt *st;
@@ -435,40 +422,36 @@ int api_route_interaction_get(struct api_req *req)
 	err = api_req_param_id(&id, req, "id");
 	if (err)
 		return err;
-	err = api_db_query(&st, "SELECT " LIST_COLS ", coalesce(n.notes, "
-			   "i.notes, '') AS notes, i.ivr_path, i.attributes, "
-			   "i.priority, i.offered_at, i.entered_queue_at, "
-			   "i.wrapup_end_at, i.call_id, i.recording "
-			   "FROM interactions i LEFT JOIN interaction_notes n "
-			   "ON n.interaction_id = i.id WHERE i.id = ?", "i",
-			   id);
+	err = store_prepare(&st, store_reader(store_main()),
+	                    "SELECT " LIST_COLS ", coalesce(n.notes, "
+	                    "i.notes, '') AS notes, i.ivr_path, i.attributes, "
+	                    "i.priority, i.offered_at, i.entered_queue_at, "
+	                    "i.wrapup_end_at, i.call_id, i.recording "
+	                    "FROM interactions i LEFT JOIN interaction_notes n "
+	                    "ON n.interaction_id = i.id WHERE i.id = ?",
+	                    "i", id);
 	if (err)
 		return err;
-	rows = api_db_rows(st);
+	rows = api_rows_json(st);
 	ix = json_incref(json_array_get(rows, 0));
 	json_decref(rows);
 	if (!ix)
 		return api_reply_error(req, 404, "not_found", "id",
 				       "no interaction %lld", (long long)id);
-	if (api_req_role(req) == API_ROLE_AGENT &&
-	    !agent_own(id, api_req_agent(req))) {
-		json_decref(ix);
-		return api_reply_error(req, 403, "forbidden", "id",
-				       "interaction %lld is another agent's",
-				       (long long)id);
-	}
 	row_decorate(ix);
 	json_member_parse(ix, "ivr_path");
 	json_member_parse(ix, "attributes");
 
-	err = api_db_query(&st, "SELECT at, type, agent_id, queue, detail "
-			   "FROM interaction_events WHERE interaction_id = ? "
-			   "ORDER BY id", "i", id);
+	err = store_prepare(&st, store_reader(store_main()),
+	                    "SELECT at, type, agent_id, queue, detail "
+	                    "FROM interaction_events WHERE interaction_id = ? "
+	                    "ORDER BY id",
+	                    "i", id);
 	if (err) {
 		json_decref(ix);
 		return err;
 	}
-	rows = api_db_rows(st);
+	rows = api_rows_json(st);
 	json_array_foreach(rows, i, ev)
 		json_member_parse(ev, "detail");
 	json_object_set_new(ix, "events", rows);
@@ -477,27 +460,31 @@ int api_route_interaction_get(struct api_req *req)
 	cust = json_integer_value(json_object_get(ix, "customer_id"));
 	caller = json_string_value(json_object_get(ix, "caller"));
 	if (cust)
-		err = api_db_query(&st, "SELECT i.id, i.channel, i.created_at"
-				   " AS started_at, i.queue, i.agent_id, "
-				   "i.outcome, coalesce(n.disposition, "
-				   "i.disposition) AS disposition FROM "
-				   "interactions i LEFT JOIN interaction_notes "
-				   "n ON n.interaction_id = i.id WHERE "
-				   "i.customer_id = ? AND i.id <> ? ORDER BY "
-				   "i.created_at DESC LIMIT 10", "ii", cust,
-				   id);
+		err = store_prepare(
+		        &st, store_reader(store_main()),
+		        "SELECT i.id, i.channel, i.created_at"
+		        " AS started_at, i.queue, i.agent_id, "
+		        "i.outcome, coalesce(n.disposition, "
+		        "i.disposition) AS disposition FROM "
+		        "interactions i LEFT JOIN interaction_notes "
+		        "n ON n.interaction_id = i.id WHERE "
+		        "i.customer_id = ? AND i.id <> ? ORDER BY "
+		        "i.created_at DESC LIMIT 10",
+		        "ii", cust, id);
 	else
-		err = api_db_query(&st, "SELECT i.id, i.channel, i.created_at"
-				   " AS started_at, i.queue, i.agent_id, "
-				   "i.outcome, coalesce(n.disposition, "
-				   "i.disposition) AS disposition FROM "
-				   "interactions i LEFT JOIN interaction_notes "
-				   "n ON n.interaction_id = i.id WHERE "
-				   "i.from_addr = ? AND i.id <> ? ORDER BY "
-				   "i.created_at DESC LIMIT 10", "ti",
-				   caller ? caller : "", id);
-	json_object_set_new(ix, "previous", err ? json_array()
-						: api_db_rows(st));
+		err = store_prepare(
+		        &st, store_reader(store_main()),
+		        "SELECT i.id, i.channel, i.created_at"
+		        " AS started_at, i.queue, i.agent_id, "
+		        "i.outcome, coalesce(n.disposition, "
+		        "i.disposition) AS disposition FROM "
+		        "interactions i LEFT JOIN interaction_notes "
+		        "n ON n.interaction_id = i.id WHERE "
+		        "i.from_addr = ? AND i.id <> ? ORDER BY "
+		        "i.created_at DESC LIMIT 10",
+		        "si", caller ? caller : "", id);
+	json_object_set_new(ix, "previous",
+	                    err ? json_array() : api_rows_json(st));
 	return api_reply_json(req, 200, ix);
 }
 
@@ -664,11 +651,13 @@ static int agent_intervals(json_t *out, int64_t day, int64_t agent)
 	int64_t now = cc_wall_ms();
 	int err;
 
-	err = api_db_query(&st, "SELECT agent_id, state, started_at, "
-			   "coalesce(ended_at, ?) FROM agent_state_history "
-			   "WHERE started_at < ? AND coalesce(ended_at, ?) > ?"
-			   " AND (? = 0 OR agent_id = ?)", "iiiiii", now,
-			   day + DAY_MS, now, day, agent, agent);
+	err = store_prepare(&st, store_reader(store_main()),
+	                    "SELECT agent_id, state, started_at, "
+	                    "coalesce(ended_at, ?) FROM agent_state_history "
+	                    "WHERE started_at < ? AND coalesce(ended_at, ?) > ?"
+	                    " AND (? = 0 OR agent_id = ?)",
+	                    "iiiiii", now, day + DAY_MS, now, day, agent,
+	                    agent);
 	if (err)
 		return err;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -702,11 +691,13 @@ static int agent_intervals(json_t *out, int64_t day, int64_t agent)
 	sqlite3_finalize(st);
 	if (err)
 		goto out;
-	err = api_db_query(&st, "SELECT agent_id, at, type FROM "
-			   "interaction_events WHERE at >= ? AND at < ? AND "
-			   "agent_id IS NOT NULL AND type IN ('answered', "
-			   "'rejected', 'timeout') AND (? = 0 OR agent_id = ?)",
-			   "iiii", day, day + DAY_MS, agent, agent);
+	err = store_prepare(
+	        &st, store_reader(store_main()),
+	        "SELECT agent_id, at, type FROM "
+	        "interaction_events WHERE at >= ? AND at < ? AND "
+	        "agent_id IS NOT NULL AND type IN ('answered', "
+	        "'rejected', 'timeout') AND (? = 0 OR agent_id = ?)",
+	        "iiii", day, day + DAY_MS, agent, agent);
 	if (err)
 		goto out;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -813,14 +804,16 @@ int api_route_intervals_get(struct api_req *req)
 	if (as && !int_arg(&agent, as, 1, INT64_MAX))
 		return api_reply_error(req, 400, "invalid", "agent",
 				       "agent must be an agent id");
-	err = api_db_query(&st, "SELECT queue, interval_start, offered, "
-			   "answered, abandoned, short_abandoned, "
-			   "answered_in_sl, wait_ms_sum, handle_ms_sum, "
-			   "talk_ms_sum, hold_ms_sum, wrapup_ms_sum, "
-			   "overflowed FROM interval_stats WHERE "
-			   "interval_start >= ? AND interval_start < ? AND "
-			   "(? IS NULL OR queue = ?) ORDER BY interval_start, "
-			   "queue", "iitt", day, day + DAY_MS, qs, qs);
+	err = store_prepare(&st, store_reader(store_main()),
+	                    "SELECT queue, interval_start, offered, "
+	                    "answered, abandoned, short_abandoned, "
+	                    "answered_in_sl, wait_ms_sum, handle_ms_sum, "
+	                    "talk_ms_sum, hold_ms_sum, wrapup_ms_sum, "
+	                    "overflowed FROM interval_stats WHERE "
+	                    "interval_start >= ? AND interval_start < ? AND "
+	                    "(? IS NULL OR queue = ?) ORDER BY interval_start, "
+	                    "queue",
+	                    "iiss", day, day + DAY_MS, qs, qs);
 	if (err)
 		return err;
 	/* Room for every row and one running interval per queue. */

@@ -312,12 +312,14 @@ static const struct api_route *route_find(struct api_req *req,
 	const struct api_route *r;
 
 	*path_known = false;
-	for (r = api_routev; r->method; r++) {
-		if (!route_match(req, r->path, req->path))
-			continue;
-		*path_known = true;
-		if (!strcmp(r->method, req->method))
-			return r;
+	for (const struct api_route *const *t = api_route_tables(); *t; t++) {
+		for (r = *t; r->method; r++) {
+			if (!route_match(req, r->path, req->path))
+				continue;
+			*path_known = true;
+			if (!strcmp(r->method, req->method))
+				return r;
+		}
 	}
 	req->paramc = 0;
 	return NULL;
@@ -361,18 +363,18 @@ static void req_run(struct api_req *req)
 	json_error_t jerr;
 	int err;
 
-	if (r->roles) {
+	if (r->perm != API_PERM_PUBLIC) {
 		if (api_auth_check(req)) {
 			api_reply_error(req, 401, "unauthorized", NULL,
 					"log in first: missing, expired or "
 					"revoked token");
 			return;
 		}
-		if (!(r->roles & req->role)) {
-			api_reply_error(req, 403, "forbidden", NULL,
-					"role %s may not %s %s",
-					api_role_name(req->role), r->method,
-					r->path);
+		/* Before the body: a forbidden caller learns nothing of it. */
+		err = api_perm_check(req);
+		if (err) {
+			if (!req->replied)
+				reply_errno(req, err);
 			return;
 		}
 	}
@@ -651,17 +653,18 @@ static const char *mime_of(const char *path)
 static void copy_hdr(struct lws *wsi, enum lws_token_indexes tok, char *buf,
 		     size_t sz);
 
-/* The supervisors' pages are served to the roles that use them only: an
- * agent who opens one is sent to the desktop, anyone else without the
- * role to the login page (their data is refused by the routes anyway;
- * this keeps the pages and their links away from agents). */
+/* The supervisors' pages are served only to the roles holding, on
+ * anyone's objects, the permission their data needs (api_perm.c): an
+ * agent who opens one is sent to the desktop, anyone else without it to
+ * the login page (the routes refuse the data anyway; this keeps the pages
+ * and their links away from agents). */
 static const struct {
 	const char *uri;
-	unsigned roles;
+	enum api_perm perm;
 } page_rolev[] = {
-	{"/wallboard.html", API_ROLES_STAFF},
-	{"/planning.html", API_ROLES_MANAGE},
-	{"/admin.html", API_ROLES_ADMIN | API_ROLE_SUPERVISOR},
+	{"/wallboard.html", API_PERM_STATS_READ},
+	{"/planning.html", API_PERM_WFM},
+	{"/admin.html", API_PERM_CONFIG_READ},
 };
 
 /* Where to send the browser instead of uri, or NULL to serve it. May read
@@ -684,7 +687,8 @@ static const char *page_redirect(struct lws *wsi, const char *uri)
 	copy_hdr(wsi, WSI_TOKEN_HTTP_COOKIE, req->cookie, sizeof(req->cookie));
 	if (api_auth_check(req))
 		to = "/index.html";
-	else if (!(req->role & page_rolev[i].roles))
+	else if (api_perm_grant(req->role, page_rolev[i].perm) !=
+		 API_GRANT_ANY)
 		to = req->role == API_ROLE_AGENT ? "/agent.html" :
 						   "/index.html";
 	free(req);
@@ -1015,6 +1019,9 @@ int api_init(const struct cc_config *cfg)
 	if (err)
 		return err;
 	err = api_db_init(cfg->data);
+	if (err)
+		return err;
+	err = api_routes_check();
 	if (err)
 		return err;
 	err = api_openapi_build();

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <jansson.h>
+#include <sqlite3.h>
 #include "api.h"
 
 enum {
@@ -67,6 +68,7 @@ struct api_req {
 	int64_t account;
 	int64_t agent;
 	enum api_role role;
+	enum api_grant grant; /* of the route's permission, api_perm_check() */
 	char username[64];
 	char token_hash[65];
 
@@ -79,6 +81,13 @@ struct api_req {
 	char *hdrs; /* "name: value\r\n"... */
 	bool replied;
 };
+
+/* api_routes.c */
+extern const struct api_route api_routev[];
+/* Every route table served, api_routev[] first; ends with NULL. */
+const struct api_route *const *api_route_tables(void);
+/* Checks every row of every table (logs the first bad one): EINVAL. */
+int api_routes_check(void);
 
 /* api_http.c */
 void api_req_destroy(struct api_req *req);
@@ -110,6 +119,17 @@ extern uint32_t api_session_ttl;
 /* Replies with the bytes of b (no copy; takes a new reference). */
 int api_reply_buf(struct api_req *req, int status, const char *ctype,
 		  struct api_buf *b);
+
+/* api_perm.c */
+/* The one authorization check (the router calls it after the token is
+ * resolved, before the body is read): 0, or replies 403 (404 when the
+ * object to own is missing) and returns an errno value. */
+int api_perm_check(struct api_req *req);
+enum api_grant api_perm_grant(enum api_role role, enum api_perm perm);
+const char *api_perm_name(enum api_perm perm);
+bool api_perm_scoped(enum api_perm perm);
+/* The table as published (new reference). */
+json_t *api_perm_table(void);
 
 /* api_ws.c */
 int api_ws_init(void);
@@ -143,6 +163,9 @@ int api_metrics_get(struct api_req *req);
 
 /* api_util.c */
 char *api_json_text(const json_t *j); /* compact text, free() it */
+/* Steps st to the end, each row an object keyed by column name (integer,
+ * real, text or null); finalizes st. New reference. */
+json_t *api_rows_json(sqlite3_stmt *st);
 void api_hex(char *out, const uint8_t *in, size_t n);
 int api_csv_field(char **bufp, size_t *lenp, size_t *capp, const char *s,
 		  bool last);

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/cc.h"
-#include "api_db.h"
+#include "store/store.h"
 #include "api_handlers.h"
 #include "api_int.h"
 
@@ -57,10 +57,10 @@ int api_route_list_get(struct api_req *req)
 	snprintf(sql, sizeof(sql), "SELECT id, code, label, active FROM %s "
 		 "%s ORDER BY id", list_table(req),
 		 all && !strcmp(all, "true") ? "" : "WHERE active = 1");
-	err = api_db_query(&st, sql, NULL);
+	err = store_prepare(&st, store_reader(store_main()), sql, NULL);
 	if (err)
 		return err;
-	return api_reply_json(req, 200, api_db_rows(st));
+	return api_reply_json(req, 200, api_rows_json(st));
 }
 
 int api_route_list_add(struct api_req *req)
@@ -68,6 +68,7 @@ int api_route_list_add(struct api_req *req)
 	const char *code, *label;
 	char sql[160], obj[64];
 	int64_t id;
+	struct store_wrote wr = {0, 0};
 	int err;
 
 	code = json_string_value(json_object_get(req->json, "code"));
@@ -80,12 +81,13 @@ int api_route_list_add(struct api_req *req)
 				       "label must be 1 to 100 characters");
 	snprintf(sql, sizeof(sql), "INSERT INTO %s (code, label) VALUES "
 		 "(?, ?)", list_table(req));
-	err = api_db_write(&id, NULL, sql, "tt", code, label);
+	err = store_write_wait_ex(store_main(), &wr, sql, "ss", code, label);
 	if (err == EEXIST)
 		return api_reply_error(req, 409, "conflict", "code",
 				       "code %s exists already", code);
 	if (err)
 		return err;
+	id = wr.rowid;
 	snprintf(obj, sizeof(obj), "%s/%lld", list_table(req), (long long)id);
 	api_audit(req, "list.add", obj, json_incref(req->json));
 	api_event_publish("list.changed",
@@ -104,7 +106,8 @@ int api_route_list_update(struct api_req *req)
 	json_t *active = json_object_get(req->json, "active");
 	char sql[200], obj[64];
 	int64_t id;
-	int changes = 0, err;
+	struct store_wrote wr = {0, 0};
+	int err;
 
 	err = api_req_param_id(&id, req, "id");
 	if (err)
@@ -117,15 +120,15 @@ int api_route_list_update(struct api_req *req)
 		 "label), active = coalesce(?, active) WHERE id = ?",
 		 list_table(req));
 	if (active)
-		err = api_db_write(NULL, &changes, sql, "tii",
-				   json_string_value(label),
-				   (int64_t)json_is_true(active), id);
+		err = store_write_wait_ex(store_main(), &wr, sql, "sii",
+		                          json_string_value(label),
+		                          (int64_t)json_is_true(active), id);
 	else
-		err = api_db_write(NULL, &changes, sql, "tni",
-				   json_string_value(label), id);
+		err = store_write_wait_ex(store_main(), &wr, sql, "sni",
+		                          json_string_value(label), id);
 	if (err)
 		return err;
-	if (!changes)
+	if (!wr.changes)
 		return api_reply_error(req, 404, "not_found", "id",
 				       "no entry %lld", (long long)id);
 	snprintf(obj, sizeof(obj), "%s/%lld", list_table(req), (long long)id);
@@ -142,17 +145,18 @@ int api_route_list_delete(struct api_req *req)
 {
 	char sql[100], obj[64];
 	int64_t id;
-	int changes = 0, err;
+	struct store_wrote wr = {0, 0};
+	int err;
 
 	err = api_req_param_id(&id, req, "id");
 	if (err)
 		return err;
 	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE id = ?",
 		 list_table(req));
-	err = api_db_write(NULL, &changes, sql, "i", id);
+	err = store_write_wait_ex(store_main(), &wr, sql, "i", id);
 	if (err)
 		return err;
-	if (!changes)
+	if (!wr.changes)
 		return api_reply_error(req, 404, "not_found", "id",
 				       "no entry %lld", (long long)id);
 	snprintf(obj, sizeof(obj), "%s/%lld", list_table(req), (long long)id);
@@ -176,13 +180,14 @@ int api_route_audit_get(struct api_req *req)
 		return api_reply_error(req, 400, "invalid", "limit",
 				       "limit must be 1 to 1000");
 	before = bs ? atoll(bs) : INT64_MAX;
-	err = api_db_query(&st, "SELECT id, at, username, action, object, "
-			   "detail FROM audit_log WHERE id < ? "
-			   "ORDER BY id DESC LIMIT ?", "ii", (int64_t)before,
-			   (int64_t)limit);
+	err = store_prepare(&st, store_reader(store_main()),
+	                    "SELECT id, at, username, action, object, "
+	                    "detail FROM audit_log WHERE id < ? "
+	                    "ORDER BY id DESC LIMIT ?",
+	                    "ii", (int64_t)before, (int64_t)limit);
 	if (err)
 		return err;
-	return api_reply_json(req, 200, api_db_rows(st));
+	return api_reply_json(req, 200, api_rows_json(st));
 }
 
 /* Main thread: proves the loop answers, and how fast. */

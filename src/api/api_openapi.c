@@ -1,8 +1,8 @@
 /*
  * The OpenAPI 3 document at /api/v1/openapi.json, generated once at start
- * from api_routev[] (paths, methods, roles, path and query parameters,
- * request body schemas), and the request body validator that reads the
- * very same body specs. So what the document says a route takes is what
+ * from the route tables (paths, methods, permissions, path and query
+ * parameters, request body schemas), and the request body validator that
+ * reads the very same body specs. So what the document says a route takes is what
  * the server checks.
  *
  * Body spec: comma-separated `name:type` with `!` after the type for a
@@ -201,20 +201,31 @@ static json_t *op_build(const struct api_route *r)
 				      "invalid request", "content",
 				      "application/json", "schema",
 				      error_schema()));
-	if (r->roles) {
+	if (r->perm != API_PERM_PUBLIC) {
 		json_object_set_new(resp, "401",
 				    json_pack("{s:s}", "description",
 					      "not logged in, token expired "
 					      "or revoked"));
 		json_object_set_new(resp, "403",
 				    json_pack("{s:s}", "description",
-					      "the role may not do this"));
+					      "the role lacks the permission"
+					      " (or the object is not its "
+					      "own)"));
 		json_object_set_new(op, "security",
 				    json_pack("[{s:[]},{s:[]}]", "bearer",
 					      "cookie"));
+		json_object_set_new(op, "x-permission",
+				    json_string(api_perm_name(r->perm)));
+		if (r->flags & (API_OWN_AGENT | API_OWN_LIVE | API_OWN_IX))
+			json_object_set_new(
+				op, "x-own",
+				json_string(r->flags & API_OWN_AGENT ? "agent"
+					    : r->flags & API_OWN_LIVE
+						? "live_interaction"
+						: "interaction"));
 		roles = json_array();
 		for (bit = 1; bit <= API_ROLE_ADMIN; bit <<= 1) {
-			if (r->roles & bit)
+			if (api_perm_grant((enum api_role)bit, r->perm))
 				json_array_append_new(
 					roles, json_string(api_role_name(
 						       (enum api_role)bit)));
@@ -253,18 +264,23 @@ int api_openapi_build(void)
 		0, NULL);
 	if (!doc)
 		return ENOMEM;
+	json_object_set_new(doc, "x-permissions", api_perm_table());
 	paths = json_object_get(doc, "paths");
-	for (r = api_routev; r->method; r++) {
-		json_t *item = json_object_get(paths, r->path);
+	for (const struct api_route *const *t = api_route_tables(); *t; t++) {
+		for (r = *t; r->method; r++) {
+			json_t *item = json_object_get(paths, r->path);
 
-		if (!item) {
-			item = json_object();
-			json_object_set_new(paths, r->path, item);
+			if (!item) {
+				item = json_object();
+				json_object_set_new(paths, r->path, item);
+			}
+			for (i = 0; r->method[i] && i < sizeof(method) - 1;
+			     i++)
+				method[i] = (char)tolower(
+					(unsigned char)r->method[i]);
+			method[i] = '\0';
+			json_object_set_new(item, method, op_build(r));
 		}
-		for (i = 0; r->method[i] && i < sizeof(method) - 1; i++)
-			method[i] = (char)tolower((unsigned char)r->method[i]);
-		method[i] = '\0';
-		json_object_set_new(item, method, op_build(r));
 	}
 	free(doc_text);
 	doc_text = json_dumps(doc, JSON_INDENT(1));

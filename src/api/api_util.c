@@ -95,3 +95,42 @@ void api_buf_unref(struct api_buf *b)
 					   memory_order_acq_rel) == 1)
 		free(b);
 }
+
+json_t *api_rows_json(sqlite3_stmt *st)
+{
+	json_t *arr = json_array();
+	int rc, i, n;
+
+	while (arr && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *o = json_object();
+
+		n = sqlite3_column_count(st);
+		for (i = 0; o && i < n; i++) {
+			const char *name = sqlite3_column_name(st, i);
+			json_t *v;
+
+			switch (sqlite3_column_type(st, i)) {
+			case SQLITE_INTEGER:
+				v = json_integer(sqlite3_column_int64(st, i));
+				break;
+			case SQLITE_FLOAT:
+				v = json_real(sqlite3_column_double(st, i));
+				break;
+			case SQLITE_NULL:
+				v = json_null();
+				break;
+			default:
+				v = json_string(
+				        (const char *)sqlite3_column_text(st,
+				                                          i));
+				if (!v)
+					v = json_null();
+				break;
+			}
+			json_object_set_new(o, name, v);
+		}
+		json_array_append_new(arr, o);
+	}
+	sqlite3_finalize(st);
+	return arr;
+}

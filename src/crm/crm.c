@@ -17,7 +17,7 @@
 #include <jansson.h>
 #include "core/cc.h"
 #include "store/store.h"
-#include "api/api.h"
+#include "api/api_req.h"
 #include "crm.h"
 #include "crm_int.h"
 
@@ -87,11 +87,6 @@ json_t *crm_rows(sqlite3_stmt *st)
 	}
 	sqlite3_finalize(st);
 	return arr;
-}
-
-bool crm_is_agent(const struct api_req *req)
-{
-	return api_req_role(req) == API_ROLE_AGENT;
 }
 
 /* --- Lookup -------------------------------------------------------------- */

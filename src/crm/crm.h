@@ -13,7 +13,7 @@
  * database connection (store_reader() of the calling thread: on the main
  * loop they are indexed reads of a few microseconds). crm_call_arrived
  * queues its writes (never blocks). The route handlers run on API worker
- * threads (routes in src/api/api_routes.c, block "Customers and cases").
+ * threads (the table crm_routev[] at the end of crm_api.c).
  */
 #ifndef SB_CRM_H
 #define SB_CRM_H
@@ -22,9 +22,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sqlite3.h>
+#include "api/api_req.h"
 
 struct cc_config;
-struct api_req;
 struct store;
 
 /* --- Module -------------------------------------------------------------- */
@@ -188,31 +188,11 @@ int crm_demo_seed(sqlite3 *db, void *arg);
 #define CRM_DEMO_VIP_PHONE "+15555550100"
 #define CRM_DEMO_VIP_NAME "Ada Lovelace"
 
-/* --- Routes (API worker threads) ---------------------------------------- */
+/* --- Routes -------------------------------------------------------------- */
 
-int crm_api_customers_get(struct api_req *req);
-int crm_api_customer_add(struct api_req *req);
-int crm_api_customer_get(struct api_req *req);
-int crm_api_customer_update(struct api_req *req);
-int crm_api_customer_delete(struct api_req *req);
-int crm_api_customer_merge(struct api_req *req);
-int crm_api_customer_timeline(struct api_req *req);
-int crm_api_customer_match(struct api_req *req);
-int crm_api_customers_import(struct api_req *req);
-int crm_api_customers_export(struct api_req *req);
-int crm_api_search(struct api_req *req);
-int crm_api_fields_get(struct api_req *req);
-int crm_api_field_put(struct api_req *req);
-int crm_api_field_delete(struct api_req *req);
-int crm_api_interaction_customer(struct api_req *req);
-int crm_api_notes_versions(struct api_req *req);
-int crm_api_unfinished(struct api_req *req);
-int crm_api_cases_get(struct api_req *req);
-int crm_api_case_add(struct api_req *req);
-int crm_api_case_get(struct api_req *req);
-int crm_api_case_update(struct api_req *req);
-int crm_api_case_delete(struct api_req *req);
-int crm_api_case_comment(struct api_req *req);
-int crm_api_case_link(struct api_req *req);
+/* The module's HTTP routes (crm_api.c), ending with API_ROUTES_END; main
+ * registers them with api_routes_register(). Handlers run on API worker
+ * threads. */
+extern const struct api_route crm_routev[];
 
 #endif

@@ -20,7 +20,7 @@
 #include <strings.h>
 #include <unistd.h>
 #include <jansson.h>
-#include "api/api.h"
+#include "api/api_req.h"
 #include "core/cc.h"
 #include "store/store.h"
 #include "crm.h"
@@ -1064,31 +1064,23 @@ int crm_api_customer_timeline(struct api_req *req)
 
 /* --- Interactions: the customer, note versions, unfinished --------------- */
 
-/* Whether the caller may write about interaction id (staff always, an
- * agent who handled it); replies 404/403. */
+/* Whether interaction id exists; replies 404 when not. Whether the
+ * caller may touch it (an agent: one they handled) was decided before the
+ * handler ran (the route's API_OWN_IX, src/api/api_perm.c). */
 static int interaction_own(struct api_req *req, int64_t id)
 {
 	sqlite3_stmt *st;
-	int rc, mine;
+	int rc;
 
-	st = crm_prepare(crm_reader(), "SELECT i.agent_id = ?1 OR EXISTS "
-			 "(SELECT 1 FROM interaction_events e WHERE "
-			 "e.interaction_id = i.id AND e.agent_id = ?1 AND "
-			 "e.type IN ('answered', 'offered')) FROM "
-			 "interactions i WHERE i.id = ?2", "ii",
-			 api_req_agent(req), id);
+	st = crm_prepare(crm_reader(), "SELECT 1 FROM interactions WHERE "
+			 "id = ?1", "i", id);
 	if (!st)
 		return EIO;
 	rc = sqlite3_step(st);
-	mine = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
 		return api_reply_error(req, 404, "not_found", "id",
 				       "no interaction %lld", (long long)id);
-	if (crm_is_agent(req) && !mine)
-		return api_reply_error(req, 403, "forbidden", "id",
-				       "interaction %lld is another agent's",
-				       (long long)id);
 	return 0;
 }
 
@@ -1298,3 +1290,112 @@ int crm_api_field_delete(struct api_req *req)
 	return api_reply_json(req, 200, json_pack("{s:s,s:b}", "name", d.name,
 						  "deleted", 1));
 }
+
+/* --- Routes ------------------------------------------------------------- */
+
+/* The crm module's HTTP routes (customers, custom fields, cases and the interaction links): registered by main with
+ * api_routes_register(), served and documented by the api module. */
+const struct api_route crm_routev[] = {
+	{"GET", API_V1 "/customers", API_PERM_CUSTOMERS_READ, 0,
+	 crm_api_customers_get,
+	 "Customers, newest first; ?q= searches name, company, number (any "
+	 "format), e-mail or handle as the agent types; ?tag= filters",
+	 NULL, "q, tag, limit:integer, before:integer"},
+	{"POST", API_V1 "/customers", API_PERM_CUSTOMERS_WRITE, 0,
+	 crm_api_customer_add,
+	 "Create a customer (identities are normalised: phone to E.164, "
+	 "e-mail lower-case)", "name:string, company:string, "
+	 "language:string, tier:string, time_zone:string, custom:object, "
+	 "tags:array, consent:object, identities:array, provisional:boolean",
+	 NULL},
+	{"GET", API_V1 "/customers/match", API_PERM_CUSTOMERS_READ, 0,
+	 crm_api_customer_match,
+	 "The customers an incoming contact's identity leads to (several: "
+	 "the agent chooses)", NULL, "phone, email, chat, messaging, account"},
+	{"GET", API_V1 "/customers/export", API_PERM_CUSTOMERS_EXPORT, API_CSV,
+	 crm_api_customers_export,
+	 "Every customer as CSV (the columns the import reads)", NULL, NULL},
+	{"POST", API_V1 "/customers/import", API_PERM_CUSTOMERS_MANAGE,
+	 API_UPLOAD,
+	 crm_api_customers_import,
+	 "Import customers from a CSV body: ?dry_run=1 reports every bad row"
+	 " (line, column, reason); otherwise all rows or none (422 with the "
+	 "report); ?mapping=Header:target,... maps columns", NULL,
+	 "dry_run, mapping"},
+	{"GET", API_V1 "/customers/{id}", API_PERM_CUSTOMERS_READ, 0,
+	 crm_api_customer_get,
+	 "One customer with identities, tags, custom fields and consent",
+	 NULL, NULL},
+	{"PATCH", API_V1 "/customers/{id}", API_PERM_CUSTOMERS_WRITE, 0,
+	 crm_api_customer_update,
+	 "Update a customer (complete a provisional one): identities and "
+	 "tags given replace, custom keys given replace (null removes)",
+	 "name:string, company:string, language:string, tier:string, "
+	 "time_zone:string, custom:object, tags:array, consent:object, "
+	 "identities:array, provisional:boolean", NULL},
+	{"DELETE", API_V1 "/customers/{id}", API_PERM_CUSTOMERS_MANAGE, 0,
+	 crm_api_customer_delete,
+	 "Delete a customer (their interactions stay, unlinked)", NULL, NULL},
+	{"POST", API_V1 "/customers/{id}/merge", API_PERM_CUSTOMERS_MANAGE, 0,
+	 crm_api_customer_merge,
+	 "Merge customer `from` into this one: identities, tags, custom "
+	 "fields, interactions and cases all move", "from:integer!", NULL},
+	{"GET", API_V1 "/customers/{id}/timeline", API_PERM_CUSTOMERS_READ, 0,
+	 crm_api_customer_timeline,
+	 "Every interaction of the customer, newest first: queue, agent, "
+	 "duration, disposition, notes, IVR path, survey, cases", NULL,
+	 "limit:integer, before:integer"},
+	{"GET", API_V1 "/customer-fields", API_PERM_DIRECTORY_READ, 0,
+	 crm_api_fields_get,
+	 "Custom customer fields", NULL, NULL},
+	{"PUT", API_V1 "/customer-fields/{name}", API_PERM_CONFIG_WRITE, 0,
+	 crm_api_field_put, "Define a custom field (text, number, date, "
+	 "choice)", "label:string!, type:string!, choices:array", NULL},
+	{"DELETE", API_V1 "/customer-fields/{name}", API_PERM_CONFIG_WRITE, 0,
+	 crm_api_field_delete, "Delete a custom field and its values", NULL,
+	 NULL},
+	{"GET", API_V1 "/search", API_PERM_CUSTOMERS_READ, 0, crm_api_search,
+	 "Search as the agent types: customers (name, number, e-mail) and "
+	 "cases (subject)", NULL, "q!, limit:integer"},
+	{"PUT", API_V1 "/interactions/{id}/customer",
+	 API_PERM_INTERACTION_WRITE,
+	 API_OWN_IX,
+	 crm_api_interaction_customer,
+	 "Link an interaction to its customer (the agent's choice among "
+	 "matches)", "customer_id:integer!", NULL},
+	{"GET", API_V1 "/interactions/{id}/notes/versions",
+	 API_PERM_HISTORY_READ,
+	 API_OWN_IX,
+	 crm_api_notes_versions, "Every saved version of the notes, newest "
+	 "first", NULL, NULL},
+	{"GET", API_V1 "/me/unfinished", API_PERM_SESSION, 0,
+	 crm_api_unfinished,
+	 "My interactions interrupted (server or connection lost) and not "
+	 "wrapped up, with the notes saved", NULL, NULL},
+	{"GET", API_V1 "/cases", API_PERM_CASES_READ, 0, crm_api_cases_get,
+	 "Cases, last updated first", NULL,
+	 "status, customer:integer, owner:integer, q, limit:integer"},
+	{"POST", API_V1 "/cases", API_PERM_CASES_WRITE, 0, crm_api_case_add,
+	 "Open a case (optionally linked to an interaction)",
+	 "subject:string!, customer_id:integer, status:string, "
+	 "priority:string, owner_agent_id:integer, due_at:integer, "
+	 "interaction_id:integer", NULL},
+	{"GET", API_V1 "/cases/{id}", API_PERM_CASES_READ, 0, crm_api_case_get,
+	 "One case with its comments and interactions", NULL, NULL},
+	{"PATCH", API_V1 "/cases/{id}", API_PERM_CASES_WRITE, 0,
+	 crm_api_case_update,
+	 "Update a case (status, priority, owner, due date, subject)",
+	 "subject:string, status:string, priority:string, "
+	 "owner_agent_id:integer, due_at:integer, customer_id:integer", NULL},
+	{"DELETE", API_V1 "/cases/{id}", API_PERM_CASES_DELETE, 0,
+	 crm_api_case_delete,
+	 "Delete a case", NULL, NULL},
+	{"POST", API_V1 "/cases/{id}/comments", API_PERM_CASES_WRITE, 0,
+	 crm_api_case_comment, "Add an internal comment", "body:string!",
+	 NULL},
+	{"POST", API_V1 "/cases/{id}/interactions", API_PERM_CASES_WRITE, 0,
+	 crm_api_case_link,
+	 "Link an interaction; a solved or closed case is reopened by a new "
+	 "contact of its customer", "interaction_id:integer!", NULL},
+	API_ROUTES_END,
+};

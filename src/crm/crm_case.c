@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
-#include "api/api.h"
+#include "api/api_req.h"
 #include "core/cc.h"
 #include "store/store.h"
 #include "crm.h"
@@ -378,7 +378,7 @@ int crm_api_case_update(struct api_req *req)
 
 	if (!err)
 		err = case_check(req, u.b);
-	if (!err && status && crm_is_agent(req) &&
+	if (!err && status && !api_req_can(req, API_PERM_CASES_REOPEN) &&
 	    !strcmp(json_string_value(json_object_get(k, "status")),
 		    "closed") &&
 	    strcmp(status, "closed"))

@@ -27,7 +27,7 @@
 #include <string.h>
 #include <strings.h>
 #include <jansson.h>
-#include "api/api.h"
+#include "api/api_req.h"
 #include "core/cc.h"
 #include "store/store.h"
 #include "crm.h"

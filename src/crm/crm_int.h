@@ -70,7 +70,31 @@ sqlite3_stmt *crm_prepare(sqlite3 *db, const char *sql, const char *types,
 			  ...);
 sqlite3 *crm_reader(void);
 
-/* Role checks. */
-bool crm_is_agent(const struct api_req *req);
+/* --- Route handlers (API worker threads; the table is crm_routev[]) ----- */
+
+int crm_api_customers_get(struct api_req *req);
+int crm_api_customer_add(struct api_req *req);
+int crm_api_customer_get(struct api_req *req);
+int crm_api_customer_update(struct api_req *req);
+int crm_api_customer_delete(struct api_req *req);
+int crm_api_customer_merge(struct api_req *req);
+int crm_api_customer_timeline(struct api_req *req);
+int crm_api_customer_match(struct api_req *req);
+int crm_api_customers_import(struct api_req *req);
+int crm_api_customers_export(struct api_req *req);
+int crm_api_search(struct api_req *req);
+int crm_api_fields_get(struct api_req *req);
+int crm_api_field_put(struct api_req *req);
+int crm_api_field_delete(struct api_req *req);
+int crm_api_interaction_customer(struct api_req *req);
+int crm_api_notes_versions(struct api_req *req);
+int crm_api_unfinished(struct api_req *req);
+int crm_api_cases_get(struct api_req *req);
+int crm_api_case_add(struct api_req *req);
+int crm_api_case_get(struct api_req *req);
+int crm_api_case_update(struct api_req *req);
+int crm_api_case_delete(struct api_req *req);
+int crm_api_case_comment(struct api_req *req);
+int crm_api_case_link(struct api_req *req);
 
 #endif

@@ -70,6 +70,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "api/api_req.h"
 
 enum {
 	IVR_TEXT_MAX = 512,
@@ -244,12 +245,9 @@ char *ivr_session_survey_answers(const struct ivr_session *s);
  * on ENOMEM. */
 char *ivr_session_path(const struct ivr_session *s, bool detail);
 
-/* API handlers (ivr_api.c; routes in src/api/api_routes.c). */
-struct api_req;
-int ivr_api_flow_get(struct api_req *req);
-int ivr_api_flow_version_get(struct api_req *req);
-int ivr_api_flow_put(struct api_req *req);
-int ivr_api_recording_get(struct api_req *req);
+/* The module's HTTP routes (ivr_api.c), ending with API_ROUTES_END; main
+ * registers them with api_routes_register(). */
+extern const struct api_route ivr_routev[];
 
 /* The demo center's flow for number 5000 (data/flows/demo-5000.json). */
 extern const char ivr_demo_flow[];

@@ -6,16 +6,17 @@
  * weighted over the body, prefix matching, typo tolerance); suggestions
  * for a task from its queue, IVR choice, open case and chat text;
  * mail-outs (required reads with acknowledgements) and feedback. Tables:
- * src/store/migrations/050_kb.sql. Routes: the "Knowledge base (kb)" block
- * of src/api/api_routes.c, handlers in kb_api.c and kb_mailout.c.
+ * src/store/migrations/050_kb.sql. Routes: kb_routev[] at the end of
+ * kb_api.c, handlers in kb_api.c and kb_mailout.c.
  *
- * Roles (documented in README.md, "Knowledge base"):
+ * Permissions (the table in src/api/api_perm.c, README.md "Permissions"):
  *   read published articles, search, suggest, feedback, required reads:
- *     every role;
- *   drafts, versions, create and edit, review list: KB_ROLES_WRITE
- *     (team leaders, supervisors, administrators);
- *   publish, unpublish, mail-outs: KB_ROLES_PUBLISH (supervisors,
- *     administrators); who has read a mail-out: KB_ROLES_WRITE.
+ *     API_PERM_KB_READ (every role);
+ *   drafts, versions, create and edit, review list, who has read a
+ *     mail-out: API_PERM_KB_WRITE (team leaders, supervisors,
+ *     administrators);
+ *   publish, unpublish, mail-outs: API_PERM_KB_PUBLISH (supervisors,
+ *     administrators).
  */
 #ifndef SB_KB_H
 #define SB_KB_H
@@ -24,13 +25,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sqlite3.h>
-#include "api/api.h"
+#include "api/api_req.h"
 
 struct cc_config;
-
-#define KB_ROLES_WRITE                                                         \
-	(API_ROLE_TEAM_LEADER | API_ROLE_SUPERVISOR | API_ROLE_ADMIN)
-#define KB_ROLES_PUBLISH (API_ROLE_SUPERVISOR | API_ROLE_ADMIN)
 
 enum {
 	KB_TITLE_MAX = 200,  /* bytes */
@@ -134,26 +131,10 @@ void kb_close(void);
 /* The demo articles into an open store's database (blocking). */
 int kb_demo_seed(sqlite3 *db);
 
-/* --- Routes (kb_api.c, kb_mailout.c), API threads ------------------------ */
+/* --- Routes -------------------------------------------------------------- */
 
-int kb_api_search(struct api_req *req);
-int kb_api_suggest(struct api_req *req);
-int kb_api_preview(struct api_req *req);
-int kb_api_articles_get(struct api_req *req);
-int kb_api_article_add(struct api_req *req);
-int kb_api_article_get(struct api_req *req);
-int kb_api_article_update(struct api_req *req);
-int kb_api_article_publish(struct api_req *req);
-int kb_api_article_unpublish(struct api_req *req);
-int kb_api_versions_get(struct api_req *req);
-int kb_api_version_get(struct api_req *req);
-int kb_api_feedback_add(struct api_req *req);
-int kb_api_review_get(struct api_req *req);
-int kb_api_article_reviewed(struct api_req *req);
-int kb_api_mailout_add(struct api_req *req);
-int kb_api_mailouts_get(struct api_req *req);
-int kb_api_mailout_get(struct api_req *req);
-int kb_api_required_get(struct api_req *req);
-int kb_api_mailout_ack(struct api_req *req);
+/* The module's HTTP routes (kb_api.c), ending with API_ROUTES_END; main
+ * registers them with api_routes_register(). */
+extern const struct api_route kb_routev[];
 
 #endif

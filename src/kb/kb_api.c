@@ -5,8 +5,8 @@
  * owners' review list. Every saved edit of title, body or tags is a new
  * version; publishing points the article at one version and puts that
  * version in the search index, in the same transaction. Agents see only
- * what is published; writers (KB_ROLES_WRITE) see drafts and versions;
- * publishers (KB_ROLES_PUBLISH) publish. Every change goes to the audit
+ * what is published; writers (API_PERM_KB_WRITE) see drafts and versions;
+ * publishers (API_PERM_KB_PUBLISH) publish. Every change goes to the audit
  * log. Runs on API worker threads: reads through store_reader, writes in
  * one store_txn_wait unit each (nothing half-applied).
  */
@@ -26,7 +26,7 @@
 
 bool kb_writer(const struct api_req *req)
 {
-	return (api_req_role(req) & KB_ROLES_WRITE) != 0;
+	return api_req_can(req, API_PERM_KB_WRITE);
 }
 
 sqlite3 *kb_reader(void)
@@ -1328,3 +1328,86 @@ int kb_api_article_reviewed(struct api_req *req)
 	                                "outdated_resolved",
 	                                (json_int_t)r.resolved));
 }
+
+/* --- Routes ------------------------------------------------------------- */
+
+/* The kb module's HTTP routes (search, suggestions, articles, versions, reviews, feedback and mail-outs): registered by main with
+ * api_routes_register(), served and documented by the api module. */
+const struct api_route kb_routev[] = {
+	{"GET", API_V1 "/kb/search", API_PERM_KB_READ, 0, kb_api_search,
+	 "Search the published articles (BM25, title over body; prefix "
+	 "matching as one types; typo tolerance for short queries): titles "
+	 "and snippets with the matches in <mark>", NULL,
+	 "q:string!, limit:integer, audience, tag"},
+	{"POST", API_V1 "/kb/suggest", API_PERM_KB_READ, 0, kb_api_suggest,
+	 "Articles for a task: its queue, the caller's IVR choice, the "
+	 "customer's open case (case_subject, or customer_id's open cases) "
+	 "and chat text", "queue:string, ivr:string, case_subject:string, "
+	 "customer_id:integer, text:string, limit:integer", NULL},
+	{"POST", API_V1 "/kb/preview", API_PERM_KB_WRITE, 0, kb_api_preview,
+	 "Render Markdown as an article would be shown (sanitised HTML)",
+	 "body:string!", NULL},
+	{"GET", API_V1 "/kb/articles", API_PERM_KB_READ, 0, kb_api_articles_get,
+	 "Articles, newest change first (agents: published ones; writers "
+	 "also drafts: status all, published, draft, changed)", NULL,
+	 "status, tag, owner, audience, limit:integer"},
+	{"POST", API_V1 "/kb/articles", API_PERM_KB_WRITE, 0,
+	 kb_api_article_add,
+	 "Create an article (version 1, a draft until published)",
+	 "title:string!, body:string!, tags:array, audience:string, "
+	 "owner_id:integer, review_date:string", NULL},
+	{"GET", API_V1 "/kb/articles/{id}", API_PERM_KB_READ, 0,
+	 kb_api_article_get,
+	 "One article as published, body rendered to safe HTML (writers: "
+	 "?version=latest or N, and the Markdown)", NULL, "version"},
+	{"PATCH", API_V1 "/kb/articles/{id}", API_PERM_KB_WRITE, 0,
+	 kb_api_article_update,
+	 "Edit an article: a change of title, body or tags saves the next "
+	 "version (the published one stays until published again)",
+	 "title:string, body:string, tags:array, audience:string, "
+	 "owner_id:integer, review_date:string", NULL},
+	{"POST", API_V1 "/kb/articles/{id}/publish", API_PERM_KB_PUBLISH, 0,
+	 kb_api_article_publish,
+	 "Publish the latest version (or the one named): agents see and "
+	 "find it; outdated marks on older versions are resolved",
+	 "version:integer", NULL},
+	{"POST", API_V1 "/kb/articles/{id}/unpublish", API_PERM_KB_PUBLISH, 0,
+	 kb_api_article_unpublish,
+	 "Withdraw an article from agents and search", NULL, NULL},
+	{"GET", API_V1 "/kb/articles/{id}/versions", API_PERM_KB_WRITE, 0,
+	 kb_api_versions_get, "An article's versions, newest first", NULL,
+	 NULL},
+	{"GET", API_V1 "/kb/articles/{id}/versions/{version}",
+	 API_PERM_KB_WRITE, 0,
+	 kb_api_version_get, "One version of an article", NULL, NULL},
+	{"POST", API_V1 "/kb/articles/{id}/feedback", API_PERM_KB_READ, 0,
+	 kb_api_feedback_add,
+	 "Mark a published article helpful or outdated (outdated goes to "
+	 "its owner's review list)", "kind:string!, comment:string", NULL},
+	{"GET", API_V1 "/kb/review", API_PERM_KB_WRITE, 0, kb_api_review_get,
+	 "Articles to review: marked outdated or past their review date "
+	 "(owner me, all or an account id)", NULL, "owner"},
+	{"POST", API_V1 "/kb/articles/{id}/reviewed", API_PERM_KB_WRITE, 0,
+	 kb_api_article_reviewed,
+	 "Record a review: resolves the outdated marks, sets the next "
+	 "review date", "review_date:string!", NULL},
+	{"POST", API_V1 "/kb/mailouts", API_PERM_KB_PUBLISH, 0,
+	 kb_api_mailout_add,
+	 "Push a published article to agents as a required read (one of "
+	 "queue, agents or all)", "article_id:integer!, queue:string, "
+	 "agents:array, all:boolean, note:string", NULL},
+	{"GET", API_V1 "/kb/mailouts", API_PERM_KB_WRITE, 0,
+	 kb_api_mailouts_get,
+	 "Mail-outs with how many have read them", NULL, NULL},
+	{"GET", API_V1 "/kb/mailouts/{id}", API_PERM_KB_WRITE, 0,
+	 kb_api_mailout_get,
+	 "One mail-out: who has and has not read it", NULL, NULL},
+	{"GET", API_V1 "/kb/required", API_PERM_KB_READ, 0, kb_api_required_get,
+	 "The logged-in agent's required reads not yet acknowledged", NULL,
+	 NULL},
+	{"POST", API_V1 "/kb/mailouts/{id}/ack", API_PERM_KB_READ, 0,
+	 kb_api_mailout_ack,
+	 "Acknowledge a required read (the agent it was sent to)", NULL,
+	 NULL},
+	API_ROUTES_END,
+};

@@ -21,6 +21,28 @@ json_t *kb_json_col(sqlite3_stmt *st, int i);
 bool kb_date_ok(const char *s);
 void kb_today(char out[11]);
 
+/* --- Route handlers (kb_api.c, kb_mailout.c; the table is kb_routev[]) -- */
+
+int kb_api_search(struct api_req *req);
+int kb_api_suggest(struct api_req *req);
+int kb_api_preview(struct api_req *req);
+int kb_api_articles_get(struct api_req *req);
+int kb_api_article_add(struct api_req *req);
+int kb_api_article_get(struct api_req *req);
+int kb_api_article_update(struct api_req *req);
+int kb_api_article_publish(struct api_req *req);
+int kb_api_article_unpublish(struct api_req *req);
+int kb_api_versions_get(struct api_req *req);
+int kb_api_version_get(struct api_req *req);
+int kb_api_feedback_add(struct api_req *req);
+int kb_api_review_get(struct api_req *req);
+int kb_api_article_reviewed(struct api_req *req);
+int kb_api_mailout_add(struct api_req *req);
+int kb_api_mailouts_get(struct api_req *req);
+int kb_api_mailout_get(struct api_req *req);
+int kb_api_required_get(struct api_req *req);
+int kb_api_mailout_ack(struct api_req *req);
+
 static inline int64_t kb_now_us(void)
 {
 	struct timespec ts;

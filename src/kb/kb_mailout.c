@@ -450,9 +450,11 @@ int kb_api_mailout_ack(struct api_req *req)
 	if (err)
 		return err;
 	a.agent = api_req_agent(req);
-	if (!a.agent)
-		return api_reply_error(req, 403, "forbidden", "id",
-		                       "only agents acknowledge mail-outs");
+	if (!a.agent) /* a login without an agent gets no mail-outs */
+		return api_reply_error(req, 404, "not_found", "id",
+		                       "mail-out %lld was not sent to you "
+		                       "(this login has no agent)",
+		                       (long long)a.id);
 	a.now = cc_wall_ms();
 	err = store_txn_wait(store_main(), ack_txn, &a);
 	if (err == ENOENT)

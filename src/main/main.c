@@ -40,6 +40,25 @@ struct module {
 	void (*close)(void);
 };
 
+/* The HTTP routes of the modules other than api's own: registered before
+ * the api module starts (it serves and documents them). */
+static const struct api_route *const routevv[] = {
+	crm_routev, kb_routev, ivr_routev, wfm_routev, NULL,
+};
+
+static int routes_init(const struct cc_config *cfg)
+{
+	int err;
+
+	(void)cfg;
+	for (size_t i = 0; routevv[i]; i++) {
+		err = api_routes_register(routevv[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 /* In dependency order: a module may use those above it. */
 static const struct module modulev[] = {
 	{"store", store_init, NULL, store_module_close},
@@ -47,6 +66,7 @@ static const struct module modulev[] = {
 	{"kb", kb_init, NULL, kb_close},
 	{"center", cc_center_init, cc_center_stop, cc_center_close},
 	{"med", med_init, NULL, med_close},
+	{"routes", routes_init, NULL, NULL},
 	{"api", api_init, api_stop, api_close},
 	{"sig", sig_init, sig_stop, sig_close},
 	{NULL, NULL, NULL, NULL},
@@ -358,8 +378,10 @@ int main(int argc, char *argv[])
 	err = re_main(NULL);
 
 out:
-	while (inited--)
-		modulev[inited].close();
+	while (inited--) {
+		if (modulev[inited].close)
+			modulev[inited].close();
+	}
 	tmr_cancel(&grace_tmr);
 	if (sigpipe[0] >= 0) {
 		fd_close(sigpipe[0]);

@@ -228,6 +228,35 @@ out:
 	return err;
 }
 
+int store_prepare(sqlite3_stmt **stmtp, sqlite3 *db, const char *sql,
+                  const char *types, ...)
+{
+	sqlite3_stmt *stmt = NULL;
+	va_list ap;
+	int rc, err = 0;
+
+	if (!stmtp || !db || !sql)
+		return EINVAL;
+	rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		cc_warn("store", "'%s': %s", sql, sqlite3_errmsg(db));
+		return store_err(rc);
+	}
+	if (types) {
+		va_start(ap, types);
+		err = store_bindv(stmt, types, ap);
+		va_end(ap);
+	}
+	if (err) {
+		cc_warn("store", "'%s': parameters do not match '%s'", sql,
+		        types);
+		sqlite3_finalize(stmt);
+		return err;
+	}
+	*stmtp = stmt;
+	return 0;
+}
+
 int store_query(sqlite3 *db, store_row_h *rowh, void *arg, const char *sql,
 		const char *types, ...)
 {
@@ -685,6 +714,63 @@ int store_write_wait(struct store *st, const char *sql, const char *types,
 	if (err)
 		return err;
 	return wait_unit(st, u);
+}
+
+struct wrote_job {
+	const char *sql;
+	const char *types;
+	va_list *ap;
+	struct store_wrote w;
+};
+
+/* On the writer thread while the caller waits: its arguments are live. */
+static int wrote_run(sqlite3 *db, void *arg)
+{
+	struct wrote_job *job = arg;
+	sqlite3_stmt *stmt = NULL;
+	int rc, err;
+
+	rc = sqlite3_prepare_v2(db, job->sql, -1, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		cc_warn("store", "'%s': %s", job->sql, sqlite3_errmsg(db));
+		return store_err(rc);
+	}
+	err = store_bindv(stmt, job->types, *job->ap);
+	if (err) {
+		cc_warn("store", "'%s': parameters do not match '%s'", job->sql,
+		        job->types ? job->types : "");
+		goto out;
+	}
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		;
+	err = rc == SQLITE_DONE ? 0 : store_err(sqlite3_extended_errcode(db));
+	if (rc != SQLITE_DONE && !err)
+		err = EIO;
+	if (!err) {
+		job->w.rowid = sqlite3_last_insert_rowid(db);
+		job->w.changes = sqlite3_changes(db);
+	}
+out:
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+int store_write_wait_ex(struct store *st, struct store_wrote *w,
+                        const char *sql, const char *types, ...)
+{
+	struct wrote_job job = {sql, types, NULL, {0, 0}};
+	va_list ap;
+	int err;
+
+	if (!st || !sql)
+		return EINVAL;
+	va_start(ap, types);
+	job.ap = &ap;
+	err = store_txn_wait(st, wrote_run, &job);
+	va_end(ap);
+	if (!err && w)
+		*w = job.w;
+	return err;
 }
 
 int store_txn_wait(struct store *st, store_txn_h *fn, void *arg)

@@ -92,6 +92,21 @@ int store_bindv(sqlite3_stmt *stmt, const char *types, va_list ap);
  * ignored. For store_txn_h functions on the writer's connection. Returns 0
  * or store_err() of the failure (logged with the SQL). */
 int store_exec(sqlite3 *db, const char *sql, const char *types, ...);
+/* Prepares one statement on db (a reader, usually) and binds types as
+ * store_write does; the caller steps and finalizes *stmtp. With types
+ * NULL nothing is bound (the caller binds). Returns 0 or an errno value
+ * (the failure is logged with the SQL). */
+int store_prepare(sqlite3_stmt **stmtp, sqlite3 *db, const char *sql,
+                  const char *types, ...);
+/* What one write did: the row id it inserted, the rows it changed. */
+struct store_wrote {
+	int64_t rowid;
+	int changes;
+};
+/* store_write_wait that also tells what the write did (w may be NULL).
+ * EEXIST on a unique or primary key violation (store_err). */
+int store_write_wait_ex(struct store *st, struct store_wrote *w,
+                        const char *sql, const char *types, ...);
 /* Called per result row; nonzero stops the query and is returned. */
 typedef int(store_row_h)(sqlite3_stmt *stmt, void *arg);
 /* Runs one query on db (a reader, usually) calling rowh for each row. */

@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "api/api_req.h"
 
 struct wfm_load {
 	double rate;      /* arrivals per second */
@@ -154,13 +155,9 @@ json_t *wfm_staff_json(const struct wfm_load *load,
 		       const struct wfm_target *target, double shrinkage,
 		       int *errp);
 
-/* API handlers (rows in src/api/api_routes.c). */
-struct api_req;
-int wfm_api_staff(struct api_req *req);
-int wfm_api_simulate(struct api_req *req);
-int wfm_api_forecast(struct api_req *req);
-int wfm_api_schedule(struct api_req *req);
-int wfm_api_adherence(struct api_req *req);
+/* The module's HTTP routes (wfm_api.c), ending with API_ROUTES_END; main
+ * registers them with api_routes_register(). */
+extern const struct api_route wfm_routev[];
 
 /* `switchboard staff ...`: exit status 0, or 2 for bad arguments. */
 int wfm_cmd_staff(int argc, char *argv[]);

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <jansson.h>
 #include <sqlite3.h>
-#include "api/api.h"
+#include "api/api_req.h"
 #include "core/cc.h"
 #include "store/store.h"
 #include "sim.h"
@@ -36,7 +36,7 @@ static int field(double *vp, struct api_req *req, const json_t *body,
 	return 0;
 }
 
-int wfm_api_staff(struct api_req *req)
+static int wfm_api_staff(struct api_req *req)
 {
 	const json_t *b = api_req_body(req);
 	struct wfm_load load = {0};
@@ -113,7 +113,7 @@ static int history_arrivals(json_t *scen)
 	return 0;
 }
 
-int wfm_api_simulate(struct api_req *req)
+static int wfm_api_simulate(struct api_req *req)
 {
 	json_t *scen = json_deep_copy(json_object_get(api_req_body(req),
 						      "scenario"));
@@ -169,7 +169,7 @@ out:
  * (up to today's midnight UTC) from the interactions table, for one queue
  * or (no queue given) the whole center; then tomorrow's forecast of both,
  * the held-out error of the volume forecast and the staffing curve. */
-int wfm_api_forecast(struct api_req *req)
+static int wfm_api_forecast(struct api_req *req)
 {
 	enum { SLOT_MS = 1800000, SLOTS = 48 * 28 };
 	const char *queue = api_req_query(req, "queue");
@@ -383,7 +383,7 @@ static int int_field(int64_t *vp, struct api_req *req, const json_t *o,
  * from the shift's start; a lunch is a break),
  * agents: [{agent_id, from_s, to_s, pref_start_s}]}
  */
-int wfm_api_schedule(struct api_req *req)
+static int wfm_api_schedule(struct api_req *req)
 {
 	const json_t *b = api_req_body(req), *jreq, *jag, *v;
 	struct wfm_shift_rules rules = {0};
@@ -588,7 +588,7 @@ static json_t *agent_adherence(sqlite3 *db, int64_t agent, int64_t day,
 }
 
 /* GET /wfm/adherence?day=MS: every scheduled agent of that day. */
-int wfm_api_adherence(struct api_req *req)
+static int wfm_api_adherence(struct api_req *req)
 {
 	const char *q = api_req_query(req, "day");
 	sqlite3 *db = store_reader(store_main());
@@ -623,3 +623,35 @@ int wfm_api_adherence(struct api_req *req)
 						  (json_int_t)day, "agents",
 						  list));
 }
+
+/* --- Routes ------------------------------------------------------------- */
+
+/* The wfm module's HTTP routes (staffing, simulation, forecast, schedules and adherence):
+ * registered by main with api_routes_register(), served and documented
+ * by the api module. */
+const struct api_route wfm_routev[] = {
+	{"POST", API_V1 "/wfm/staff", API_PERM_WFM, 0, wfm_api_staff,
+	 "Staffing table (Erlang C, or Erlang A with patience_s)",
+	 "calls:number!, interval_s:number!, aht_s:number!, sl_pct:number!, "
+	 "threshold_s:number!, patience_s:number, shrinkage_pct:number, "
+	 "asa_s:number, max_occupancy_pct:number", NULL},
+	{"POST", API_V1 "/wfm/simulate", API_PERM_WFM, 0, wfm_api_simulate,
+	 "Simulate a scenario with the real routing engine (figures with 95 %"
+	 " confidence intervals); a queue with \"calls_from_history\": true"
+	 " gets its recorded arrivals by time of day", "scenario:object!",
+	 NULL},
+	{"GET", API_V1 "/wfm/forecast", API_PERM_WFM, 0, wfm_api_forecast,
+	 "Tomorrow's contacts, handle time and required agents per 30 "
+	 "minutes for a queue (or the center), from the last 28 days; "
+	 "holidays (days in ms) are left out of the model", NULL,
+	 "queue,holidays"},
+	{"POST", API_V1 "/wfm/schedule", API_PERM_WFM, 0, wfm_api_schedule,
+	 "Assign shifts covering a day's required agents per interval (saved,"
+	 " replacing that day's); answers the shifts and the coverage",
+	 "day:integer!, interval_s:integer, required:array!, "
+	 "shift_length_s:integer!, breaks:array, agents:array!", NULL},
+	{"GET", API_V1 "/wfm/adherence", API_PERM_WFM, 0, wfm_api_adherence,
+	 "Schedule adherence per agent for a day (planned and unplanned "
+	 "away)", NULL, "day"},
+	API_ROUTES_END,
+};

@@ -200,7 +200,7 @@ sb_check "agent cannot see who read it (403)" api 403 GET "$K/mailouts/$M" "$AG1
 sb_check "agent cannot list mail-outs (403)" api 403 GET "$K/mailouts" "$AG1"
 api 404 POST "$K/mailouts/$M/ack" "$AG3"
 sb_check "a non-recipient cannot acknowledge (404)" test "$(api_field .error.field)" = id
-sb_check "a login without an agent cannot acknowledge (403)" api 403 POST "$K/mailouts/$M/ack" "$SUPER"
+sb_check "a login without an agent has no mail-out to acknowledge (404)" api 404 POST "$K/mailouts/$M/ack" "$SUPER"
 api 200 POST "$K/mailouts/$M/ack" "$AG1" || sb_fail "ack"
 AT=$(api_field .acknowledged_at)
 api 200 POST "$K/mailouts/$M/ack" "$AG1"

@@ -3,6 +3,7 @@
 #   api CODE METHOD PATH [TOKEN] [BODY]   request; checks the status is
 #                              CODE; body in $API_BODY
 #   api_field JQ               value of a jq expression over $API_BODY
+#   api_status METHOD PATH [TOKEN] [BODY]  prints the status only
 #   step_phone_reinvite        SIPp agent-phone step (lib_voice.sh): answer
 #                              the server's re-INVITE (hold or resume)
 API_BODY=
@@ -69,4 +70,13 @@ api_wait_talking() {
 		sleep 0.1
 	done
 	return 1
+}
+
+# api_status METHOD PATH [TOKEN] [BODY]: prints only the HTTP status (the
+# body is in $SB_TMP/body), for tests that compare statuses in bulk.
+api_status() {
+	local args=(-s --max-time 15 -X "$1" -o "$SB_TMP/body" -w '%{http_code}')
+	[ -n "${3:-}" ] && args+=(-H "Authorization: Bearer $3")
+	[ -n "${4:-}" ] && args+=(-H 'Content-Type: application/json' --data-binary "$4")
+	curl "${args[@]}" "$(api_url "$2")"
 }
