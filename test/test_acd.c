@@ -843,6 +843,298 @@ out:
 	return err;
 }
 
+/* --- configuration changed live ----------------------------------- */
+
+/* An agent added at run time and given the skill takes the next task. */
+static int config_agent_added_takes_next(void)
+{
+	struct acd_queue_cfg q = {.id = 1, .ring_timeout_ms = 15000,
+				  .skill = {7, 3}};
+	struct acd_agent_cfg a = {.id = 5};
+	struct acd *acd = NULL;
+	struct rec r = {0};
+	int err = 0;
+
+	TEST_ERR(acd_alloc(&acd, on_decision, &r, 1));
+	TEST_ERR(acd_queue_add(acd, &q));
+	TEST_ERR(task(acd, 10, 1, 1000));
+	TEST_ERR(acd_agent_add(acd, &a));
+	TEST_ERR(acd_member_add(acd, 5, 1, 5, 1, 0));
+	TEST_ERR(login(acd, 5, 1100));
+	TEST_EQ(count(&r, ACD_DEC_OFFER), 0); /* no skill 7 yet */
+	a.skillv[0].skill = 7;
+	a.skillv[0].min_level = 4;
+	a.skillc = 1;
+	TEST_ERR(acd_agent_update(acd, &a, 1200));
+	TEST_EQ(count(&r, ACD_DEC_OFFER), 1);
+	TEST_EQ(last(&r, ACD_DEC_OFFER)->agent, 5);
+	TEST_EQ(last(&r, ACD_DEC_OFFER)->task, 10);
+	TEST_EQ(acd_agent_update(acd, &(struct acd_agent_cfg){.id = 9}, 0),
+		ENOENT);
+out:
+	mem_deref(acd);
+	return err;
+}
+
+/* A member removed mid-call finishes the call and gets no more; the
+ * offer of another queue's task still reaches them. */
+static int config_member_removed_mid_call(void)
+{
+	struct acd_queue_cfg q2 = {.id = 2, .ring_timeout_ms = 15000};
+	struct acd_agent_live live;
+	struct acd *acd = NULL;
+	struct rec r;
+	int err = 0;
+
+	TEST_ERR(setup(&acd, &r, ACD_LONGEST_IDLE, 2));
+	TEST_ERR(acd_queue_add(acd, &q2));
+	TEST_ERR(acd_member_add(acd, 1, 2, 5, 1, 0));
+	TEST_ERR(login(acd, 1, 100));
+	TEST_ERR(task(acd, 10, 1, 1000));
+	TEST_EQ(last(&r, ACD_DEC_OFFER)->agent, 1);
+	TEST_ERR(acd_offer_accept(acd, 10, 1, 1100));
+	TEST_ERR(acd_member_remove(acd, 1, 1));
+	TEST_ERR(acd_agent_live(acd, 1, 1200, &live));
+	TEST_EQ(live.state, ACD_BUSY);
+	TEST_ERR(acd_task_end(acd, 10, 0, 2000));
+	TEST_ERR(acd_wrapup_end(acd, 1, 2100));
+	r.n = 0;
+	TEST_ERR(task(acd, 11, 1, 3000));
+	TEST_EQ(count(&r, ACD_DEC_OFFER), 0);
+	TEST_ERR(task(acd, 12, 2, 3100));
+	TEST_EQ(last(&r, ACD_DEC_OFFER)->agent, 1);
+	TEST_EQ(last(&r, ACD_DEC_OFFER)->task, 12);
+	TEST_EQ(acd_member_remove(acd, 1, 1), ENOENT);
+out:
+	mem_deref(acd);
+	return err;
+}
+
+/* A member removed while ringing: the offer is withdrawn and the task
+ * goes to the next member at once. */
+static int config_member_removed_while_ringing(void)
+{
+	struct acd *acd = NULL;
+	struct rec r;
+	int err = 0;
+
+	TEST_ERR(setup(&acd, &r, ACD_LONGEST_IDLE, 2));
+	TEST_ERR(login(acd, 1, 100));
+	TEST_ERR(login(acd, 2, 200));
+	TEST_ERR(task(acd, 10, 1, 1000));
+	TEST_EQ(last(&r, ACD_DEC_OFFER)->agent, 1);
+	r.n = 0;
+	TEST_ERR(acd_member_remove(acd, 1, 1));
+	TEST_EQ(last(&r, ACD_DEC_CANCEL)->agent, 1);
+	TEST_EQ(last(&r, ACD_DEC_OFFER)->agent, 2);
+	TEST_EQ(last(&r, ACD_DEC_OFFER)->task, 10);
+out:
+	mem_deref(acd);
+	return err;
+}
+
+/* A changed strategy applies to the next decision; a member's level
+ * changed applies too (highest_skill). */
+static int config_strategy_changed(void)
+{
+	struct acd_queue_cfg q = {.id = 1, .strategy = ACD_LONGEST_IDLE,
+				  .sl_threshold_ms = 20000,
+				  .ring_timeout_ms = 15000,
+				  .wrapup_ms = 5000};
+	struct acd *acd = NULL;
+	struct rec r;
+	uint32_t a = 0;
+	int err = 0;
+
+	/* levels 1, 2, 3; positions 2, 1, 0 */
+	TEST_ERR(setup(&acd, &r, ACD_LONGEST_IDLE, 3));
+	TEST_ERR(login(acd, 1, 100));
+	TEST_ERR(login(acd, 2, 200));
+	TEST_ERR(login(acd, 3, 300));
+	TEST_ERR(handle(acd, &r, 10, 1000, &a));
+	TEST_EQ(a, 1);
+	q.strategy = ACD_TOP_DOWN;
+	TEST_ERR(acd_queue_update(acd, &q));
+	TEST_ERR(handle(acd, &r, 11, 2000, &a));
+	TEST_EQ(a, 3);
+	q.strategy = ACD_HIGHEST_SKILL;
+	TEST_ERR(acd_queue_update(acd, &q));
+	TEST_ERR(handle(acd, &r, 12, 3000, &a));
+	TEST_EQ(a, 3);
+	TEST_ERR(acd_member_update(acd, 2, 1, 9, 1, 1));
+	TEST_ERR(handle(acd, &r, 13, 4000, &a));
+	TEST_EQ(a, 2);
+	TEST_EQ(acd_member_update(acd, 2, 1, 11, 1, 1), EINVAL);
+	TEST_EQ(acd_member_update(acd, 2, 7, 1, 1, 1), ENOENT);
+out:
+	mem_deref(acd);
+	return err;
+}
+
+/* A required skill and escalations set while a task waits: the task
+ * takes them from its entry time. */
+static int config_escalation_added_while_waiting(void)
+{
+	struct acd_queue_cfg q = {.id = 1, .ring_timeout_ms = 15000,
+				  .skill = {3, 8}, .escc = 1,
+				  .escv = {{.after_ms = 5000,
+					    .kind = ACD_ESC_LOWER_LEVEL,
+					    .skill = 3, .level = 4}}};
+	struct acd_agent_cfg a = {.id = 1, .skillv = {{3, 5}}, .skillc = 1};
+	struct acd *acd = NULL;
+	struct rec r = {0};
+	int err = 0;
+
+	TEST_ERR(acd_alloc(&acd, on_decision, &r, 1));
+	q.escc = 0;
+	q.skill.min_level = 9;
+	TEST_ERR(acd_queue_add(acd, &q));
+	TEST_ERR(acd_agent_add(acd, &a));
+	TEST_ERR(acd_member_add(acd, 1, 1, 5, 1, 0));
+	TEST_ERR(login(acd, 1, 0));
+	TEST_ERR(task(acd, 10, 1, 1000));
+	acd_tick(acd, 7000);
+	TEST_EQ(count(&r, ACD_DEC_OFFER), 0);
+	q.escc = 1;
+	q.skill.min_level = 8;
+	TEST_ERR(acd_queue_update(acd, &q));
+	TEST_EQ(count(&r, ACD_DEC_OFFER), 0);
+	/* entered at 1000: the 5 s step is due, it runs at the next tick */
+	acd_tick(acd, 7001);
+	TEST_EQ(last(&r, ACD_DEC_OFFER)->agent, 1);
+out:
+	mem_deref(acd);
+	return err;
+}
+
+/* A removed queue: waiting tasks go to its overflow queue, or are given
+ * up; the task in hand is finished. */
+static int config_queue_removed(void)
+{
+	struct acd_queue_cfg q2 = {.id = 2, .ring_timeout_ms = 15000};
+	struct acd_queue_cfg q3 = {.id = 3, .ring_timeout_ms = 15000,
+				   .overflow_queue = 2};
+	struct acd_queue_live live;
+	struct acd *acd = NULL;
+	struct rec r;
+	int err = 0;
+
+	TEST_ERR(setup(&acd, &r, ACD_LONGEST_IDLE, 1));
+	TEST_ERR(acd_queue_add(acd, &q2));
+	TEST_ERR(acd_queue_add(acd, &q3));
+	TEST_ERR(acd_member_add(acd, 1, 3, 5, 1, 0));
+	TEST_ERR(login(acd, 1, 0));
+	TEST_ERR(task(acd, 10, 1, 1000));
+	TEST_ERR(acd_offer_accept(acd, 10, 1, 1000));
+	TEST_ERR(task(acd, 11, 1, 1100));
+	TEST_ERR(task(acd, 12, 3, 1200));
+	r.n = 0;
+	TEST_ERR(acd_queue_remove(acd, 1, 2000));
+	TEST_EQ(last(&r, ACD_DEC_GIVE_UP)->task, 11);
+	TEST_EQ(task(acd, 13, 1, 2100), ENOENT);
+	TEST_EQ(acd_queue_live(acd, 1, 2100, &live), ENOENT);
+	r.n = 0;
+	TEST_ERR(acd_queue_remove(acd, 3, 2200));
+	TEST_EQ(last(&r, ACD_DEC_OVERFLOW)->task, 12);
+	TEST_EQ(last(&r, ACD_DEC_OVERFLOW)->queue, 2);
+	TEST_ERR(acd_queue_live(acd, 2, 2200, &live));
+	TEST_EQ(live.waiting, 1);
+	/* the call of the removed queue goes on and ends normally */
+	TEST_ERR(acd_task_end(acd, 10, 0, 3000));
+	TEST_EQ(acd_queue_remove(acd, 1, 3000), ENOENT);
+	/* the id comes back: a new queue */
+	TEST_ERR(acd_queue_add(acd, &(struct acd_queue_cfg){.id = 1}));
+	TEST_ERR(task(acd, 14, 1, 4000));
+out:
+	mem_deref(acd);
+	return err;
+}
+
+/* A deleted agent who is busy finishes the call, gets no more, and is
+ * gone after it; ringing, the offer goes to the next agent. */
+static int config_agent_removed(void)
+{
+	struct acd_agent_live live;
+	struct acd *acd = NULL;
+	struct rec r;
+	int err = 0;
+
+	TEST_ERR(setup(&acd, &r, ACD_LONGEST_IDLE, 3));
+	TEST_ERR(login(acd, 1, 100));
+	TEST_ERR(login(acd, 2, 200));
+	TEST_ERR(login(acd, 3, 300));
+	TEST_ERR(task(acd, 10, 1, 1000));
+	TEST_EQ(last(&r, ACD_DEC_OFFER)->agent, 1);
+	TEST_ERR(acd_offer_accept(acd, 10, 1, 1000));
+	TEST_ERR(task(acd, 11, 1, 1100));
+	TEST_EQ(last(&r, ACD_DEC_OFFER)->agent, 2);
+	r.n = 0;
+	TEST_ERR(acd_agent_remove(acd, 2, 1200));
+	TEST_EQ(last(&r, ACD_DEC_CANCEL)->agent, 2);
+	TEST_EQ(last(&r, ACD_DEC_OFFER)->agent, 3);
+	TEST_EQ(acd_agent_live(acd, 2, 1200, &live), ENOENT);
+	TEST_ERR(acd_agent_remove(acd, 1, 1300));
+	TEST_ERR(acd_agent_live(acd, 1, 1300, &live));
+	TEST_EQ(live.state, ACD_BUSY); /* until the call ends */
+	TEST_EQ(acd_agent_state_set(acd, 1, ACD_AVAILABLE, NULL, 1300),
+		ENOENT);
+	TEST_ERR(acd_task_end(acd, 10, 0, 2000));
+	TEST_EQ(acd_agent_live(acd, 1, 2000, &live), ENOENT);
+	r.n = 0;
+	TEST_ERR(task(acd, 12, 1, 3000));
+	TEST_EQ(count(&r, ACD_DEC_OFFER), 0); /* 3 is ringing with 11 */
+	/* removed while busy and added back before the call ended */
+	TEST_ERR(acd_offer_accept(acd, 11, 3, 3100));
+	TEST_ERR(acd_agent_remove(acd, 3, 3200));
+	TEST_ERR(acd_agent_add(acd, &(struct acd_agent_cfg){.id = 3}));
+	TEST_ERR(acd_agent_live(acd, 3, 3300, &live));
+	TEST_EQ(live.load[ACD_VOICE], 1);
+	TEST_ERR(acd_task_end(acd, 11, 0, 4000));
+out:
+	mem_deref(acd);
+	return err;
+}
+
+/* The consult's question: whom would the strategy pick now, without a
+ * task; skills count, the asking agent is left out. */
+static int queue_pick_follows_strategy(void)
+{
+	struct acd_queue_cfg q = {.id = 1, .strategy = ACD_TOP_DOWN};
+	struct acd *acd = NULL;
+	struct rec r;
+	uint32_t a = 0;
+	int err = 0;
+
+	TEST_ERR(setup(&acd, &r, ACD_TOP_DOWN, 3));
+	TEST_EQ(acd_queue_pick(acd, 1, ACD_VOICE, 0, &a), EAGAIN);
+	TEST_ERR(login(acd, 1, 100));
+	TEST_ERR(login(acd, 2, 200));
+	TEST_ERR(login(acd, 3, 300));
+	TEST_ERR(acd_queue_pick(acd, 1, ACD_VOICE, 0, &a));
+	TEST_EQ(a, 3); /* position 0 */
+	TEST_ERR(acd_queue_pick(acd, 1, ACD_VOICE, 3, &a));
+	TEST_EQ(a, 2);
+	TEST_EQ(r.n, 0); /* nothing decided */
+	q.strategy = ACD_HIGHEST_SKILL;
+	TEST_ERR(acd_queue_update(acd, &q));
+	TEST_ERR(acd_member_update(acd, 1, 1, 10, 1, 2));
+	TEST_ERR(acd_queue_pick(acd, 1, ACD_VOICE, 0, &a));
+	TEST_EQ(a, 1);
+	q.strategy = ACD_LONGEST_IDLE;
+	q.skill.skill = 4;
+	q.skill.min_level = 2;
+	TEST_ERR(acd_queue_update(acd, &q));
+	TEST_EQ(acd_queue_pick(acd, 1, ACD_VOICE, 0, &a), EAGAIN);
+	TEST_ERR(acd_agent_update(acd, &(struct acd_agent_cfg){
+		.id = 2, .skillv = {{4, 2}}, .skillc = 1}, 400));
+	TEST_ERR(acd_queue_pick(acd, 1, ACD_VOICE, 0, &a));
+	TEST_EQ(a, 2);
+	TEST_EQ(acd_queue_pick(acd, 9, ACD_VOICE, 0, &a), ENOENT);
+out:
+	mem_deref(acd);
+	return err;
+}
+
 const struct test_case test_cases[] = {
 	TEST_CASE(strategy_longest_idle),
 	TEST_CASE(strategy_round_robin),
@@ -868,5 +1160,13 @@ const struct test_case test_cases[] = {
 	TEST_CASE(statistics_by_hand),
 	TEST_CASE(bad_input_refused),
 	TEST_CASE(wrapup_then_ready),
+	TEST_CASE(config_agent_added_takes_next),
+	TEST_CASE(config_member_removed_mid_call),
+	TEST_CASE(config_member_removed_while_ringing),
+	TEST_CASE(config_strategy_changed),
+	TEST_CASE(config_escalation_added_while_waiting),
+	TEST_CASE(config_queue_removed),
+	TEST_CASE(config_agent_removed),
+	TEST_CASE(queue_pick_follows_strategy),
 };
 TEST_TABLE_END;

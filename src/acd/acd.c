@@ -72,6 +72,7 @@ struct queue {
 	struct acd_counts today;
 	uint64_t day_start;
 	struct bucket buckets[BUCKETS];
+	bool removed; /* deleted: handled tasks finish, nothing new enters */
 };
 
 struct agent {
@@ -92,6 +93,7 @@ struct agent {
 	struct member *memberv[MEMBERS_MAX];
 	size_t memberc;
 	bool routable;
+	bool removed; /* deleted while busy: freed when its last task ends */
 };
 
 struct task {
@@ -110,6 +112,7 @@ struct task {
 	size_t offerc, offercap;
 	uint32_t offer_gen, esc_gen;
 	size_t esc_next;
+	int esc_raise;        /* priority added by this queue's escalations */
 	struct agent *agent;  /* handling */
 	uint64_t answered;
 	uint32_t exclude[EXCLUDE_MAX];
@@ -124,6 +127,21 @@ struct acd {
 	uint64_t rng;
 	uint64_t now;
 };
+
+/* A queue or an agent that is configured (not removed), or NULL. */
+static struct queue *queue_find(const struct acd *acd, uint32_t id)
+{
+	struct queue *q = acd ? idmap_get(&acd->queues, id) : NULL;
+
+	return q && !q->removed ? q : NULL;
+}
+
+static struct agent *agent_find(const struct acd *acd, uint32_t id)
+{
+	struct agent *a = acd ? idmap_get(&acd->agents, id) : NULL;
+
+	return a && !a->removed ? a : NULL;
+}
 
 static const char *statenames[ACD_STATES] = {
 	"logged_out", "available", "reserved", "busy", "wrapup", "away",
@@ -348,7 +366,7 @@ static int64_t strategy_key(struct acd *acd, const struct member *m)
 static void routable_update(struct acd *acd, struct agent *a)
 {
 	bool r = a->presence == ACD_AVAILABLE && !a->offer &&
-		 !a->wrapup_until && any_channel_free(a);
+		 !a->wrapup_until && !a->removed && any_channel_free(a);
 	size_t i;
 
 	if (r == a->routable)
@@ -543,11 +561,10 @@ static void try_task(struct acd *acd, struct task *t)
 	struct queue *q = t->queue;
 	size_t idx;
 
-	if (t->state != T_WAITING)
+	if (t->state != T_WAITING || q->removed)
 		return;
 	if (preferred_wait(acd, t)) {
-		struct agent *a = idmap_get(&acd->agents,
-					    t->cfg.preferred_agent);
+		struct agent *a = agent_find(acd, t->cfg.preferred_agent);
 		size_t i;
 
 		if (!a || !a->routable || !eligible(a, t))
@@ -661,6 +678,29 @@ static void exclude_add(struct task *t, uint32_t agent)
 }
 
 static void offers_cancel(struct acd *acd, struct task *t);
+static void task_overflow(struct acd *acd, struct task *t);
+static void task_reconfigure(struct acd *acd, struct task *t);
+static void agent_reap(struct acd *acd, struct agent *a);
+static int member_remove(struct acd *acd, struct agent *a, struct queue *q);
+
+/* The offer out to agent a is withdrawn (logged out, away, removed from
+ * the queue or the center): when nobody else rings with it, the task goes
+ * back to the head of its queue and is tried again. */
+static void offer_withdraw(struct acd *acd, struct agent *a)
+{
+	struct task *t = a->offer;
+
+	offer_remove(t, a);
+	if (!t->offerc) {
+		t->offer_gen++;
+		t->boost = 1;
+		task_wait(acd, t);
+	}
+	agent_refresh(acd, a);
+	decide(acd, ACD_DEC_CANCEL, t->cfg.id, a->cfg.id, t->queue->cfg.id);
+	if (t->state == T_WAITING)
+		try_task(acd, t);
+}
 
 /* --- queues, agents, members ----------------------------------------- */
 
@@ -689,7 +729,14 @@ int acd_queue_add(struct acd *acd, const struct acd_queue_cfg *cfg)
 
 	if (!acd || !cfg || queue_cfg_check(cfg))
 		return EINVAL;
-	if (idmap_get(&acd->queues, cfg->id))
+	q = idmap_get(&acd->queues, cfg->id);
+	if (q && q->removed) {
+		/* Its id comes back (the store reuses the rowid of a
+		 * deleted last row): a new queue keeping the old counts. */
+		q->removed = false;
+		return acd_queue_update(acd, cfg);
+	}
+	if (q)
 		return EEXIST;
 	q = calloc(1, sizeof(*q));
 	if (!q)
@@ -708,21 +755,95 @@ int acd_queue_add(struct acd *acd, const struct acd_queue_cfg *cfg)
 int acd_queue_update(struct acd *acd, const struct acd_queue_cfg *cfg)
 {
 	struct queue *q;
-	size_t i;
+	struct task **waitv;
+	bool skill_changed;
+	size_t i, n;
 
 	if (!acd || !cfg || queue_cfg_check(cfg))
 		return EINVAL;
-	q = idmap_get(&acd->queues, cfg->id);
+	q = queue_find(acd, cfg->id);
 	if (!q)
 		return ENOENT;
+	skill_changed = memcmp(&q->cfg.skill, &cfg->skill,
+			       sizeof(cfg->skill)) ||
+			q->cfg.escc != cfg->escc ||
+			memcmp(q->cfg.escv, cfg->escv,
+			       cfg->escc * sizeof(cfg->escv[0])) ||
+			q->cfg.max_wait_ms != cfg->max_wait_ms;
 	q->cfg = *cfg;
-	/* Strategy keys may have changed: re-key the routable members. */
+	/* Strategy keys may have changed: re-key the routable members, so
+	 * that the next decision follows the new strategy. */
 	for (i = 0; i < q->agents.n; i++)
 		((struct member *)q->agents.v[i])->key =
 			strategy_key(acd, q->agents.v[i]);
 	for (i = q->agents.n / 2 + 1; i-- > 0;) {
 		if (i < q->agents.n)
 			heap_fix(&q->agents, i);
+	}
+	if (!skill_changed)
+		return 0;
+	/* Waiting tasks take the new requirements, escalations and
+	 * maximum wait, counted from when they entered the queue. Offers
+	 * already out and tasks in hand go on. */
+	n = q->tasks.n;
+	if (!n)
+		return 0;
+	waitv = malloc(n * sizeof(*waitv));
+	if (!waitv)
+		return ENOMEM;
+	memcpy(waitv, q->tasks.v, n * sizeof(*waitv));
+	for (i = 0; i < n; i++)
+		task_reconfigure(acd, waitv[i]);
+	for (i = 0; i < n; i++) {
+		if (idmap_get(&acd->tasks, waitv[i]->cfg.id) == waitv[i])
+			try_task(acd, waitv[i]);
+	}
+	free(waitv);
+	return 0;
+}
+
+int acd_queue_remove(struct acd *acd, uint32_t queue, uint64_t now)
+{
+	struct queue *q = queue_find(acd, queue);
+	struct task **movev;
+	size_t n, i;
+
+	if (!q)
+		return ENOENT;
+	acd->now = now;
+	/* Nothing is offered from it any more; then its members leave (the
+	 * offers out are withdrawn, their tasks wait again). */
+	q->removed = true;
+	while (q->memberc)
+		member_remove(acd, q->memberv[0]->agent, q);
+	/* Tasks still in it (waiting: offers were withdrawn above) go to
+	 * its overflow queue, or are given up (the driver ends them). */
+	n = q->tasks.n;
+	movev = n ? malloc(n * sizeof(*movev)) : NULL;
+	if (n && !movev)
+		return ENOMEM;
+	if (n)
+		memcpy(movev, q->tasks.v, n * sizeof(*movev));
+	for (i = 0; i < n; i++)
+		task_overflow(acd, movev[i]);
+	free(movev);
+	return 0;
+}
+
+static int agent_cfg_check(const struct acd_agent_cfg *cfg)
+{
+	size_t i;
+
+	if (!cfg->id || cfg->skillc > 16)
+		return EINVAL;
+	for (i = 0; i < cfg->skillc; i++) {
+		if (!cfg->skillv[i].skill || cfg->skillv[i].min_level < 1 ||
+		    cfg->skillv[i].min_level > 10)
+			return EINVAL;
+	}
+	for (i = 0; i < ACD_CHANNELS; i++) {
+		if (cfg->capacity[i] > 100)
+			return EINVAL;
 	}
 	return 0;
 }
@@ -733,14 +854,16 @@ int acd_agent_add(struct acd *acd, const struct acd_agent_cfg *cfg)
 	size_t i;
 	int err;
 
-	if (!acd || !cfg || !cfg->id || cfg->skillc > 16)
+	if (!acd || !cfg || agent_cfg_check(cfg))
 		return EINVAL;
-	for (i = 0; i < cfg->skillc; i++) {
-		if (!cfg->skillv[i].skill || cfg->skillv[i].min_level < 1 ||
-		    cfg->skillv[i].min_level > 10)
-			return EINVAL;
+	a = idmap_get(&acd->agents, cfg->id);
+	if (a && a->removed) {
+		/* Removed while busy and added again before the call
+		 * ended: the same agent, configured anew. */
+		a->removed = false;
+		return acd_agent_update(acd, cfg, acd->now);
 	}
-	if (idmap_get(&acd->agents, cfg->id))
+	if (a)
 		return EEXIST;
 	a = calloc(1, sizeof(*a));
 	if (!a)
@@ -762,8 +885,8 @@ int acd_agent_add(struct acd *acd, const struct acd_agent_cfg *cfg)
 int acd_member_add(struct acd *acd, uint32_t agent, uint32_t queue,
 		   uint8_t level, int weight, int position)
 {
-	struct agent *a = acd ? idmap_get(&acd->agents, agent) : NULL;
-	struct queue *q = acd ? idmap_get(&acd->queues, queue) : NULL;
+	struct agent *a = agent_find(acd, agent);
+	struct queue *q = queue_find(acd, queue);
 	struct member *m;
 	size_t i;
 
@@ -803,14 +926,10 @@ int acd_member_add(struct acd *acd, uint32_t agent, uint32_t queue,
 	return 0;
 }
 
-int acd_member_remove(struct acd *acd, uint32_t agent, uint32_t queue)
+static int member_remove(struct acd *acd, struct agent *a, struct queue *q)
 {
-	struct agent *a = acd ? idmap_get(&acd->agents, agent) : NULL;
-	struct queue *q = acd ? idmap_get(&acd->queues, queue) : NULL;
 	size_t i;
 
-	if (!a || !q)
-		return ENOENT;
 	for (i = 0; i < a->memberc; i++) {
 		struct member *m = a->memberv[i];
 		size_t j;
@@ -827,6 +946,50 @@ int acd_member_remove(struct acd *acd, uint32_t agent, uint32_t queue)
 			}
 		}
 		free(m);
+		/* Ringing with a task of this queue: withdrawn (the task
+		 * goes back to the head). A task in hand is finished. */
+		if (a->offer && a->offer->queue == q) {
+			offer_withdraw(acd, a);
+			try_agent(acd, a);
+		}
+		return 0;
+	}
+	return ENOENT;
+}
+
+int acd_member_remove(struct acd *acd, uint32_t agent, uint32_t queue)
+{
+	struct agent *a = agent_find(acd, agent);
+	struct queue *q = queue_find(acd, queue);
+
+	if (!a || !q)
+		return ENOENT;
+	return member_remove(acd, a, q);
+}
+
+int acd_member_update(struct acd *acd, uint32_t agent, uint32_t queue,
+		      uint8_t level, int weight, int position)
+{
+	struct agent *a = agent_find(acd, agent);
+	struct queue *q = queue_find(acd, queue);
+	size_t i;
+
+	if (!a || !q)
+		return ENOENT;
+	if (level > 10)
+		return EINVAL;
+	for (i = 0; i < a->memberc; i++) {
+		struct member *m = a->memberv[i];
+
+		if (m->queue != q)
+			continue;
+		m->level = level;
+		m->weight = weight;
+		m->position = position;
+		if (m->hidx != HEAP_NONE) {
+			m->key = strategy_key(acd, m);
+			heap_fix(&q->agents, m->hidx);
+		}
 		return 0;
 	}
 	return ENOENT;
@@ -854,6 +1017,7 @@ static void task_requirements(struct task *t)
 		t->req[t->reqc++] = t->cfg.skillv[i];
 	t->alt.skill = 0;
 	t->esc_next = 0;
+	t->esc_raise = 0;
 	t->esc_gen++;
 }
 
@@ -886,13 +1050,35 @@ static void task_enter(struct acd *acd, struct task *t, struct queue *q,
 	try_task(acd, t);
 }
 
+/* The task's queue changed its requirements, escalations or maximum wait
+ * while the task waits: it is as if it had entered with the new ones at
+ * the same time (escalations already due apply at the next tick). */
+static void task_reconfigure(struct acd *acd, struct task *t)
+{
+	const struct queue *q = t->queue;
+	uint64_t at;
+
+	t->priority -= t->esc_raise;
+	task_requirements(t);
+	if (t->hidx != HEAP_NONE)
+		heap_fix(&t->queue->tasks, t->hidx);
+	escalation_schedule(acd, t);
+	if (q->cfg.max_wait_ms) {
+		at = t->queued + q->cfg.max_wait_ms;
+		deadline_add(acd, at > acd->now ? at : acd->now, DL_MAXWAIT,
+			     t->cfg.id, 0, t->esc_gen);
+	}
+	if (preferred_wait(acd, t))
+		deadline_add(acd, t->cfg.preferred_until, DL_RETRY, t->cfg.id,
+			     0, t->esc_gen);
+}
+
 /* Max wait or max length reached: overflow or give up. */
 static void task_overflow(struct acd *acd, struct task *t)
 {
 	struct queue *from = t->queue;
 	struct queue *to = from->cfg.overflow_queue
-				   ? idmap_get(&acd->queues,
-					       from->cfg.overflow_queue)
+				   ? queue_find(acd, from->cfg.overflow_queue)
 				   : NULL;
 
 	if (t->hidx != HEAP_NONE)
@@ -923,7 +1109,7 @@ int acd_task_add(struct acd *acd, const struct acd_task_cfg *cfg,
 		if (!cfg->skillv[i].skill || cfg->skillv[i].min_level > 10)
 			return EINVAL;
 	}
-	q = idmap_get(&acd->queues, cfg->queue);
+	q = queue_find(acd, cfg->queue);
 	if (!q)
 		return ENOENT;
 	if (idmap_get(&acd->tasks, cfg->id))
@@ -1123,6 +1309,13 @@ int acd_task_end(struct acd *acd, uint64_t task, uint32_t hold_ms,
 	COUNT(q, now, hold_ms_sum, hold_ms);
 	COUNT(q, now, wrapup_ms_sum, q->cfg.wrapup_ms);
 	task_free(acd, t);
+	if (a->removed) {
+		/* Deleted while on the call: the call was finished, there is
+		 * no wrap-up to give and the agent is gone. */
+		agent_refresh(acd, a);
+		agent_reap(acd, a);
+		return 0;
+	}
 	if (q->cfg.wrapup_ms) {
 		a->wrapup_until = now + q->cfg.wrapup_ms;
 		a->wrap_gen++;
@@ -1170,6 +1363,12 @@ int acd_task_requeue(struct acd *acd, uint64_t task, const char *reason,
 	t->boost = 1;
 	exclude_add(t, a->cfg.id);
 	agent_refresh(acd, a);
+	agent_reap(acd, a);
+	if (t->queue->removed) {
+		t->state = T_WAITING;
+		task_overflow(acd, t);
+		return 0;
+	}
 	task_wait(acd, t);
 	try_task(acd, t);
 	return 0;
@@ -1185,7 +1384,7 @@ int acd_task_transfer_to(struct acd *acd, uint64_t task, uint32_t queue,
 			 uint32_t agent, uint64_t until, uint64_t now)
 {
 	struct task *t = task_get(acd, task);
-	struct queue *q = acd ? idmap_get(&acd->queues, queue) : NULL;
+	struct queue *q = queue_find(acd, queue);
 
 	if (!t || !q)
 		return ENOENT;
@@ -1200,6 +1399,7 @@ int acd_task_transfer_to(struct acd *acd, uint64_t task, uint32_t queue,
 		t->agent = NULL;
 		agent_refresh(acd, a);
 		try_agent(acd, a);
+		agent_reap(acd, a);
 	}
 	else if (t->state == T_OFFERED)
 		offers_cancel(acd, t);
@@ -1217,8 +1417,7 @@ int acd_agent_state_set(struct acd *acd, uint32_t agent,
 			enum acd_agent_state state, const char *reason,
 			uint64_t now)
 {
-	struct agent *a = acd ? idmap_get(&acd->agents, agent) : NULL;
-	struct task *t;
+	struct agent *a = agent_find(acd, agent);
 
 	if (!a)
 		return ENOENT;
@@ -1233,21 +1432,8 @@ int acd_agent_state_set(struct acd *acd, uint32_t agent,
 		 state == ACD_AWAY && reason ? reason : "");
 	if (state == ACD_AVAILABLE)
 		a->consec_miss = 0;
-	t = a->offer;
-	if (t && state != ACD_AVAILABLE) {
-		/* Logged out or away while reserved: the task goes back to
-		 * the head of its queue. */
-		offer_remove(t, a);
-		if (!t->offerc) {
-			t->offer_gen++;
-			t->boost = 1;
-			task_wait(acd, t);
-		}
-		agent_refresh(acd, a);
-		decide(acd, ACD_DEC_CANCEL, t->cfg.id, a->cfg.id,
-		       t->queue->cfg.id);
-		if (t->state == T_WAITING)
-			try_task(acd, t);
+	if (a->offer && state != ACD_AVAILABLE) {
+		offer_withdraw(acd, a);
 		return 0;
 	}
 	if (state == ACD_LOGGED_OUT && a->wrapup_until) {
@@ -1259,19 +1445,62 @@ int acd_agent_state_set(struct acd *acd, uint32_t agent,
 	return 0;
 }
 
+/* Frees a removed agent once nothing refers to it (no task in hand). */
+static void agent_reap(struct acd *acd, struct agent *a)
+{
+	if (!a->removed || a->loadsum || a->offer)
+		return;
+	idmap_del(&acd->agents, a->cfg.id);
+	free(a);
+}
+
 int acd_agent_remove(struct acd *acd, uint32_t agent, uint64_t now)
 {
-	struct agent *a = acd ? idmap_get(&acd->agents, agent) : NULL;
+	struct agent *a = agent_find(acd, agent);
 
 	if (!a)
 		return ENOENT;
-	if (a->loadsum)
-		return EBUSY;
-	acd_agent_state_set(acd, agent, ACD_LOGGED_OUT, NULL, now);
+	acd->now = now;
 	while (a->memberc)
-		acd_member_remove(acd, agent, a->memberv[0]->queue->cfg.id);
-	idmap_del(&acd->agents, agent);
-	free(a);
+		member_remove(acd, a, a->memberv[0]->queue);
+	if (a->offer)
+		offer_withdraw(acd, a);
+	a->wrapup_until = 0;
+	a->wrap_gen++;
+	a->removed = true;
+	/* Busy: reported busy until the last task ends, then gone. */
+	if (!a->loadsum) {
+		a->presence = ACD_LOGGED_OUT;
+		a->reason[0] = '\0';
+	}
+	agent_refresh(acd, a);
+	agent_reap(acd, a);
+	return 0;
+}
+
+int acd_agent_update(struct acd *acd, const struct acd_agent_cfg *cfg,
+		     uint64_t now)
+{
+	struct agent *a;
+	size_t i;
+
+	if (!acd || !cfg || agent_cfg_check(cfg))
+		return EINVAL;
+	a = agent_find(acd, cfg->id);
+	if (!a)
+		return ENOENT;
+	acd->now = now;
+	a->cfg = *cfg;
+	memset(a->level, 0, sizeof(a->level));
+	for (i = 0; i < cfg->skillc; i++) {
+		if (cfg->skillv[i].skill < 64)
+			a->level[cfg->skillv[i].skill] =
+				cfg->skillv[i].min_level;
+	}
+	/* A capacity lowered below the load makes the agent unroutable
+	 * until enough tasks end; work in hand goes on. */
+	agent_refresh(acd, a);
+	try_agent(acd, a);
 	return 0;
 }
 
@@ -1296,11 +1525,12 @@ static void escalate(struct acd *acd, struct task *t)
 		break;
 	case ACD_ESC_RAISE_PRIORITY:
 		t->priority += e->delta;
+		t->esc_raise += e->delta;
 		if (t->hidx != HEAP_NONE)
 			heap_fix(&t->queue->tasks, t->hidx);
 		break;
 	case ACD_ESC_MOVE_QUEUE:
-		to = idmap_get(&acd->queues, e->queue);
+		to = queue_find(acd, e->queue);
 		if (!to || to == t->queue || t->state != T_WAITING)
 			break;
 		heap_remove(&t->queue->tasks, t->hidx);
@@ -1391,7 +1621,7 @@ uint64_t acd_next_deadline(const struct acd *acd)
 int acd_queue_live(const struct acd *acd, uint32_t queue, uint64_t now,
 		   struct acd_queue_live *out)
 {
-	struct queue *q = acd ? idmap_get(&acd->queues, queue) : NULL;
+	struct queue *q = queue_find(acd, queue);
 	struct acd_figures f;
 	uint32_t staffed = 0;
 	size_t i;
@@ -1503,6 +1733,30 @@ int acd_task_position(const struct acd *acd, uint64_t task, uint32_t *posp)
 			pos++;
 	}
 	*posp = pos;
+	return 0;
+}
+
+int acd_queue_pick(const struct acd *acd, uint32_t queue,
+		   enum acd_channel channel, uint32_t not, uint32_t *agentp)
+{
+	const struct queue *q = queue_find(acd, queue);
+	struct task t;
+	size_t idx;
+
+	if (!q || !agentp || channel >= ACD_CHANNELS)
+		return q ? EINVAL : ENOENT;
+	/* A task that would enter now, never stored: the same eligibility
+	 * (skills, capacity) and the same heap (strategy) as a real one. */
+	memset(&t, 0, sizeof(t));
+	t.cfg.channel = channel;
+	t.queue = (struct queue *)q;
+	task_requirements(&t);
+	if (not)
+		t.exclude[t.excludec++] = not;
+	idx = heap_search(&q->agents, member_matches, &t, SEARCH_MAX);
+	if (idx == HEAP_NONE)
+		return EAGAIN;
+	*agentp = ((const struct member *)q->agents.v[idx])->agent->cfg.id;
 	return 0;
 }
 

@@ -152,10 +152,40 @@ struct acd;
 int acd_alloc(struct acd **acdp, acd_decision_h *dh, void *arg,
 	      uint64_t seed);
 
+/*
+ * Configuration changes, applied to a running engine (the live server
+ * applies what the API changed). What happens to work in progress:
+ *
+ *   queue update   the next decision follows the new strategy (members
+ *                  re-keyed); waiting tasks take the new required skill,
+ *                  escalations and maximum wait as if they had entered
+ *                  with them (same entry time; steps already due run at
+ *                  the next tick); offers out and tasks in hand go on;
+ *                  wrap-up and ring timeout apply to the next ones.
+ *   queue remove   its members leave it (offers out are withdrawn); its
+ *                  waiting tasks go to its overflow queue
+ *                  (ACD_DEC_OVERFLOW) or are given up (ACD_DEC_GIVE_UP:
+ *                  the driver ends them); tasks in hand are finished and
+ *                  counted in it; a task requeued later goes the same
+ *                  way. The id may be added again (a new queue).
+ *   agent update   skills and capacities apply to the next decision; a
+ *                  task in hand or an offer out goes on.
+ *   agent remove   leaves every queue; an offer out is withdrawn (the
+ *                  task back to the head of its queue: ACD_DEC_CANCEL);
+ *                  a task in hand is finished (no wrap-up after it), then
+ *                  the agent is gone. Adding the id again before that
+ *                  revives the same agent (its load kept).
+ *   member remove  no more offers from that queue: an offer out of it is
+ *                  withdrawn, a task in hand is finished.
+ *   member update  level (HIGHEST_SKILL), weight and position (TOP_DOWN,
+ *                  ROUND_ROBIN ties) apply to the next decision.
+ */
 int acd_queue_add(struct acd *acd, const struct acd_queue_cfg *cfg);
-/* Replaces a queue's configuration; waiting tasks stay. */
 int acd_queue_update(struct acd *acd, const struct acd_queue_cfg *cfg);
+int acd_queue_remove(struct acd *acd, uint32_t queue, uint64_t now);
 int acd_agent_add(struct acd *acd, const struct acd_agent_cfg *cfg);
+int acd_agent_update(struct acd *acd, const struct acd_agent_cfg *cfg,
+		     uint64_t now);
 int acd_agent_remove(struct acd *acd, uint32_t agent, uint64_t now);
 /* Makes agent a member of queue. level: the member level used by
  * HIGHEST_SKILL; weight: preference among the agent's queues (higher
@@ -163,6 +193,8 @@ int acd_agent_remove(struct acd *acd, uint32_t agent, uint64_t now);
 int acd_member_add(struct acd *acd, uint32_t agent, uint32_t queue,
 		   uint8_t level, int weight, int position);
 int acd_member_remove(struct acd *acd, uint32_t agent, uint32_t queue);
+int acd_member_update(struct acd *acd, uint32_t agent, uint32_t queue,
+		      uint8_t level, int weight, int position);
 
 /* Agent presence: ACD_AVAILABLE (log in / back from away), ACD_AWAY with
  * a reason, ACD_LOGGED_OUT. Logging out or going away while reserved
@@ -276,5 +308,12 @@ int acd_task_find(const struct acd *acd, uint64_t task, uint32_t *queuep,
 		  uint32_t *agentp, bool *waitingp);
 /* Waiting position (1 = next) of a waiting task in its queue. */
 int acd_task_position(const struct acd *acd, uint64_t task, uint32_t *posp);
+/* The agent the queue's strategy and required skill would pick now for a
+ * task on channel, other than agent `not` (0: anyone), without creating
+ * a task (a consult to a queue). ENOENT: no such queue; EAGAIN: nobody
+ * available and eligible. RING_ALL: the first member in position order;
+ * RANDOM: the draw made when the agents became available. */
+int acd_queue_pick(const struct acd *acd, uint32_t queue,
+		   enum acd_channel channel, uint32_t not, uint32_t *agentp);
 
 #endif

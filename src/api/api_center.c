@@ -1,9 +1,11 @@
 /*
  * Routes over the call center's configuration in the store: agents with
- * their skills and SIP passwords, queues with their members. Each change
- * is one transaction (agent and skills together, queue and members
- * together) and goes to the audit log. The live routing engine picks the
- * configuration up from the store.
+ * their skills and SIP passwords, queues with their members and
+ * escalation steps. Each change is one transaction (agent and skills
+ * together, queue and members together) and goes to the audit log. Once
+ * committed, the rows are read back and handed to the live center on the
+ * main loop (api_core_call -> cc_center_*_apply/remove), so routing
+ * follows within the request: no restart, no call dropped.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,6 +13,8 @@
 #include <string.h>
 #include "acd/acd.h"
 #include "core/cc.h"
+#include "core/center.h"
+#include "store/store.h"
 #include "api_db.h"
 #include "api_handlers.h"
 #include "api_int.h"
@@ -63,6 +67,187 @@ static int skills_check(struct api_req *req, const json_t *skills)
 					       "10", key);
 	}
 	return 0;
+}
+
+/* --- applying to the live center ------------------------------------ */
+
+enum { LIVE_TIMEOUT_MS = 2000 };
+
+static json_t *rows_of(const char *sql, int64_t id)
+{
+	sqlite3_stmt *st;
+
+	if (api_db_query(&st, sql, "i", id))
+		return json_array();
+	return api_db_rows(st);
+}
+
+static const char *jstr(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static int jint(const json_t *o, const char *key)
+{
+	return (int)json_integer_value(json_object_get(o, key));
+}
+
+/* Member rows (JSON) as the store gives them; *vp is a new array. */
+static int members_decode(struct store_queue_member **vp, size_t *np,
+			  const json_t *rows)
+{
+	size_t n = json_array_size(rows), i;
+	struct store_queue_member *v = calloc(n ? n : 1, sizeof(*v));
+	const json_t *m;
+
+	if (!v)
+		return ENOMEM;
+	json_array_foreach(rows, i, m)
+	{
+		v[i].queue_id = json_integer_value(json_object_get(m,
+								   "queue_id"));
+		v[i].agent_id = json_integer_value(json_object_get(m,
+								   "agent_id"));
+		v[i].level = jint(m, "level");
+		v[i].weight = jint(m, "weight");
+		v[i].position = jint(m, "position");
+	}
+	*vp = v;
+	*np = n;
+	return 0;
+}
+
+/* Main loop: the agent's rows to the center (deleted: removed). */
+static int live_agent_h(json_t **resultp, const json_t *args)
+{
+	const json_t *row = json_object_get(args, "agent");
+	const json_t *skills = json_object_get(args, "skills");
+	struct store_agent a = {0};
+	struct store_agent_skill *sv = NULL;
+	struct store_queue_member *mv = NULL;
+	size_t sn = json_array_size(skills), mn = 0, i;
+	const json_t *x;
+	int err;
+
+	(void)resultp;
+	if (!json_is_object(row)) {
+		err = cc_center_agent_remove(
+			(uint32_t)jint(args, "id"));
+		return err == ENOENT ? 0 : err;
+	}
+	a.id = json_integer_value(json_object_get(row, "id"));
+	a.extension = jstr(row, "extension");
+	a.name = jstr(row, "name");
+	a.sip_password = jstr(row, "sip_password");
+	a.enabled = jint(row, "enabled") != 0;
+	sv = calloc(sn ? sn : 1, sizeof(*sv));
+	err = sv ? members_decode(&mv, &mn, json_object_get(args, "members"))
+		 : ENOMEM;
+	if (err)
+		goto out;
+	json_array_foreach(skills, i, x)
+	{
+		sv[i].agent_id = a.id;
+		sv[i].skill = jstr(x, "skill");
+		sv[i].level = jint(x, "level");
+	}
+	err = cc_center_agent_apply(&a, sv, sn, mv, mn);
+ out:
+	free(sv);
+	free(mv);
+	return err;
+}
+
+/* Main loop: the queue's row and members to the center. */
+static int live_queue_h(json_t **resultp, const json_t *args)
+{
+	const json_t *row = json_object_get(args, "queue");
+	struct store_queue q = {0};
+	struct store_queue_member *mv = NULL;
+	size_t mn = 0;
+	int err;
+
+	(void)resultp;
+	if (!json_is_object(row)) {
+		err = cc_center_queue_remove((uint32_t)jint(args, "id"));
+		return err == ENOENT ? 0 : err;
+	}
+	q.id = json_integer_value(json_object_get(row, "id"));
+	q.name = jstr(row, "name");
+	q.strategy = jstr(row, "strategy");
+	q.sl_target_pct = jint(row, "sl_target_pct");
+	q.sl_threshold_s = jint(row, "sl_threshold_s");
+	q.max_wait_s = jint(row, "max_wait_s");
+	q.max_len = jint(row, "max_len");
+	q.overflow_queue = jstr(row, "overflow_queue");
+	q.wrapup_s = jint(row, "wrapup_s");
+	q.ring_timeout_s = jint(row, "ring_timeout_s");
+	q.short_abandon_s = jint(row, "short_abandon_s");
+	q.announce_every_s = jint(row, "announce_every_s");
+	q.skill = jstr(row, "skill");
+	q.min_level = jint(row, "min_level");
+	q.escalations = jstr(row, "escalations");
+	err = members_decode(&mv, &mn, json_object_get(args, "members"));
+	if (!err)
+		err = cc_center_queue_apply(&q, mv, mn);
+	free(mv);
+	return err;
+}
+
+/* Reads the committed rows back and applies them live. The change is
+ * stored whatever happens here: a failure is logged (the next start
+ * loads it). */
+static void live_apply(api_core_h *fn, json_t *args, const char *what)
+{
+	int err = api_core_call(NULL, fn, args, LIVE_TIMEOUT_MS);
+
+	if (err)
+		cc_warn("api", "%s stored, live apply failed: %s", what,
+			strerror(err));
+}
+
+static void agent_apply(int64_t id)
+{
+	json_t *rows = rows_of("SELECT id, extension, name, sip_password, "
+			       "enabled FROM agents WHERE id = ?", id);
+	json_t *row = json_incref(json_array_get(rows, 0));
+	char what[48];
+
+	json_decref(rows);
+	snprintf(what, sizeof(what), "agent %lld", (long long)id);
+	live_apply(live_agent_h,
+		   json_pack("{s:I,s:o*,s:o,s:o}", "id", (json_int_t)id,
+			     "agent", row,
+			     "skills", rows_of("SELECT skill, level FROM "
+					       "agent_skills WHERE agent_id "
+					       "= ?", id),
+			     "members", rows_of("SELECT queue_id, agent_id, "
+						"level, weight, position FROM "
+						"queue_members WHERE agent_id"
+						" = ?", id)),
+		   what);
+}
+
+static void queue_apply(int64_t id)
+{
+	json_t *rows = rows_of("SELECT id, name, strategy, sl_target_pct, "
+			       "sl_threshold_s, max_wait_s, max_len, "
+			       "overflow_queue, wrapup_s, ring_timeout_s, "
+			       "short_abandon_s, announce_every_s, skill, "
+			       "min_level, escalations FROM queues WHERE id "
+			       "= ?", id);
+	json_t *row = json_incref(json_array_get(rows, 0));
+	char what[48];
+
+	json_decref(rows);
+	snprintf(what, sizeof(what), "queue %lld", (long long)id);
+	live_apply(live_queue_h,
+		   json_pack("{s:I,s:o*,s:o}", "id", (json_int_t)id, "queue",
+			     row, "members",
+			     rows_of("SELECT queue_id, agent_id, level, "
+				     "weight, position FROM queue_members "
+				     "WHERE queue_id = ?", id)),
+		   what);
 }
 
 static int exec(sqlite3 *db, const char *sql, const char *types, ...)
@@ -238,10 +423,23 @@ int api_route_agents_add(struct api_req *req)
 				       "extension %s exists already", ext);
 	if (err)
 		return err;
+	agent_apply(job.id);
 	snprintf(obj, sizeof(obj), "agent/%lld", (long long)job.id);
 	api_audit(req, "agent.create", obj,
 		  json_pack("{s:s}", "extension", ext));
 	return api_reply_json(req, 201, agent_json(job.id));
+}
+
+static bool exists_name(const char *sql, const char *name)
+{
+	sqlite3_stmt *st;
+	bool yes = false;
+
+	if (name && !api_db_query(&st, sql, "t", name)) {
+		yes = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+	}
+	return yes;
 }
 
 static bool exists(const char *sql, int64_t id)
@@ -274,6 +472,7 @@ int api_route_agents_update(struct api_req *req)
 	err = api_db_txn(agent_save, &job);
 	if (err)
 		return err;
+	agent_apply(job.id);
 	snprintf(obj, sizeof(obj), "agent/%lld", (long long)job.id);
 	api_audit(req, "agent.update", obj, json_incref(req->json));
 	return api_reply_json(req, 200, agent_json(job.id));
@@ -295,6 +494,7 @@ int api_route_agents_delete(struct api_req *req)
 	if (!changes)
 		return api_reply_error(req, 404, "not_found", "id",
 				       "no agent %lld", (long long)id);
+	agent_apply(id);
 	snprintf(obj, sizeof(obj), "agent/%lld", (long long)id);
 	api_audit(req, "agent.delete", obj, NULL);
 	return api_reply_json(req, 200, json_pack("{s:I}", "deleted",
@@ -318,13 +518,22 @@ static json_t *queue_json(int64_t id)
 			 "sl_threshold_s, max_wait_s, max_len, "
 			 "overflow_queue, wrapup_s, ring_timeout_s, "
 			 "short_abandon_s, announce_every_s, skill, "
-			 "min_level FROM queues WHERE id = ?", "i", id))
+			 "min_level, escalations FROM queues WHERE id = ?",
+			 "i", id))
 		return NULL;
 	rows = api_db_rows(st);
 	q = json_incref(json_array_get(rows, 0));
 	json_decref(rows);
 	if (!q)
 		return NULL;
+	{
+		json_t *esc = json_loads(jstr(q, "escalations") ?
+						 jstr(q, "escalations") : "[]",
+					 0, NULL);
+
+		json_object_set_new(q, "escalations",
+				    esc ? esc : json_array());
+	}
 	if (!api_db_query(&st, "SELECT agent_id, level, weight, position "
 			  "FROM queue_members WHERE queue_id = ? ORDER BY "
 			  "position, agent_id", "i", id))
@@ -396,6 +605,14 @@ static int queue_save(sqlite3 *db, void *arg)
 			err = exec(db, "UPDATE queues SET skill = ? WHERE id "
 				   "= ?", "ti", json_string_value(v), j->id);
 	}
+	if (!err && (v = json_object_get(b, "escalations"))) {
+		char *text = json_dumps(v, JSON_COMPACT);
+
+		err = text ? exec(db, "UPDATE queues SET escalations = ? "
+				  "WHERE id = ?", "ti", text, j->id)
+			   : ENOMEM;
+		free(text);
+	}
 	if (!err && (v = json_object_get(b, "members"))) {
 		err = exec(db, "DELETE FROM queue_members WHERE queue_id = ?",
 			   "i", j->id);
@@ -417,6 +634,75 @@ static int queue_save(sqlite3 *db, void *arg)
 		}
 	}
 	return err;
+}
+
+/* escalations: [{"after_s", "action", ...}] in time order (see
+ * escalations_decode in src/core/center.c for what each step does). */
+static int escalations_check(struct api_req *req, const json_t *v)
+{
+	const json_t *e;
+	json_int_t prev = 0;
+	size_t i;
+
+	if (!v)
+		return 0;
+	if (!json_is_array(v) || json_array_size(v) > ACD_ESCALATIONS_MAX)
+		return api_reply_error(req, 400, "invalid", "escalations",
+				       "escalations must be a list of at most "
+				       "%d steps", ACD_ESCALATIONS_MAX);
+	json_array_foreach(v, i, e)
+	{
+		const char *action = jstr(e, "action");
+		const json_t *after = json_object_get(e, "after_s");
+		const json_t *lv = json_object_get(e, "level");
+		const char *skill = jstr(e, "skill");
+		const char *queue = jstr(e, "queue");
+
+		if (!json_is_integer(after) || json_integer_value(after) < 0 ||
+		    json_integer_value(after) > 86400 ||
+		    json_integer_value(after) < prev)
+			return api_reply_error(req, 400, "invalid",
+					       "escalations", "escalations[%zu]"
+					       ": after_s must be 0 to 86400, "
+					       "not before the step above", i);
+		prev = json_integer_value(after);
+		if (!action || (strcmp(action, "lower_level") &&
+				strcmp(action, "add_skill") &&
+				strcmp(action, "raise_priority") &&
+				strcmp(action, "move_queue")))
+			return api_reply_error(req, 400, "invalid",
+					       "escalations", "escalations[%zu]"
+					       ": action must be lower_level, "
+					       "add_skill, raise_priority or "
+					       "move_queue", i);
+		if ((!strcmp(action, "lower_level") ||
+		     !strcmp(action, "add_skill")) &&
+		    (!json_is_integer(lv) || json_integer_value(lv) < 1 ||
+		     json_integer_value(lv) > 10))
+			return api_reply_error(req, 400, "invalid",
+					       "escalations", "escalations[%zu]"
+					       ": level must be 1 to 10", i);
+		if ((!strcmp(action, "add_skill") || skill) &&
+		    !name_ok(skill, 40))
+			return api_reply_error(req, 400, "invalid",
+					       "escalations", "escalations[%zu]"
+					       ": skill must name a skill", i);
+		if (!strcmp(action, "raise_priority") &&
+		    (!json_is_integer(json_object_get(e, "delta")) ||
+		     llabs(json_integer_value(json_object_get(e, "delta"))) >
+			     1000))
+			return api_reply_error(req, 400, "invalid",
+					       "escalations", "escalations[%zu]"
+					       ": delta must be an integer",
+					       i);
+		if (!strcmp(action, "move_queue") &&
+		    !exists_name("SELECT 1 FROM queues WHERE name = ?", queue))
+			return api_reply_error(req, 400, "invalid",
+					       "escalations", "escalations[%zu]"
+					       ": no queue %s", i,
+					       queue ? queue : "(none)");
+	}
+	return 0;
 }
 
 static int queue_fields_check(struct api_req *req, const json_t *b)
@@ -454,6 +740,8 @@ static int queue_fields_check(struct api_req *req, const json_t *b)
 	    !name_ok(json_string_value(v), 40))
 		return api_reply_error(req, 400, "invalid", "overflow_queue",
 				       "overflow_queue must name a queue");
+	if (escalations_check(req, json_object_get(b, "escalations")))
+		return EINVAL;
 	json_array_foreach(json_object_get(b, "members"), i, m)
 	{
 		json_int_t a = json_integer_value(json_object_get(m,
@@ -493,6 +781,7 @@ int api_route_queues_add(struct api_req *req)
 				       "queue %s exists already", name);
 	if (err)
 		return err;
+	queue_apply(job.id);
 	snprintf(obj, sizeof(obj), "queue/%lld", (long long)job.id);
 	api_audit(req, "queue.create", obj, json_incref(req->json));
 	return api_reply_json(req, 201, queue_json(job.id));
@@ -516,6 +805,7 @@ int api_route_queues_update(struct api_req *req)
 	err = api_db_txn(queue_save, &job);
 	if (err)
 		return err;
+	queue_apply(job.id);
 	snprintf(obj, sizeof(obj), "queue/%lld", (long long)job.id);
 	api_audit(req, "queue.update", obj, json_incref(req->json));
 	return api_reply_json(req, 200, queue_json(job.id));
@@ -530,6 +820,23 @@ int api_route_queues_delete(struct api_req *req)
 	err = api_req_param_id(&id, req, "id");
 	if (err)
 		return err;
+	/* A public number leading to it would answer calls with "not
+	 * available": the dial plan changes first. */
+	{
+		json_t *nums = rows_of("SELECT n.number FROM numbers n JOIN "
+				       "queues q ON q.name = n.queue WHERE "
+				       "q.id = ? ORDER BY n.number", id);
+		const char *first = jstr(json_array_get(nums, 0), "number");
+
+		if (first) {
+			err = api_reply_error(req, 409, "conflict", "id",
+					      "number %s leads to this queue: "
+					      "change it first", first);
+			json_decref(nums);
+			return err;
+		}
+		json_decref(nums);
+	}
 	err = api_db_write(NULL, &changes, "DELETE FROM queues WHERE id = ?",
 			   "i", id);
 	if (err)
@@ -537,6 +844,7 @@ int api_route_queues_delete(struct api_req *req)
 	if (!changes)
 		return api_reply_error(req, 404, "not_found", "id",
 				       "no queue %lld", (long long)id);
+	queue_apply(id);
 	snprintf(obj, sizeof(obj), "queue/%lld", (long long)id);
 	api_audit(req, "queue.delete", obj, NULL);
 	return api_reply_json(req, 200, json_pack("{s:I}", "deleted",

@@ -24,6 +24,11 @@ int api_route_accounts_update(struct api_req *req);
 int api_route_accounts_delete(struct api_req *req);
 int api_route_accounts_password(struct api_req *req);
 int api_route_me_password(struct api_req *req);
+/* api_numbers.c (live) */
+int api_route_numbers_get(struct api_req *req);
+int api_route_numbers_add(struct api_req *req);
+int api_route_numbers_update(struct api_req *req);
+int api_route_numbers_delete(struct api_req *req);
 int api_route_agents_get(struct api_req *req);
 int api_route_agents_add(struct api_req *req);
 int api_route_agents_update(struct api_req *req);

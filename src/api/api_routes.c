@@ -176,14 +176,14 @@ const struct api_route api_routev[] = {
 	 "max_len:integer, overflow_queue:string, wrapup_s:integer, "
 	 "ring_timeout_s:integer, short_abandon_s:integer, "
 	 "announce_every_s:integer, skill:string, min_level:integer, "
-	 "members:array", NULL},
+	 "members:array, escalations:array", NULL},
 	{"PATCH", V1 "/queues/{id}", API_PERM_CONFIG_WRITE, 0,
 	 api_route_queues_update, "Update a queue's settings or members",
 	 "strategy:string, sl_target_pct:integer, sl_threshold_s:integer, "
 	 "max_wait_s:integer, max_len:integer, overflow_queue:string, "
 	 "wrapup_s:integer, ring_timeout_s:integer, short_abandon_s:integer, "
 	 "announce_every_s:integer, skill:string, min_level:integer, "
-	 "members:array", NULL},
+	 "members:array, escalations:array", NULL},
 	{"DELETE", V1 "/queues/{id}", API_PERM_CONFIG_WRITE, 0,
 	 api_route_queues_delete, "Delete a queue", NULL, NULL},
 	{"GET", V1 "/flows", API_PERM_CONFIG_READ, 0, api_route_flows_get,
@@ -233,6 +233,19 @@ const struct api_route api_routev[] = {
 	{"GET", V1 "/audit", API_PERM_AUDIT_READ, 0,
 	 api_route_audit_get, "The audit log, newest first", NULL,
 	 "limit:integer, before:integer"},
+
+	/* live: the dial plan, applied live (api_numbers.c) */
+	{"GET", V1 "/numbers", API_PERM_CONFIG_WRITE, 0, api_route_numbers_get,
+	 "Public numbers and the flow or queue each leads to", NULL, NULL},
+	{"POST", V1 "/numbers", API_PERM_CONFIG_WRITE, 0, api_route_numbers_add,
+	 "Add a public number leading to a queue or a flow (answers its "
+	 "next call)", "number:string!, queue:string, flow:string", NULL},
+	{"PATCH", V1 "/numbers/{number}", API_PERM_CONFIG_WRITE, 0,
+	 api_route_numbers_update, "Lead a number to another queue or flow "
+	 "(calls in progress go on)", "queue:string, flow:string", NULL},
+	{"DELETE", V1 "/numbers/{number}", API_PERM_CONFIG_WRITE, 0,
+	 api_route_numbers_delete, "Delete a number: new calls to it are "
+	 "refused, calls in progress go on", NULL, NULL},
 
 	/* Trunks and the dial-out policy (src/api/api_trunks.c, module
 	 * dial): administrators only, audited, applied live */

@@ -30,6 +30,10 @@ struct cqueue {
 	uint32_t wrapup_ms;
 	uint64_t interval_start; /* wall ms of the interval being counted */
 	struct acd_queue_cfg cfg;
+	char *overflow;          /* overflow queue's name, NULL none */
+	char *escalations;       /* JSON text as stored */
+	bool removed;            /* deleted: its name stays for the tasks
+				  * it still has in hand */
 };
 
 struct cagent {
@@ -39,10 +43,12 @@ struct cagent {
 	char reason[ACD_REASON_MAX];
 	int64_t since;              /* wall ms */
 	uint64_t wrap_task;         /* interaction in wrap-up, 0 none */
-	uint32_t queuev[16];        /* queues it is a member of */
+	uint32_t queuev[64];        /* queues it is a member of */
 	size_t queuec;
 	int64_t wrap_started;
 	bool dirty;                 /* engine state may have changed */
+	bool removed;               /* deleted or disabled: unknown to the
+				     * registrar, finishes a call in hand */
 };
 
 struct task {
@@ -68,10 +74,10 @@ struct sub {
 
 static struct {
 	struct acd *acd;
-	struct cqueue *qv;
-	size_t qc;
-	struct cagent *av;
-	size_t ac;
+	struct cqueue **qv;         /* by id order of arrival; never shrinks */
+	size_t qc, qcap;
+	struct cagent **av;
+	size_t ac, acap;
 	char *skillv[SKILLS_MAX];
 	size_t skillc;
 	struct hash *tasks;
@@ -83,7 +89,8 @@ static struct {
 	bool running;
 	uint64_t next_second;
 	struct cagent **dirtyv;     /* agents to sync after this batch */
-	size_t dirtyc;
+	size_t dirtyc, dirtycap;
+	bool acd_loaded;            /* start-up load done */
 } cen;
 
 static void timer_arm(void);
@@ -97,27 +104,29 @@ static uint64_t now_ms(void)
 
 /* --- Lookups ------------------------------------------------------------ */
 
+/* A queue or agent by id, removed ones included (their tasks in hand
+ * still name them). */
 static struct cqueue *queue_get(uint32_t id)
 {
 	for (size_t i = 0; i < cen.qc; i++)
-		if (cen.qv[i].id == id)
-			return &cen.qv[i];
+		if (cen.qv[i]->id == id)
+			return cen.qv[i];
 	return NULL;
 }
 
 static struct cqueue *queue_by_name(const char *name)
 {
 	for (size_t i = 0; name && i < cen.qc; i++)
-		if (!strcmp(cen.qv[i].name, name))
-			return &cen.qv[i];
+		if (!cen.qv[i]->removed && !strcmp(cen.qv[i]->name, name))
+			return cen.qv[i];
 	return NULL;
 }
 
 static struct cagent *agent_get(uint32_t id)
 {
 	for (size_t i = 0; i < cen.ac; i++)
-		if (cen.av[i].info.id == id)
-			return &cen.av[i];
+		if (cen.av[i]->info.id == id)
+			return cen.av[i];
 	return NULL;
 }
 
@@ -284,8 +293,13 @@ static void agents_sync(void)
 		struct acd_agent_live live;
 
 		a->dirty = false;
-		if (acd_agent_live(cen.acd, a->info.id, now, &live))
+		if (acd_agent_live(cen.acd, a->info.id, now, &live)) {
+			/* Removed from the engine (deleted, its last call
+			 * over): logged out for good. */
+			if (a->removed && a->state != ACD_LOGGED_OUT)
+				agent_record(a, ACD_LOGGED_OUT, NULL, wall);
 			continue;
+		}
 		if (live.state == a->state && !strcmp(live.reason, a->reason))
 			continue;
 		agent_record(a, live.state, live.reason, wall);
@@ -324,8 +338,10 @@ static void intervals_flush(bool all)
 	uint64_t cur = now - now % ACD_INTERVAL_MS;
 
 	for (size_t i = 0; i < cen.qc; i++) {
-		struct cqueue *q = &cen.qv[i];
+		struct cqueue *q = cen.qv[i];
 
+		if (q->removed)
+			continue;
 		if (!q->interval_start)
 			q->interval_start = cur;
 		if (q->interval_start != cur || all) {
@@ -386,18 +402,33 @@ static void decision_run(const struct acd_decision *d)
 				      queue_get(t->queue)->ring_ms : 0);
 		break;
 	case ACD_DEC_CANCEL:
-	case ACD_DEC_TIMEOUT:
+	case ACD_DEC_TIMEOUT: {
+		/* A cancel after another agent answered is ring_all's "not
+		 * chosen": on the timeline, not a miss (the engine counts
+		 * no miss for it either). */
+		const char *why = d->type == ACD_DEC_TIMEOUT ? "no_answer" :
+				  t && t->answered ? "answered_elsewhere" :
+						     "cancelled";
+		struct cc_event ev = {.type = CC_EV_TASK_MISSED};
+
 		if (!t)
 			break;
 		record_event(t->id, d->type == ACD_DEC_TIMEOUT ? "timeout" :
-				    "cancelled", d->agent, t->queue, NULL);
-		publish_task(CC_EV_TASK_MISSED, t,
-			     d->type == ACD_DEC_TIMEOUT ? "no_answer" :
-							  "cancelled", 0);
+				    t->answered ? "not_chosen" : "cancelled",
+			     d->agent, t->queue, NULL);
+		ev.task = t->id;
+		ev.agent = d->agent;
+		ev.queue = qname(t->queue);
+		ev.reason = why;
+		ev.from = t->from;
+		ev.to = t->to;
+		ev.attrs = t->attrs;
+		publish(&ev);
 		if (t->agent == d->agent && !t->answered)
 			t->agent = 0;
 		t->ops->cancel(t->owner, d->agent);
 		break;
+	}
 	case ACD_DEC_OVERFLOW:
 		if (!t)
 			break;
@@ -484,79 +515,161 @@ static void timer_arm(void)
 	tmr_start(&cen.tmr, at > now ? at - now : 0, timer_h, NULL);
 }
 
-/* --- Loading ------------------------------------------------------------ */
+/* --- Configuration -------------------------------------------------------- */
 
-struct load {
-	struct acd_agent_cfg *acfgv; /* parallel to cen.av */
-	int err;
-};
+/*
+ * Agents and queues come from the store at start and from the API after
+ * each change it committed (cc_center_*_apply, on the main loop): both
+ * paths run the same code, which turns the rows into the engine's
+ * configuration and feeds it the add / change / remove events (see acd.h
+ * for what each does to work in progress). A removed agent or queue keeps
+ * its entry here, flagged, so that the calls it still has in hand are
+ * recorded under its name; lookups for new work skip it.
+ */
 
-static int agent_count_h(const struct store_agent *a, void *arg)
+static int table_grow(void *vp, size_t *capp, size_t n, size_t size)
 {
-	(void)a;
-	++*(size_t *)arg;
-	return 0;
-}
+	void **v = vp;
+	void *nv;
+	size_t cap;
 
-static int agent_load_h(const struct store_agent *sa, void *arg)
-{
-	struct cagent *a;
-
-	(void)arg;
-	if (!sa->enabled)
+	if (n < *capp)
 		return 0;
-	a = &cen.av[cen.ac];
-	memset(a, 0, sizeof(*a));
-	a->info.id = (uint32_t)sa->id;
-	if (str_dup((char **)&a->info.extension, sa->extension) ||
-	    str_dup((char **)&a->info.name, sa->name) ||
-	    str_dup((char **)&a->info.sip_password, sa->sip_password))
+	cap = *capp ? *capp * 2 : 16;
+	nv = *v ? mem_realloc(*v, cap * size)
+		: mem_zalloc(cap * size, NULL);
+	if (!nv)
 		return ENOMEM;
-	a->state = ACD_LOGGED_OUT;
-	cen.ac++;
+	*v = nv;
+	*capp = cap;
 	return 0;
 }
 
-static int skill_load_h(const struct store_agent_skill *s, void *arg)
+static void cagent_destructor(void *arg)
 {
-	struct load *l = arg;
+	struct cagent *a = arg;
 
-	for (size_t i = 0; i < cen.ac; i++) {
-		struct acd_agent_cfg *c = &l->acfgv[i];
+	mem_deref((char *)a->info.extension);
+	mem_deref((char *)a->info.name);
+	mem_deref((char *)a->info.sip_password);
+}
 
-		if (cen.av[i].info.id != (uint32_t)s->agent_id)
-			continue;
-		if (c->skillc == ARRAY_SIZE(c->skillv))
-			return 0;
-		c->skillv[c->skillc].skill = skill_num(s->skill);
-		c->skillv[c->skillc].min_level = (uint8_t)s->level;
-		c->skillc++;
+static void cqueue_destructor(void *arg)
+{
+	struct cqueue *q = arg;
+
+	mem_deref(q->name);
+	mem_deref(q->overflow);
+	mem_deref(q->escalations);
+}
+
+static int str_set(char **dst, const char *src)
+{
+	char *s = NULL;
+
+	if (src && str_dup(&s, src))
+		return ENOMEM;
+	mem_deref(*dst);
+	*dst = s;
+	return 0;
+}
+
+/* Escalation steps, as stored in queues.escalations (checked by the API):
+ *   [{"after_s": 30, "action": "lower_level", "skill": "billing",
+ *     "level": 3},                  -- skill defaults to the queue's
+ *    {"after_s": 60, "action": "add_skill", "skill": "general",
+ *     "level": 5},
+ *    {"after_s": 90, "action": "raise_priority", "delta": 10},
+ *    {"after_s": 120, "action": "move_queue", "queue": "sales"}]
+ * A step naming a queue that does not exist (yet) is left out. */
+static void escalations_decode(struct acd_queue_cfg *cfg, const char *qn,
+			       const char *json)
+{
+	struct odict *o = NULL;
+	struct le *le;
+
+	cfg->escc = 0;
+	if (!json || !*json || !strcmp(json, "[]"))
+		return;
+	if (json_decode_odict(&o, 8, json, strlen(json), 4)) {
+		cc_warn("center", "queue %s: escalations are not JSON", qn);
+		return;
 	}
-	return 0;
+	for (le = o->lst.head; le && cfg->escc < ACD_ESCALATIONS_MAX;
+	     le = le->next) {
+		const struct odict_entry *e = le->data;
+		struct acd_escalation *x = &cfg->escv[cfg->escc];
+		const struct cqueue *to;
+		const char *action, *skill;
+		uint64_t n = 0;
+
+		if (e->type != ODICT_OBJECT)
+			continue;
+		memset(x, 0, sizeof(*x));
+		action = odict_string(e->u.odict, "action");
+		skill = odict_string(e->u.odict, "skill");
+		if (!action || !odict_get_number(e->u.odict, &n, "after_s"))
+			continue;
+		x->after_ms = (uint32_t)n * 1000;
+		n = 0;
+		(void)odict_get_number(e->u.odict, &n, "level");
+		x->level = (uint8_t)n;
+		if (!strcmp(action, "lower_level")) {
+			x->kind = ACD_ESC_LOWER_LEVEL;
+			x->skill = skill ? skill_num(skill) : cfg->skill.skill;
+		}
+		else if (!strcmp(action, "add_skill") && skill) {
+			x->kind = ACD_ESC_ADD_SKILL;
+			x->skill = skill_num(skill);
+		}
+		else if (!strcmp(action, "raise_priority")) {
+			const struct odict_entry *d =
+				odict_lookup(e->u.odict, "delta");
+
+			x->kind = ACD_ESC_RAISE_PRIORITY;
+			x->delta = d && d->type == ODICT_INT ?
+					   (int)d->u.integer : 0;
+		}
+		else if (!strcmp(action, "move_queue")) {
+			to = queue_by_name(odict_string(e->u.odict, "queue"));
+			if (!to)
+				continue;
+			x->kind = ACD_ESC_MOVE_QUEUE;
+			x->queue = to->id;
+		}
+		else
+			continue;
+		/* the engine wants them in time order */
+		if (cfg->escc &&
+		    x->after_ms < cfg->escv[cfg->escc - 1].after_ms)
+			continue;
+		cfg->escc++;
+	}
+	mem_deref(o);
 }
 
-static int queue_count_h(const struct store_queue *q, void *arg)
+/* The engine's configuration of q from its row (names resolved now). */
+static void queue_cfg_make(struct cqueue *q)
 {
-	(void)q;
-	++*(size_t *)arg;
-	return 0;
-}
-
-static int queue_load_h(const struct store_queue *sq, void *arg)
-{
-	struct cqueue *q = &cen.qv[cen.qc];
 	struct acd_queue_cfg *cfg = &q->cfg;
-	int err;
+	const struct cqueue *o = queue_by_name(q->overflow);
 
-	(void)arg;
-	memset(q, 0, sizeof(*q));
-	q->id = (uint32_t)sq->id;
-	if (str_dup(&q->name, sq->name))
+	cfg->overflow_queue = o && o != q ? o->id : 0;
+	escalations_decode(cfg, q->name, q->escalations);
+}
+
+static int queue_row_apply(struct cqueue *q, const struct store_queue *sq)
+{
+	struct acd_queue_cfg *cfg = &q->cfg;
+
+	if (str_set(&q->name, sq->name) ||
+	    str_set(&q->overflow, sq->overflow_queue) ||
+	    str_set(&q->escalations, sq->escalations))
 		return ENOMEM;
 	q->announce_ms = (uint32_t)sq->announce_every_s * 1000;
 	q->ring_ms = (uint32_t)sq->ring_timeout_s * 1000;
 	q->wrapup_ms = (uint32_t)sq->wrapup_s * 1000;
-	cen.qc++;
+	memset(cfg, 0, sizeof(*cfg));
 	cfg->id = q->id;
 	if (acd_strategy_decode(&cfg->strategy, sq->strategy))
 		cfg->strategy = ACD_LONGEST_IDLE;
@@ -570,50 +683,453 @@ static int queue_load_h(const struct store_queue *sq, void *arg)
 	cfg->max_misses = 3;
 	cfg->skill.skill = skill_num(sq->skill);
 	cfg->skill.min_level = (uint8_t)(sq->min_level ? sq->min_level : 1);
-	err = acd_queue_add(cen.acd, cfg);
-	if (err)
-		cc_error("center", "queue %s: %s", sq->name, strerror(err));
+	queue_cfg_make(q);
+	return 0;
+}
+
+/* Overflow and move-to-queue steps name other queues: resolved again for
+ * every queue when one is added or removed. */
+static void queue_links_resolve(void)
+{
+	for (size_t i = 0; i < cen.qc; i++) {
+		struct cqueue *q = cen.qv[i];
+		struct acd_queue_cfg before = q->cfg;
+
+		if (q->removed)
+			continue;
+		queue_cfg_make(q);
+		if (memcmp(&before, &q->cfg, sizeof(before)))
+			(void)acd_queue_update(cen.acd, &q->cfg);
+	}
+}
+
+static bool member_has(const struct cagent *a, uint32_t queue)
+{
+	for (size_t i = 0; i < a->queuec; i++)
+		if (a->queuev[i] == queue)
+			return true;
+	return false;
+}
+
+/* Makes a a member of queue with these settings (add or change). */
+static int member_set(struct cagent *a, const struct store_queue_member *m)
+{
+	uint32_t qid = (uint32_t)m->queue_id;
+	int err;
+
+	if (member_has(a, qid))
+		return acd_member_update(cen.acd, a->info.id, qid,
+					 (uint8_t)m->level, m->weight,
+					 m->position);
+	if (a->queuec == ARRAY_SIZE(a->queuev))
+		return EOVERFLOW;
+	err = acd_member_add(cen.acd, a->info.id, qid, (uint8_t)m->level,
+			     m->weight, m->position);
+	if (!err)
+		a->queuev[a->queuec++] = qid;
 	return err;
+}
+
+static void member_unset(struct cagent *a, uint32_t queue)
+{
+	for (size_t i = 0; i < a->queuec; i++) {
+		if (a->queuev[i] != queue)
+			continue;
+		(void)acd_member_remove(cen.acd, a->info.id, queue);
+		a->queuev[i] = a->queuev[--a->queuec];
+		return;
+	}
+}
+
+static const struct store_queue_member *
+member_find(const struct store_queue_member *v, size_t n, uint32_t agent,
+	    uint32_t queue)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((uint32_t)v[i].agent_id == agent &&
+		    (uint32_t)v[i].queue_id == queue)
+			return &v[i];
+	return NULL;
+}
+
+int cc_center_queue_apply(const struct store_queue *sq,
+			  const struct store_queue_member *memberv,
+			  size_t memberc)
+{
+	struct cqueue *q;
+	bool fresh = false;
+	int err;
+
+	if (!cen.acd || !sq || sq->id <= 0 || !sq->name)
+		return EINVAL;
+	q = queue_get((uint32_t)sq->id);
+	if (!q) {
+		err = table_grow(&cen.qv, &cen.qcap, cen.qc, sizeof(*cen.qv));
+		if (err)
+			return err;
+		q = mem_zalloc(sizeof(*q), cqueue_destructor);
+		if (!q)
+			return ENOMEM;
+		q->id = (uint32_t)sq->id;
+		cen.qv[cen.qc++] = q;
+		fresh = true;
+	}
+	else if (q->removed) {
+		fresh = true;
+		q->removed = false;
+		q->interval_start = 0;
+	}
+	err = queue_row_apply(q, sq);
+	if (err)
+		goto out;
+	err = fresh ? acd_queue_add(cen.acd, &q->cfg) :
+		      acd_queue_update(cen.acd, &q->cfg);
+	if (err) {
+		cc_error("center", "queue %s: %s", q->name, strerror(err));
+		goto out;
+	}
+	if (fresh)
+		queue_links_resolve();
+	/* Membership: the rows given are the queue's members now. */
+	for (size_t i = 0; i < cen.ac; i++) {
+		struct cagent *a = cen.av[i];
+		const struct store_queue_member *m;
+
+		if (a->removed)
+			continue;
+		m = member_find(memberv, memberc, a->info.id, q->id);
+		if (m)
+			err = member_set(a, m);
+		else if (member_has(a, q->id))
+			member_unset(a, q->id);
+		if (err) {
+			cc_error("center", "member %s of %s: %s",
+				 a->info.extension, q->name, strerror(err));
+			err = 0;
+		}
+		dirty(a->info.id);
+	}
+	cc_info("center", "queue %s %s (%s, %zu members)", q->name,
+		fresh ? "added" : "changed",
+		acd_strategy_name(q->cfg.strategy), memberc);
+ out:
+	if (err && fresh) {
+		q->removed = true; /* kept for its name; not routed to */
+		(void)acd_queue_remove(cen.acd, q->id, now_ms());
+	}
+	decisions_run();
+	return err;
+}
+
+int cc_center_queue_remove(uint32_t id)
+{
+	struct cqueue *q = queue_get(id);
+	int err;
+
+	if (!q || q->removed)
+		return ENOENT;
+	interval_write(q, q->interval_start); /* the counts so far */
+	for (size_t i = 0; i < cen.ac; i++) {
+		if (member_has(cen.av[i], id)) {
+			dirty(cen.av[i]->info.id);
+			member_unset(cen.av[i], id);
+		}
+	}
+	/* Waiting calls overflow or are given up (decisions). */
+	err = acd_queue_remove(cen.acd, id, now_ms());
+	q->removed = true;
+	queue_links_resolve();
+	cc_info("center", "queue %s removed", q->name);
+	decisions_run();
+	return err;
+}
+
+static void agent_cfg_make(struct acd_agent_cfg *cfg, uint32_t id,
+			   const struct store_agent_skill *skillv,
+			   size_t skillc)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->id = id;
+	for (size_t i = 0; i < skillc; i++) {
+		uint16_t n = skill_num(skillv[i].skill);
+
+		if (!n || cfg->skillc == ARRAY_SIZE(cfg->skillv) ||
+		    skillv[i].level < 1 || skillv[i].level > 10)
+			continue;
+		cfg->skillv[cfg->skillc].skill = n;
+		cfg->skillv[cfg->skillc].min_level = (uint8_t)skillv[i].level;
+		cfg->skillc++;
+	}
+}
+
+int cc_center_agent_apply(const struct store_agent *sa,
+			  const struct store_agent_skill *skillv,
+			  size_t skillc,
+			  const struct store_queue_member *memberv,
+			  size_t memberc)
+{
+	struct acd_agent_cfg cfg;
+	struct cagent *a;
+	bool fresh = false;
+	int err;
+
+	if (!cen.acd || !sa || sa->id <= 0 || !sa->extension)
+		return EINVAL;
+	if (!sa->enabled) {
+		err = cc_center_agent_remove((uint32_t)sa->id);
+		return err == ENOENT ? 0 : err;
+	}
+	a = agent_get((uint32_t)sa->id);
+	if (!a) {
+		err = table_grow(&cen.av, &cen.acap, cen.ac, sizeof(*cen.av));
+		if (err)
+			return err;
+		if (cen.acap > cen.dirtycap) {
+			struct cagent **v =
+				cen.dirtyv ? mem_realloc(cen.dirtyv,
+							 cen.acap * sizeof(*v))
+					   : mem_zalloc(cen.acap * sizeof(*v),
+							NULL);
+
+			if (!v)
+				return ENOMEM;
+			cen.dirtyv = v;
+			cen.dirtycap = cen.acap;
+		}
+		a = mem_zalloc(sizeof(*a), cagent_destructor);
+		if (!a)
+			return ENOMEM;
+		a->info.id = (uint32_t)sa->id;
+		a->state = ACD_LOGGED_OUT;
+		cen.av[cen.ac++] = a;
+		fresh = true;
+	}
+	else if (a->removed)
+		fresh = true;
+	/* A new SIP password is the registrar's at the next REGISTER. */
+	if (str_set((char **)&a->info.extension, sa->extension) ||
+	    str_set((char **)&a->info.name, sa->name) ||
+	    str_set((char **)&a->info.sip_password, sa->sip_password))
+		return ENOMEM;
+	agent_cfg_make(&cfg, a->info.id, skillv, skillc);
+	dirty(a->info.id);
+	err = fresh ? acd_agent_add(cen.acd, &cfg) :
+		      acd_agent_update(cen.acd, &cfg, now_ms());
+	if (err) {
+		cc_error("center", "agent %s: %s", sa->extension,
+			 strerror(err));
+		a->removed = true;
+		decisions_run();
+		return err;
+	}
+	a->removed = false;
+	/* Membership: the rows given are the agent's queues now. */
+	for (size_t i = 0; i < a->queuec;) {
+		if (!member_find(memberv, memberc, a->info.id,
+				 a->queuev[i])) {
+			member_unset(a, a->queuev[i]);
+			continue;
+		}
+		i++;
+	}
+	for (size_t i = 0; i < memberc; i++) {
+		const struct cqueue *q =
+			queue_get((uint32_t)memberv[i].queue_id);
+
+		if ((uint32_t)memberv[i].agent_id != a->info.id || !q ||
+		    q->removed)
+			continue;
+		err = member_set(a, &memberv[i]);
+		if (err)
+			cc_error("center", "member %s of %s: %s",
+				 a->info.extension, q->name, strerror(err));
+	}
+	if (!fresh)
+		cc_info("center", "agent %s changed (%zu skills, %zu queues)",
+			a->info.extension, cfg.skillc, a->queuec);
+	else if (cen.acd_loaded)
+		cc_info("center", "agent %s added (%zu skills, %zu queues)",
+			a->info.extension, cfg.skillc, a->queuec);
+	decisions_run();
+	return 0;
+}
+
+int cc_center_agent_remove(uint32_t id)
+{
+	struct cagent *a = agent_get(id);
+	int err;
+
+	if (!a || a->removed)
+		return ENOENT;
+	dirty(id);
+	/* Leaves every queue; an offer ringing is withdrawn; a call in
+	 * hand goes on to its end (then no wrap-up: cc_task_end). */
+	err = acd_agent_remove(cen.acd, id, now_ms());
+	a->queuec = 0;
+	a->removed = true;
+	if (a->wrap_task) {
+		wrapup_close(a->wrap_task, id, a->wrap_started, cc_wall_ms());
+		a->wrap_task = 0;
+	}
+	cc_info("center", "agent %s removed", a->info.extension);
+	decisions_run();
+	return err;
+}
+
+/* Loading at start: the rows gathered, then applied as changes are. */
+struct load {
+	struct store_agent *av;
+	size_t ac;
+	struct store_agent_skill *sv;
+	size_t sc;
+	struct store_queue *qv;
+	size_t qc;
+	struct store_queue_member *mv;
+	size_t mc;
+	size_t acap, scap, qcap, mcap;
+};
+
+static int load_str(const char **dst, const char *src)
+{
+	char *s = NULL;
+
+	if (src && str_dup(&s, src))
+		return ENOMEM;
+	*dst = s;
+	return 0;
+}
+
+static int agent_load_h(const struct store_agent *sa, void *arg)
+{
+	struct load *l = arg;
+	struct store_agent *a;
+
+	if (table_grow(&l->av, &l->acap, l->ac, sizeof(*l->av)))
+		return ENOMEM;
+	a = &l->av[l->ac++];
+	*a = *sa;
+	a->extension = a->name = a->sip_password = NULL;
+	if (load_str(&a->extension, sa->extension) ||
+	    load_str(&a->name, sa->name) ||
+	    load_str(&a->sip_password, sa->sip_password))
+		return ENOMEM;
+	return 0;
+}
+
+static int skill_load_h(const struct store_agent_skill *s, void *arg)
+{
+	struct load *l = arg;
+	struct store_agent_skill *d;
+
+	if (table_grow(&l->sv, &l->scap, l->sc, sizeof(*l->sv)))
+		return ENOMEM;
+	d = &l->sv[l->sc++];
+	*d = *s;
+	d->skill = NULL;
+	return load_str(&d->skill, s->skill);
+}
+
+static int queue_load_h(const struct store_queue *sq, void *arg)
+{
+	struct load *l = arg;
+	struct store_queue *d;
+
+	if (table_grow(&l->qv, &l->qcap, l->qc, sizeof(*l->qv)))
+		return ENOMEM;
+	d = &l->qv[l->qc++];
+	*d = *sq;
+	d->name = d->strategy = d->overflow_queue = d->skill = NULL;
+	d->escalations = NULL;
+	if (load_str(&d->name, sq->name) ||
+	    load_str(&d->strategy, sq->strategy) ||
+	    load_str(&d->overflow_queue, sq->overflow_queue) ||
+	    load_str(&d->skill, sq->skill) ||
+	    load_str(&d->escalations, sq->escalations))
+		return ENOMEM;
+	return 0;
 }
 
 static int member_load_h(const struct store_queue_member *m, void *arg)
 {
-	int err;
+	struct load *l = arg;
+	struct store_queue_member *d;
 
-	(void)arg;
-	if (!agent_get((uint32_t)m->agent_id))
-		return 0;
-	err = acd_member_add(cen.acd, (uint32_t)m->agent_id,
-			     (uint32_t)m->queue_id, (uint8_t)m->level,
-			     m->weight, m->position);
-	{
-		struct cagent *a = agent_get((uint32_t)m->agent_id);
-
-		if (!err && a->queuec < ARRAY_SIZE(a->queuev))
-			a->queuev[a->queuec++] = (uint32_t)m->queue_id;
-	}
-	if (err)
-		cc_error("center", "member %s of %s: %s", m->extension,
-			 m->queue, strerror(err));
-	return err;
+	if (table_grow(&l->mv, &l->mcap, l->mc, sizeof(*l->mv)))
+		return ENOMEM;
+	d = &l->mv[l->mc++];
+	*d = *m;
+	d->queue = d->extension = NULL;
+	return 0;
 }
 
-/* Second pass: overflow targets name queues loaded after their source. */
-static int overflow_h(const struct store_queue *sq, void *arg)
+static void load_free(struct load *l)
 {
-	struct cqueue *q = queue_by_name(sq->name);
-	struct cqueue *o = queue_by_name(sq->overflow_queue);
-
-	(void)arg;
-	if (!q || !sq->overflow_queue)
-		return 0;
-	if (!o) {
-		cc_warn("center", "queue %s: overflow queue %s does not exist",
-			sq->name, sq->overflow_queue);
-		return 0;
+	for (size_t i = 0; i < l->ac; i++) {
+		mem_deref((char *)l->av[i].extension);
+		mem_deref((char *)l->av[i].name);
+		mem_deref((char *)l->av[i].sip_password);
 	}
-	q->cfg.overflow_queue = o->id;
-	return acd_queue_update(cen.acd, &q->cfg);
+	for (size_t i = 0; i < l->sc; i++)
+		mem_deref((char *)l->sv[i].skill);
+	for (size_t i = 0; i < l->qc; i++) {
+		mem_deref((char *)l->qv[i].name);
+		mem_deref((char *)l->qv[i].strategy);
+		mem_deref((char *)l->qv[i].overflow_queue);
+		mem_deref((char *)l->qv[i].skill);
+		mem_deref((char *)l->qv[i].escalations);
+	}
+	mem_deref(l->av);
+	mem_deref(l->sv);
+	mem_deref(l->qv);
+	mem_deref(l->mv);
+}
+
+/* The skills of agent among the loaded rows (ordered by agent or not). */
+static size_t skills_of(const struct load *l, int64_t agent,
+			struct store_agent_skill *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->sc && n < max; i++)
+		if (l->sv[i].agent_id == agent)
+			out[n++] = l->sv[i];
+	return n;
+}
+
+static int center_load(struct store *st)
+{
+	struct load l;
+	struct store_agent_skill skillv[16];
+	int err;
+
+	memset(&l, 0, sizeof(l));
+	err = store_agents_load(st, agent_load_h, &l);
+	if (!err)
+		err = store_agent_skills_load(st, skill_load_h, &l);
+	if (!err)
+		err = store_queues_load(st, queue_load_h, &l);
+	if (!err)
+		err = store_queue_members_load(st, member_load_h, &l);
+	if (err)
+		goto out;
+	/* Queues first (members come with the agents), twice: escalation
+	 * steps and overflows may name a queue loaded after them. */
+	for (size_t i = 0; i < l.qc && !err; i++)
+		err = cc_center_queue_apply(&l.qv[i], NULL, 0);
+	if (err)
+		goto out;
+	queue_links_resolve();
+	for (size_t i = 0; i < l.ac && !err; i++) {
+		size_t n;
+
+		if (!l.av[i].enabled)
+			continue;
+		n = skills_of(&l, l.av[i].id, skillv, ARRAY_SIZE(skillv));
+		err = cc_center_agent_apply(&l.av[i], skillv, n, l.mv, l.mc);
+	}
+ out:
+	load_free(&l);
+	return err;
 }
 
 /* Interactions live when the server last stopped (killed) are marked
@@ -638,13 +1154,10 @@ static int recover_h(const struct store_open_interaction *ix, void *arg)
 
 static void center_destructor(void)
 {
-	for (size_t i = 0; i < cen.ac; i++) {
-		mem_deref((char *)cen.av[i].info.extension);
-		mem_deref((char *)cen.av[i].info.name);
-		mem_deref((char *)cen.av[i].info.sip_password);
-	}
+	for (size_t i = 0; i < cen.ac; i++)
+		mem_deref(cen.av[i]);
 	for (size_t i = 0; i < cen.qc; i++)
-		mem_deref(cen.qv[i].name);
+		mem_deref(cen.qv[i]);
 	for (size_t i = 0; i < cen.skillc; i++)
 		mem_deref(cen.skillv[i]);
 	mem_deref(cen.av);
@@ -655,8 +1168,6 @@ static void center_destructor(void)
 int cc_center_init(const struct cc_config *cfg)
 {
 	struct store *st = store_main();
-	struct load l = {0};
-	size_t na = 0, nq = 0;
 	int err;
 
 	if (!st)
@@ -670,42 +1181,10 @@ int cc_center_init(const struct cc_config *cfg)
 	err = acd_alloc(&cen.acd, decision_h, NULL, (uint64_t)cc_wall_ms());
 	if (err)
 		goto out;
-	err = store_agents_load(st, agent_count_h, &na);
-	err |= store_queues_load(st, queue_count_h, &nq);
+	err = center_load(st);
 	if (err)
 		goto out;
-	cen.av = mem_zalloc((na + 1) * sizeof(*cen.av), NULL);
-	cen.dirtyv = mem_zalloc((na + 1) * sizeof(*cen.dirtyv), NULL);
-	cen.qv = mem_zalloc((nq + 1) * sizeof(*cen.qv), NULL);
-	l.acfgv = mem_zalloc((na + 1) * sizeof(*l.acfgv), NULL);
-	if (!cen.av || !cen.qv || !l.acfgv || !cen.dirtyv) {
-		err = ENOMEM;
-		goto out;
-	}
-	err = store_agents_load(st, agent_load_h, NULL);
-	if (err)
-		goto out;
-	err = store_agent_skills_load(st, skill_load_h, &l);
-	if (err)
-		goto out;
-	err = store_queues_load(st, queue_load_h, NULL);
-	if (err)
-		goto out;
-	for (size_t i = 0; i < cen.ac; i++) {
-		l.acfgv[i].id = cen.av[i].info.id;
-		err = acd_agent_add(cen.acd, &l.acfgv[i]);
-		if (err) {
-			cc_error("center", "agent %s: %s",
-				 cen.av[i].info.extension, strerror(err));
-			goto out;
-		}
-	}
-	err = store_queue_members_load(st, member_load_h, NULL);
-	if (err)
-		goto out;
-	err = store_queues_load(st, overflow_h, NULL);
-	if (err)
-		goto out;
+	cen.acd_loaded = true;
 	err = store_interactions_open_load(st, recover_h, NULL);
 	if (err)
 		goto out;
@@ -713,7 +1192,6 @@ int cc_center_init(const struct cc_config *cfg)
 	intervals_flush(false);
 	timer_arm();
 out:
-	mem_deref(l.acfgv);
 	if (err)
 		cc_center_close();
 	return err;
@@ -727,7 +1205,7 @@ void cc_center_stop(void)
 		return;
 	intervals_flush(true);
 	for (size_t i = 0; i < cen.ac; i++) {
-		struct cagent *a = &cen.av[i];
+		struct cagent *a = cen.av[i];
 
 		if (a->wrap_task) { /* shutdown cuts wrap-up short */
 			wrapup_close(a->wrap_task, a->info.id, a->wrap_started,
@@ -781,7 +1259,8 @@ const char *cc_queue_name(uint32_t id)
 void cc_queue_foreach(cc_queue_h *h, void *arg)
 {
 	for (size_t i = 0; i < cen.qc; i++)
-		h(cen.qv[i].id, cen.qv[i].name, arg);
+		if (!cen.qv[i]->removed)
+			h(cen.qv[i]->id, cen.qv[i]->name, arg);
 }
 
 uint32_t cc_queue_announce_ms(uint32_t id)
@@ -794,8 +1273,9 @@ uint32_t cc_queue_announce_ms(uint32_t id)
 const struct cc_agent_info *cc_agent_by_ext(const char *ext)
 {
 	for (size_t i = 0; ext && i < cen.ac; i++)
-		if (!strcmp(cen.av[i].info.extension, ext))
-			return &cen.av[i].info;
+		if (!cen.av[i]->removed &&
+		    !strcmp(cen.av[i]->info.extension, ext))
+			return &cen.av[i]->info;
 	return NULL;
 }
 
@@ -803,13 +1283,14 @@ const struct cc_agent_info *cc_agent_by_id(uint32_t id)
 {
 	struct cagent *a = agent_get(id);
 
-	return a ? &a->info : NULL;
+	return a && !a->removed ? &a->info : NULL;
 }
 
 void cc_agent_foreach(cc_agent_h *h, void *arg)
 {
 	for (size_t i = 0; i < cen.ac; i++)
-		h(&cen.av[i].info, arg);
+		if (!cen.av[i]->removed)
+			h(&cen.av[i]->info, arg);
 }
 
 int cc_agent_presence(uint32_t agent, enum acd_agent_state state,
@@ -817,7 +1298,7 @@ int cc_agent_presence(uint32_t agent, enum acd_agent_state state,
 {
 	int err;
 
-	if (!agent_get(agent))
+	if (!cc_agent_by_id(agent))
 		return ENOENT;
 	if (state != ACD_AVAILABLE && state != ACD_AWAY &&
 	    state != ACD_LOGGED_OUT)
@@ -854,7 +1335,7 @@ void cc_agent_devices(uint32_t agent, unsigned count)
 	struct cagent *a = agent_get(agent);
 	unsigned before;
 
-	if (!a)
+	if (!a || a->removed)
 		return;
 	before = a->devices;
 	a->devices = count;
@@ -1040,7 +1521,9 @@ int cc_task_end(uint64_t task, uint32_t hold_ms, const char *hung_up_by)
 	if (a) {
 		struct cqueue *q = queue_get(t->queue);
 
-		if (q && !q->wrapup_ms) /* no wrap-up: the record is done */
+		/* no wrap-up (none in the queue, or the agent was deleted
+		 * during the call): the record is done */
+		if ((q && !q->wrapup_ms) || a->removed)
 			wrapup_close(task, t->agent, wall, wall);
 		else {
 			a->wrap_task = task;
@@ -1100,7 +1583,7 @@ int cc_task_transfer(uint64_t task, const char *queue, uint32_t agent)
 
 	if (!t)
 		return ENOENT;
-	if (agent && !agent_get(agent))
+	if (agent && !cc_agent_by_id(agent))
 		return ENOENT;
 	q = queue ? queue_by_name(queue) : queue_of_agent(agent, t->queue);
 	if (!q)
@@ -1212,4 +1695,13 @@ uint32_t cc_task_agent(uint64_t task)
 	struct task *t = task_get(task);
 
 	return t ? t->agent : 0;
+}
+
+int cc_queue_pick(const char *queue, uint32_t not, uint32_t *agentp)
+{
+	const struct cqueue *q = queue_by_name(queue);
+
+	if (!q)
+		return ENOENT;
+	return acd_queue_pick(cen.acd, q->id, ACD_VOICE, not, agentp);
 }

@@ -21,6 +21,7 @@
 #define CORE_CENTER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "acd/acd.h"
 
@@ -35,6 +36,45 @@ void cc_center_stop(void);
 void cc_center_close(void);
 /* The engine, for read-only statistics (acd_queue_live, acd_agent_live). */
 const struct acd *cc_center_acd(void);
+
+/*
+ * Configuration applied live (the API, after committing a change, on the
+ * main loop through api_core_call). Rows as the store gives them; strings
+ * are copied. What happens to calls in progress is the engine's (acd.h):
+ * nothing is dropped; a member removed mid-call finishes it and gets no
+ * more; a strategy change applies to the next decision.
+ *
+ * cc_center_queue_apply: adds or changes queue q; memberv are ALL its
+ *   members now (others leave it). Escalations and overflow name queues
+ *   by name, resolved now and again when queues come and go.
+ * cc_center_queue_remove: its waiting calls go to its overflow queue or
+ *   are given up (ended); calls in hand are finished. ENOENT: unknown.
+ * cc_center_agent_apply: adds or changes agent a (a disabled one is
+ *   removed); memberv are ALL its memberships now. A new agent's phone
+ *   can register at once; a changed SIP password applies at the next
+ *   REGISTER.
+ * cc_center_agent_remove: unknown to the registrar at once; an offer
+ *   ringing is withdrawn (the next agent is tried); a call in hand goes
+ *   on to its end, without wrap-up. ENOENT: unknown.
+ */
+struct store_queue;
+struct store_queue_member;
+struct store_agent;
+struct store_agent_skill;
+int cc_center_queue_apply(const struct store_queue *q,
+			  const struct store_queue_member *memberv,
+			  size_t memberc);
+int cc_center_queue_remove(uint32_t id);
+int cc_center_agent_apply(const struct store_agent *a,
+			  const struct store_agent_skill *skillv,
+			  size_t skillc,
+			  const struct store_queue_member *memberv,
+			  size_t memberc);
+int cc_center_agent_remove(uint32_t id);
+/* The agent the queue's strategy would pick now for a voice contact,
+ * other than agent `not` (a consult to a queue). ENOENT: no such queue;
+ * EAGAIN: nobody available. */
+int cc_queue_pick(const char *queue, uint32_t not, uint32_t *agentp);
 
 /* --- Queues ------------------------------------------------------------- */
 

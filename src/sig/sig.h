@@ -24,6 +24,15 @@ void sig_close(void);
  * *numbersp (optional) counts the numbers updated. */
 int sig_flow_activate(const char *name, const char *def,
 		      unsigned *numbersp);
+/* Main loop: the public number leads to flow (with its definition def)
+ * or to queue from its next call on (one of the two; calls in progress
+ * go on as they started). EINVAL: bad arguments; EBADMSG: def fails the
+ * check and no stored version passes; ENOSPC: the table is full. */
+int sig_number_set(const char *number, const char *flow, const char *def,
+		   const char *queue);
+/* Main loop: new calls to number are refused (404) from now on; calls in
+ * progress go on. ENOENT: not a number. */
+int sig_number_remove(const char *number);
 
 /*
  * What sig refused or could not do, counted since start (for /metrics).

@@ -186,6 +186,32 @@ static void aleg_destructor(void *arg)
 	mem_deref(a->leg);
 }
 
+bool sig_call_offered(const struct call *c, uint32_t agent)
+{
+	for (size_t i = 0; agent && i < c->offeredc; i++)
+		if (c->offeredv[i] == agent)
+			return true;
+	return false;
+}
+
+void sig_call_offered_add(struct call *c, uint32_t agent)
+{
+	if (!agent || sig_call_offered(c, agent) ||
+	    c->offeredc == ARRAY_SIZE(c->offeredv))
+		return;
+	c->offeredv[c->offeredc++] = agent;
+}
+
+void sig_call_offered_del(struct call *c, uint32_t agent)
+{
+	for (size_t i = 0; i < c->offeredc; i++) {
+		if (c->offeredv[i] == agent) {
+			c->offeredv[i] = c->offeredv[--c->offeredc];
+			return;
+		}
+	}
+}
+
 /* Cancels the devices of agent still ringing (all when agent is 0). */
 static void ringing_cancel(struct call *c, uint32_t agent)
 {
@@ -333,8 +359,8 @@ static void aleg_close_h(int err, const struct sip_msg *msg, void *arg)
 		const char *why = miss_reason(err, msg);
 
 		mem_deref(a);
-		if (c->offered == agent && !ringing_has(c, agent)) {
-			c->offered = 0;
+		if (sig_call_offered(c, agent) && !ringing_has(c, agent)) {
+			sig_call_offered_del(c, agent);
 			(void)cc_task_reject((uint64_t)c->ix, agent, why);
 		}
 	}
@@ -352,15 +378,18 @@ static void aleg_estab_h(const struct sip_msg *msg, void *arg)
 		sig_consult_leg_answered(c, a);
 		return;
 	}
-	if (c->agent || c->offered != agent) {
-		mem_deref(a); /* late answer: BYE */
+	if (c->agent || !sig_call_offered(c, agent)) {
+		mem_deref(a); /* late answer (ring_all: another agent was
+			       * first in the same instant): BYE */
 		return;
 	}
 	list_unlink(&a->le);
-	ringing_cancel(c, 0); /* the other devices */
+	/* The other devices, the agent's and (ring_all) the other agents':
+	 * CANCEL; the ACD withdraws their offers as not chosen. */
+	ringing_cancel(c, 0);
 	a->up = true;
 	c->agent = a;
-	c->offered = 0;
+	c->offeredc = 0;
 	err = cc_task_accept((uint64_t)c->ix, agent);
 	if (err) {
 		cc_warn("sig", "call %lld: agent %u answered a withdrawn"
@@ -662,9 +691,10 @@ static void task_offer(void *owner, uint32_t agent, uint32_t ring_ms)
 	(void)ring_ms; /* the center enforces the ring timeout */
 	if (c->consult && sig_consult_offer(c, agent))
 		return;
-	c->offered = agent;
+	/* ring_all: one offer per available member, all ringing at once */
+	sig_call_offered_add(c, agent);
 	if (ring_agent(c, agent, sig_agent_auto_answer(agent))) {
-		c->offered = 0;
+		sig_call_offered_del(c, agent);
 		(void)cc_task_reject((uint64_t)c->ix, agent, "no_device");
 	}
 }
@@ -673,8 +703,7 @@ static void task_cancel(void *owner, uint32_t agent)
 {
 	struct call *c = owner;
 
-	if (c->offered == agent)
-		c->offered = 0;
+	sig_call_offered_del(c, agent);
 	ringing_cancel(c, agent);
 }
 
@@ -694,7 +723,8 @@ static void task_give_up(void *owner)
  * answer at once (the others ring on: the agent answers by hand). */
 static int offer_button(struct call *c, bool accept)
 {
-	uint32_t agent = c->offered;
+	/* The desktop's agent: the one offered last (the live view's) */
+	uint32_t agent = c->offeredc ? c->offeredv[c->offeredc - 1] : 0;
 
 	if (!agent || c->agent)
 		return EALREADY;
@@ -706,7 +736,7 @@ static int offer_button(struct call *c, bool accept)
 			" rung with auto-answer", (long long)c->ix, agent);
 		return 0;
 	}
-	c->offered = 0;
+	sig_call_offered_del(c, agent);
 	return cc_task_reject((uint64_t)c->ix, agent,
 			      accept ? "no_device" : "declined");
 }
@@ -1143,7 +1173,7 @@ static void sweep_h(void *arg)
 				ix_event(c, "no_input", 0, NULL);
 		}
 		else if (c->state == CS_QUEUED && !c->announcing &&
-			 !c->offered && c->next_announce &&
+			 !c->offeredc && c->next_announce &&
 			 now >= c->next_announce) {
 			call_announce(c);
 		}
@@ -1900,7 +1930,7 @@ static void ivr_leave_h(void *arg)
 	struct call *c = arg;
 
 	ringing_cancel(c, 0);
-	c->offered = 0;
+	c->offeredc = 0;
 	if (c->task) {
 		c->task = false;
 		(void)cc_task_abandon((uint64_t)c->ix);
@@ -2072,6 +2102,67 @@ static int number_h(const struct store_number *n, void *arg)
 		return 0;
 	}
 	sc.numberc++;
+	return 0;
+}
+
+static struct number *number_get(const char *number)
+{
+	for (size_t i = 0; number && i < sc.numberc; i++)
+		if (!strcmp(number, sc.numberv[i].number))
+			return &sc.numberv[i];
+	return NULL;
+}
+
+int sig_number_set(const char *number, const char *flow, const char *def,
+		   const char *queue)
+{
+	struct ivr_flow *f = NULL;
+	struct number *num;
+	int err;
+
+	if (!number || !*number || strlen(number) >= sizeof(num->number) ||
+	    (!flow == !queue) || (flow && !def))
+		return EINVAL;
+	if (flow) {
+		err = sig_ivr_flow_load(&f, flow, def);
+		if (err == EBADMSG)
+			err = flow_last_good(&f, flow);
+		if (err)
+			return err;
+	}
+	num = number_get(number);
+	if (!num) {
+		if (sc.numberc == SIG_NUMBERS_MAX) {
+			ivr_flow_unref(f);
+			return ENOSPC;
+		}
+		num = &sc.numberv[sc.numberc++];
+		memset(num, 0, sizeof(*num));
+		str_ncpy(num->number, number, sizeof(num->number));
+	}
+	/* Calls already in the old flow or queue go on as they are. */
+	num->flow = ivr_flow_unref(num->flow);
+	num->flow = f;
+	num->queue[0] = num->flow_name[0] = '\0';
+	if (flow)
+		str_ncpy(num->flow_name, flow, sizeof(num->flow_name));
+	else
+		str_ncpy(num->queue, queue, sizeof(num->queue));
+	cc_info("sig", "number %s leads to %s %s", number,
+		flow ? "flow" : "queue", flow ? flow : queue);
+	return 0;
+}
+
+int sig_number_remove(const char *number)
+{
+	struct number *num = number_get(number);
+
+	if (!num)
+		return ENOENT;
+	ivr_flow_unref(num->flow);
+	*num = sc.numberv[--sc.numberc];
+	cc_info("sig", "number %s removed: new calls to it are refused",
+		number);
 	return 0;
 }
 

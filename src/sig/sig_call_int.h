@@ -27,6 +27,8 @@ enum call_kind {
 	CK_CALLBACK,  /* the customer is called once an agent answers */
 };
 
+enum { SIG_OFFERED_MAX = 64 };
+
 struct call;
 
 /* One device of an agent being rung, or the agent's bridged leg. */
@@ -75,7 +77,9 @@ struct call {
 	uint32_t play_id;
 	/* agents */
 	struct list ringing;     /* struct aleg */
-	uint32_t offered;        /* agent being rung, 0 none */
+	uint32_t offeredv[SIG_OFFERED_MAX]; /* agents being rung: one, or
+				  * every available member (ring_all) */
+	size_t offeredc;
 	struct aleg *agent;      /* bridged */
 	uint64_t bridged_at;
 	struct med_leg_stats ast; /* agent legs' media, summed */
@@ -83,6 +87,11 @@ struct call {
 };
 
 /* --- sig_call.c, for sig_consult.c --------------------------------- */
+
+/* The agents the call is offered to (the ACD's offers being rung). */
+bool sig_call_offered(const struct call *c, uint32_t agent);
+void sig_call_offered_add(struct call *c, uint32_t agent);
+void sig_call_offered_del(struct call *c, uint32_t agent);
 
 /* Rings every registered device of agent, appending a leg per device to
  * into (consult legs when consult). ENOENT: no device; EIO: none rang. */

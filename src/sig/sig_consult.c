@@ -1,7 +1,8 @@
 /*
  * sig_consult.c: attended (consultative) transfer of a bridged call. The
  * agent who has the caller (A) asks for a consult with another agent or a
- * queue (T: the queue's longest idle available member); the caller hears
+ * queue (T: the available member the queue's strategy and required skill
+ * pick, asked of the ACD without a task); the caller hears
  * music while A talks to T; then A completes (the caller is bridged to T
  * and A's phone gets a BYE) or cancels (T's phone is released and the
  * caller is back with A). Owns the consult object of a call and the legs
@@ -88,42 +89,13 @@ static void consult_destructor(void *arg)
 					"system");
 }
 
-/* The longest idle available member of queue, 0 when none. */
-struct pick {
-	uint32_t agent;
-	uint64_t since;
-	uint32_t not;
-};
-
-static int member_h(sqlite3_stmt *st, void *arg)
-{
-	struct pick *p = arg;
-	uint32_t id = (uint32_t)sqlite3_column_int64(st, 0);
-	struct acd_agent_live l;
-
-	if (id == p->not ||
-	    acd_agent_live(cc_center_acd(), id, (uint64_t)cc_wall_ms(), &l) ||
-	    l.state != ACD_AVAILABLE)
-		return 0;
-	if (!p->agent || l.state_since < p->since) {
-		p->agent = id;
-		p->since = l.state_since;
-	}
-	return 0;
-}
-
+/* The member the queue's strategy and required skill pick now (the ACD's
+ * own decision, without a task), 0 when nobody is available. */
 static uint32_t queue_pick(const char *queue, uint32_t not)
 {
-	struct pick p = {0, 0, not};
-	sqlite3 *db = store_reader(store_main());
+	uint32_t agent = 0;
 
-	if (!db)
-		return 0;
-	(void)store_query(db, member_h, &p,
-			  "SELECT m.agent_id FROM queue_members m JOIN queues q"
-			  " ON q.id = m.queue_id WHERE q.name = ?1", "s",
-			  queue);
-	return p.agent;
+	return cc_queue_pick(queue, not, &agent) ? 0 : agent;
 }
 
 /* Ends the consult without a transfer: the caller is A's again. */
@@ -319,7 +291,7 @@ static void takeover_h(void *arg)
 	mem_deref(co);
 	a->consult = false;
 	c->agent = a;
-	c->offered = 0;
+	c->offeredc = 0;
 	err = cc_task_accept((uint64_t)c->ix, target);
 	if (err) {
 		cc_warn("sig", "call %lld: the consulted agent %u cannot take"
@@ -348,7 +320,7 @@ bool sig_consult_offer(struct call *c, uint32_t agent)
 	if (!co || co->state != CO_COMPLETING || agent != co->target ||
 	    !co->leg)
 		return false;
-	c->offered = agent;
+	sig_call_offered_add(c, agent);
 	tmr_start(&co->tmr, 0, takeover_h, co);
 	return true;
 }

@@ -8,6 +8,7 @@
 #                         it empty to start with the default)
 #   sb_stop               SIGTERM and wait; fails if the server crashed
 #   sb_wait_log REGEX [SECONDS]   wait for a line in the server log
+#   sb_wait_count REGEX N [SECONDS]   wait for N such lines in the log
 #   sb_db_is SQL WANT [SECONDS]   wait (5 s) until a query of the store
 #                         gives WANT (the store commits in groups)
 #   sb_wait_until SECONDS COMMAND...   wait until COMMAND succeeds (e.g. a
@@ -71,6 +72,15 @@ sb_wait_log() { # REGEX [SECONDS]
 		if [ -n "$SB_PID" ] && ! kill -0 "$SB_PID" 2>/dev/null; then
 			return 1
 		fi
+		sleep 0.05
+	done
+	return 1
+}
+
+sb_wait_count() { # REGEX N [SECONDS]
+	local i
+	for ((i = 0; i < ${3:-10} * 20; i++)); do
+		[ "$(grep -Ec -- "$1" "$SB_LOG" 2>/dev/null)" -ge "$2" ] && return 0
 		sleep 0.05
 	done
 	return 1

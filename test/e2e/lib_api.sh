@@ -6,6 +6,9 @@
 #   api_status METHOD PATH [TOKEN] [BODY]  prints the status only
 #   step_phone_reinvite        SIPp agent-phone step (lib_voice.sh): answer
 #                              the server's re-INVITE (hold or resume)
+#   api_wait_live TOKEN JQ WANT  polls /api/v1/stats/live (refreshed each
+#                              second) up to 5 s until JQ gives WANT;
+#                              the last value in $LIVE_GOT
 API_BODY=
 api_url() { echo "http://127.0.0.1:$SB_HTTP_PORT$1"; }
 
@@ -69,6 +72,20 @@ api_wait_talking() {
 			{ IID=$(api_field '.[0].interaction_id'); return 0; }
 		sleep 0.1
 	done
+	return 1
+}
+
+api_wait_live() { # TOKEN JQ WANT
+	local i
+	LIVE_GOT=
+	for ((i = 0; i < 50; i++)); do
+		if api 200 GET /api/v1/stats/live "$1"; then
+			LIVE_GOT=$(api_field "$2")
+			[ "$LIVE_GOT" = "$3" ] && return 0
+		fi
+		sleep 0.1
+	done
+	echo "  $2: $LIVE_GOT (wanted $3)" >&2
 	return 1
 }
 
