@@ -301,8 +301,9 @@ const EDITORS = {
       b.strategy = e.strategy.value;
       for (const k of ['sl_target_pct', 'sl_threshold_s', 'max_wait_s', 'max_len', 'wrapup_s', 'ring_timeout_s', 'min_level'])
         if (e[k].value !== '') b[k] = Number(e[k].value);
-      if (e.overflow_queue.value) b.overflow_queue = e.overflow_queue.value;
-      if (e.skill.value.trim()) b.skill = e.skill.value.trim();
+      // empty: none (null clears what a queue had)
+      if (e.overflow_queue.value || (r && r.overflow_queue)) b.overflow_queue = e.overflow_queue.value || null;
+      if (e.skill.value.trim() || (r && r.skill)) b.skill = e.skill.value.trim() || null;
       b.members = [...f.querySelectorAll('#members-rows .rows-item')].map((row) => ({
         agent_id: Number(row.querySelector('[name=agent_id]').value),
         level: Number(row.querySelector('[name=level]').value) }));

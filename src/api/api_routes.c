@@ -178,7 +178,8 @@ const struct api_route api_routev[] = {
 	 "announce_every_s:integer, skill:string, min_level:integer, "
 	 "members:array, escalations:array", NULL},
 	{"PATCH", V1 "/queues/{id}", API_PERM_CONFIG_WRITE, 0,
-	 api_route_queues_update, "Update a queue's settings or members",
+	 api_route_queues_update, "Update a queue's settings or members "
+	 "(null clears skill and overflow_queue)",
 	 "strategy:string, sl_target_pct:integer, sl_threshold_s:integer, "
 	 "max_wait_s:integer, max_len:integer, overflow_queue:string, "
 	 "wrapup_s:integer, ring_timeout_s:integer, short_abandon_s:integer, "

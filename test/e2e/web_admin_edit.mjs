@@ -102,6 +102,15 @@ try {
     s2.members.some((m) => m.agent_id === newcomer && m.level === 3) && s2.members.length === support.members.length + 1);
   await page.waitForSelector('#tbody td:text("Round robin")', { timeout: 5000 });
   check('the table names the strategy in words', true);
+  // "(none)" clears the overflow queue and an empty skill the requirement
+  await page.click('#tbody tr[data-key="' + support.id + '"] button:text("Edit")');
+  await page.waitForSelector('#editor:not(.hidden) #edit select[name=overflow_queue]');
+  await page.selectOption('#edit select[name=overflow_queue]', '');
+  await page.fill('#edit input[name=skill]', '');
+  await save('the queue form saves the cleared fields');
+  const s3 = (await api('/queues')).find((q) => q.name === 'support');
+  check('no overflow queue and no required skill any more (' + s3.overflow_queue + ', ' + s3.skill + ')',
+    s3.overflow_queue === null && s3.skill === null && s3.strategy === 'round_robin');
 
   // --- IVR flows ------------------------------------------------------------
   await page.click('#tab-flows');
