@@ -1,17 +1,87 @@
-/* Agent desktop: state, the incoming card, the call with notes that save
+/* Agent desktop: state, the phone's registration, the incoming card, the
+ * call bar pinned at the top while in contact (caller, queue, talk time,
+ * hang up, hold, mute, transfer, consult), the call with notes that save
  * themselves (to the server every few seconds and to localStorage at once,
  * so a closed tab loses nothing), wrap-up with disposition, today's list. */
 'use strict';
 const A = { me: null, state: 'logged_out', since: Date.now(), iid: null,
-  dirty: false, wrapEnd: 0 };
+  dirty: false, wrapEnd: 0, talkFrom: 0, offerAt: 0, offerWait: 0, ivrSecs: 0,
+  muted: false, held: false, reasons: {} };
 const $ = SB.el;
+
 
 function setState(s, reason, sinceMs) {
   A.state = s;
   A.since = sinceMs || Date.now();
   const el = $('state');
   el.className = 'state-' + s;
-  el.textContent = (s === 'wrapup' ? 'wrap-up' : s.replace('_', ' ')) + (reason ? ' (' + reason + ')' : '');
+  el.textContent = SB.stateWord(s) +
+    (reason ? ': ' + (A.reasons[reason] || reason) : '');
+}
+
+// The phone: its registrations as the server's registrar knows them.
+function setPhone(devices) {
+  if (!Array.isArray(devices)) return;
+  const el = $('phone');
+  el.classList.toggle('phone-ok', devices.length > 0);
+  el.classList.toggle('phone-off', !devices.length);
+  el.textContent = devices.length ? 'Phone registered' + (devices.length > 1 ? ' (' + devices.length + ')' : '')
+    : 'Phone not registered';
+  el.title = devices.length ? devices.map((d) => d.uri).join('\n')
+    : 'No phone is registered for your extension: calls cannot reach you';
+}
+
+// One step of the IVR path in words: the node and what the caller did.
+function ivrStep(st) {
+  if (typeof st === 'string') return st;
+  if (!st || typeof st !== 'object') return SB.text(st);
+  let t = SB.text(st.node || '?');
+  if (st.digit !== undefined) t += ' (pressed ' + st.digit + ')';
+  else if (st.input !== undefined) t += ' (entered ' + st.input + ')';
+  else if (st.no_input) t += ' (no input)';
+  else if (st.found !== undefined) t += st.found ? ' (found)' : ' (not found)';
+  if (st.queue && st.queue !== st.node) t += ' → ' + st.queue;
+  return t;
+}
+function ivrText(path) {
+  if (!Array.isArray(path) || !path.length) return 'none';
+  return path.map(ivrStep).join(' › ');
+}
+
+// The call bar: shown from the answer until the call ends.
+function showBar(d) {
+  $('callbar').classList.remove('hidden');
+  document.body.classList.add('in-call');
+  if (d) {
+    $('bar-caller').textContent = d.caller || d.from || 'unknown caller';
+    if (d.queue) $('bar-queue').textContent = d.queue;
+  }
+}
+function barCustomer(c) {
+  $('bar-name').textContent = c && c.name ? c.name + (c.company ? ', ' + c.company : '') : '';
+}
+function setHeld(h) {
+  A.held = h;
+  $('btn-hold').classList.toggle('hidden', h);
+  $('btn-resume').classList.toggle('hidden', !h);
+  barStatus();
+}
+function setMuted(m) {
+  A.muted = !!m;
+  const b = $('btn-mute');
+  b.setAttribute('aria-pressed', String(A.muted));
+  b.textContent = A.muted ? 'Unmute' : 'Mute';
+  b.classList.toggle('primary', A.muted);
+  barStatus();
+}
+function barStatus() {
+  $('bar-status').textContent = (A.held ? 'on hold' : 'talking') + (A.muted ? ' · muted' : '');
+}
+function hideBar() {
+  $('callbar').classList.add('hidden');
+  document.body.classList.remove('in-call');
+  A.talkFrom = 0;
+  setMuted(false);
 }
 
 async function changeState(state) {
@@ -46,10 +116,16 @@ async function showInteraction(iid) {
   $('call-id').textContent = '#' + iid;
   let d = null;
   try { d = await SB.api('GET', '/interactions/' + iid); } catch (e) { /* shown below */ }
+  A.lastContact = !!(d && d.previous && d.previous.length);
   const local = localStorage.getItem(notesKey(iid));
   $('notes').value = local !== null ? local : (d && d.notes) || '';
   if (local !== null && d && local !== d.notes) { A.dirty = true; saveNotes(); }
   crmShow(d && d.customer_id);
+  if (d && d.state !== 'ended' && A.state !== 'wrapup' && !$('callbar').classList.contains('hidden')) {
+    if (!$('bar-caller').textContent) $('bar-caller').textContent = d.caller || '';
+    if (!$('bar-queue').textContent) $('bar-queue').textContent = d.queue || '';
+    if (!A.talkFrom && d.answered_at) A.talkFrom = d.answered_at;
+  }
   // IVR: a voicemail task plays its message here (the session cookie
   // authenticates the audio's request).
   const vm = $('call-voicemail');
@@ -75,13 +151,26 @@ function showCard(d) {
   $('card-customer').textContent = d.customer ? (d.customer.name || '') : '';
   crmCard(d);
   $('card-queue').textContent = d.queue || '';
-  $('card-wait').textContent = SB.dur(d.waited_s || 0);
-  $('card-ivr').textContent = (d.ivr_path || []).join(' › ') || '—';
+  // The caller's wait in the queue keeps counting while the phone rings
+  // (the server's figure at the offer, then this clock).
+  A.offerAt = Date.now();
+  A.offerWait = d.waited_s || 0;
+  // Time in the IVR before the queue: the last step's offset (ms).
+  const ms = d.ivr && Array.isArray(d.ivr.ms) ? d.ivr.ms : [];
+  A.ivrSecs = ms.length ? ms[ms.length - 1] / 1000 : 0;
+  cardWait();
+  $('card-ivr').textContent = ivrText(d.ivr_path);
   $('btn-accept').classList.toggle('hidden', !d.can_accept);
   $('btn-reject').classList.toggle('hidden', !d.can_reject);
   $('btn-accept').disabled = $('btn-reject').disabled = false;
   $('card-status').textContent = 'ringing';
   A.offered = d.interaction_id || d.id;
+}
+
+function cardWait() {
+  const add = (Date.now() - A.offerAt) / 1000;
+  $('card-wait').textContent = SB.dur(A.offerWait + add);
+  $('card-call-age').textContent = A.ivrSecs >= 1 ? '(after ' + SB.dur(A.ivrSecs) + ' in the IVR)' : '';
 }
 
 function startWrap(secs) {
@@ -91,8 +180,8 @@ function startWrap(secs) {
 
 function endContact() {
   $('card').classList.add('hidden');
-  $('btn-resume').classList.add('hidden');
-  $('btn-hold').classList.remove('hidden');
+  setHeld(false);
+  hideBar();
 }
 
 async function loadToday() {
@@ -119,19 +208,26 @@ function onEvent(ev) {
   switch (ev.type) {
   case 'resync': loadState(); break;
   case 'agent.state':
-    if (d.agent === A.me.agent_id || ev.agent === A.me.agent_id) setState(d.state, d.reason, d.since);
+    if (d.agent === A.me.agent_id || ev.agent === A.me.agent_id) {
+      setState(d.state, d.reason, d.since);
+      setPhone(d.devices);
+    }
     break;
   case 'interaction.offered': showCard(d); break;
   case 'interaction.answered':
     $('card-status').textContent = 'answered';
     $('card').classList.add('hidden');
     $('consult-in').classList.add('hidden');
+    A.talkFrom = Date.now();
+    setHeld(false);
+    setMuted(!!d.muted);
+    showBar(d);
+    if (d.customer) barCustomer(d.customer);
     showInteraction(iid);
     break;
-  case 'interaction.held':
-    $('btn-hold').classList.add('hidden'); $('btn-resume').classList.remove('hidden'); break;
-  case 'interaction.resumed':
-    $('btn-resume').classList.add('hidden'); $('btn-hold').classList.remove('hidden'); break;
+  case 'interaction.held': setHeld(true); break;
+  case 'interaction.resumed': setHeld(false); break;
+  case 'interaction.muted': if (iid === A.iid) setMuted(d.muted); break;
   case 'interaction.ended': case 'interaction.transferred': case 'interaction.abandoned':
     endContact();
     if (iid && iid === A.iid) saveNotes();
@@ -154,7 +250,15 @@ async function loadState() {
   try {
     const s = await SB.api('GET', '/agents/' + A.me.agent_id + '/state');
     setState(s.state, s.reason, s.since);
+    setPhone(s.devices);
     $('auto-answer').checked = !!s.auto_answer;
+    const c = s.call;
+    if (c && (c.state === 'talking' || c.state === 'held')) {
+      showBar(c);
+      setHeld(c.state === 'held');
+      setMuted(!!c.muted);
+      if (c.customer) barCustomer(c.customer);
+    }
     if (s.interaction_id) await showInteraction(s.interaction_id);
     if (s.state === 'wrapup') startWrap(s.wrapup_left_s);
   } catch (e) { $('state-err').textContent = e.message; }
@@ -165,7 +269,7 @@ async function init() {
   $('who').textContent = A.me.username;
   const [reasons, dispositions] = await Promise.all([SB.api('GET', '/away-reasons'),
     SB.api('GET', '/dispositions')]);
-  for (const r of reasons) $('away-reason').add(new Option(r.label, r.code));
+  for (const r of reasons) { $('away-reason').add(new Option(r.label, r.code)); A.reasons[r.code] = r.label; }
   for (const r of dispositions) $('disposition').add(new Option(r.label, r.code));
   const cur = localStorage.getItem('sb_current');
   if (cur) await showInteraction(Number(cur));
@@ -184,8 +288,17 @@ $('notes').addEventListener('input', () => {
   A.dirty = true;
   $('notes-status').textContent = 'saving…';
 });
-$('btn-hold').onclick = () => A.iid && SB.api('POST', '/interactions/' + A.iid + '/hold').catch((e) => alert(e.message));
-$('btn-resume').onclick = () => A.iid && SB.api('POST', '/interactions/' + A.iid + '/resume').catch((e) => alert(e.message));
+// The call bar's buttons: errors show in the bar (no alert boxes).
+function barAct(path, body, then) {
+  $('bar-err').textContent = '';
+  if (!A.iid) return;
+  SB.api('POST', '/interactions/' + A.iid + path, body).then(then || (() => {}))
+    .catch((e) => { $('bar-err').textContent = e.message; });
+}
+$('btn-hold').onclick = () => barAct('/hold');
+$('btn-resume').onclick = () => barAct('/resume');
+$('btn-hangup').onclick = () => barAct('/hangup');
+$('btn-mute').onclick = () => barAct('/mute', { muted: !A.muted }, (r) => setMuted(r.muted));
 // Attended transfer: the transferring agent's controls and the consulted
 // agent's notice, from the interaction.consult events.
 function showConsult(d) {
@@ -208,12 +321,10 @@ $('btn-consult').onclick = () => {
   const t = $('consult-target').value.trim();
   if (!A.iid || !t) return;
   const body = /^[0-9]+$/.test(t) ? { agent: t } : { queue: t };
-  SB.api('POST', '/interactions/' + A.iid + '/consult', body).catch((e) => alert(e.message));
+  barAct('/consult', body);
 };
-$('btn-consult-complete').onclick = () => A.iid &&
-  SB.api('POST', '/interactions/' + A.iid + '/transfer/complete').catch((e) => alert(e.message));
-$('btn-consult-cancel').onclick = () => A.iid &&
-  SB.api('POST', '/interactions/' + A.iid + '/transfer/cancel').catch((e) => alert(e.message));
+$('btn-consult-complete').onclick = () => barAct('/transfer/complete');
+$('btn-consult-cancel').onclick = () => barAct('/transfer/cancel');
 
 // Accept: the phone is rung again asking it to answer by itself; Reject:
 // the next agent gets the call at once.
@@ -234,7 +345,7 @@ $('auto-answer').onchange = () => SB.api('POST', '/agents/' + A.me.agent_id + '/
   { enabled: $('auto-answer').checked }).catch((e) => { $('state-err').textContent = e.message; });
 $('btn-xfer').onclick = () => {
   const t = $('xfer-target').value.trim();
-  if (A.iid && t) SB.api('POST', '/interactions/' + A.iid + '/transfer', { target: t }).catch((e) => alert(e.message));
+  if (t) barAct('/transfer', { target: t });
 };
 $('btn-wrap').onclick = async () => {
   $('wrap-err').textContent = '';
@@ -247,8 +358,15 @@ $('btn-wrap').onclick = async () => {
   } catch (e) { $('wrap-err').textContent = e.message; }
 };
 setInterval(saveNotes, 3000);
+// The phone's registration can change without a change of state (a second
+// phone, an expiry while away): asked again every 15 s.
+setInterval(() => {
+  if (A.me) SB.api('GET', '/agents/' + A.me.agent_id + '/state').then((s) => setPhone(s.devices)).catch(() => {});
+}, 15000);
 setInterval(() => {
   $('state-time').textContent = SB.dur((Date.now() - A.since) / 1000);
+  if (A.talkFrom) $('bar-timer').textContent = SB.dur((Date.now() - A.talkFrom) / 1000);
+  if (!$('card').classList.contains('hidden') && A.offerAt) cardWait();
   if (A.wrapEnd) $('wrap-left').textContent = SB.dur((A.wrapEnd - Date.now()) / 1000) + ' left';
 }, 1000);
 window.addEventListener('beforeunload', () => { if (A.dirty) saveNotes(); });
@@ -266,7 +384,11 @@ function crmLast(l) {
 function crmCard(d) {
   const c = d.customer;
   $('card-vip').classList.toggle('hidden', !(d.vip || (c && c.tier === 'VIP')));
-  $('card-customer').textContent = c ? (c.name || 'new caller') + (c.company ? ', ' + c.company : '') : '';
+  // "new caller" only for someone who never called before; a known
+  // number without a name yet says so.
+  $('card-customer').textContent = c ? (c.name || (c.last_interaction ? 'name not known yet' : 'new caller')) +
+    (c.company ? ', ' + c.company : '') : '';
+  barCustomer(c);
   $('card-last').textContent = c ? crmLast(c.last_interaction) : '';
   const ul = $('card-matches');
   ul.innerHTML = '';
@@ -299,6 +421,8 @@ async function crmShow(cid) {
   $('cust-name').textContent = c.name || '';
   $('cust-vip').classList.toggle('hidden', c.tier !== 'VIP');
   $('cust-prov').classList.toggle('hidden', !c.provisional);
+  $('cust-prov').textContent = A.lastContact ? 'details not confirmed' : 'new caller';
+  barCustomer(c);
   $('cust-info').textContent = [c.company, c.language, c.time_zone,
     ...(c.identities || []).map((i) => i.value), (c.tags || []).join(', ')].filter(Boolean).join(' · ');
   $('cust-in-name').value = c.name || '';

@@ -11,20 +11,36 @@ SB.api = async function (method, path, body) {
   }
   const r = await fetch('/api/v1' + path, opt);
   const type = r.headers.get('content-type') || '';
-  const data = type.startsWith('application/json') ? await r.json() : await r.text();
+  const text = await r.text(); /* empty for a 204 */
+  const data = type.startsWith('application/json') && text ? JSON.parse(text) : text;
   if (r.status === 401 && !path.startsWith('/login')) {
     location.href = '/index.html';
     throw new Error('logged out');
   }
+  if (r.ok && method === 'GET' && path === '/me') SB.roleLinks(data);
   if (!r.ok) {
     const e = new Error((data && data.error && data.error.message) || r.statusText);
     e.status = r.status; e.field = data && data.error && data.error.field;
+    e.data = data; /* e.g. a flow's problems (422) */
     throw e;
   }
   return data;
 };
 
 SB.el = (id) => document.getElementById(id);
+
+/* An agent's state in words (the ACD's names are for the API). */
+SB.STATES = { logged_out: 'Logged out', available: 'Available', reserved: 'Phone ringing',
+  busy: 'On a call', wrapup: 'Wrap-up', away: 'Away' };
+SB.stateWord = (s) => SB.STATES[s] || SB.text(s).replace('_', ' ');
+
+/* Links to pages of some roles only (data-roles="supervisor admin"): shown
+ * once the account is known; the server refuses those pages to the
+ * others anyway. */
+SB.roleLinks = function (me) {
+  for (const a of document.querySelectorAll('[data-roles]'))
+    a.classList.toggle('role-ok', !!me && a.dataset.roles.split(/\s+/).includes(me.role));
+};
 SB.text = (s) => (s === null || s === undefined) ? '' : String(s);
 SB.esc = (s) => SB.text(s).replace(/[&<>"']/g, (c) =>
   ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));

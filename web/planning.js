@@ -154,3 +154,4 @@ SB.el('ad').addEventListener('submit', async (e) => {
     SB.el('ad-err').textContent = err.message;
   }
 });
+SB.api('GET', '/me').catch(() => {}); /* shows the links of the role */

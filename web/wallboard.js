@@ -42,12 +42,12 @@ function render(s) {
     const tr = document.createElement('tr');
     const call = a.call ? (SB.esc(a.call.caller) + ' · ' + SB.esc(a.call.queue)) : '';
     tr.innerHTML = '<td>' + SB.esc(a.name || a.id) + '</td><td class="state-' + SB.esc(a.state) + '">' +
-      SB.esc(a.state) + (a.reason ? ' (' + SB.esc(a.reason) + ')' : '') + '</td><td>' +
+      SB.esc(SB.stateWord(a.state)) + (a.reason ? ': ' + SB.esc(a.reason) : '') + '</td><td>' +
       SB.esc(SB.dur((s.at - (a.since || s.at)) / 1000)) + '</td><td>' + call + '</td><td></td>';
     const sel = document.createElement('select');
     sel.dataset.agent = a.id;
     sel.setAttribute('aria-label', 'change state of agent ' + a.id);
-    for (const o of ['', 'available', 'away', 'logged_out']) sel.add(new Option(o ? o.replace('_', ' ') : 'set…', o));
+    for (const o of ['', 'available', 'away', 'logged_out']) sel.add(new Option(o ? SB.stateWord(o) : 'set…', o));
     sel.onchange = () => setAgent(a.id, sel.value);
     tr.lastChild.appendChild(sel);
     tb.appendChild(tr);
@@ -63,52 +63,93 @@ async function setAgent(id, state) {
   try { await SB.api('POST', '/agents/' + id + '/state', body); } catch (e) { $('agent-err').textContent = e.message; }
 }
 
+// The interval chart: the day's 15-minute intervals up to now (at least
+// the last six hours), bars for calls offered, a line for the service
+// level; axes and a word when there is nothing yet, never a blank box.
+const IV_MS = 15 * 60 * 1000;
 async function chart() {
   const day = new Date().toISOString().slice(0, 10);
   let rows = [];
-  try { rows = (await SB.api('GET', '/stats/intervals?date=' + day)).queues; } catch (e) { return; }
+  try { rows = (await SB.api('GET', '/stats/intervals?date=' + day)).queues || []; } catch (e) { rows = null; }
   const byStart = new Map();
-  for (const r of rows) {
+  for (const r of rows || []) {
     const k = r.start;
     const v = byStart.get(k) || { offered: 0, answered: 0, in_sl: 0, settled: 0 };
     v.offered += r.offered || 0; v.answered += r.answered || 0; v.in_sl += r.answered_in_sl || 0;
     v.settled += (r.answered || 0) + (r.abandoned || 0);
     byStart.set(k, v);
   }
-  const keys = [...byStart.keys()].sort((a, b) => a - b);
+  const now = Date.now(), last = now - now % IV_MS;
+  const dayStart = Date.parse(day + 'T00:00:00Z');
+  let first = Math.max(dayStart, last - 23 * IV_MS);
+  for (const k of byStart.keys()) first = Math.min(first, k);
+  const n = Math.round((last - first) / IV_MS) + 1;
   const c = $('chart'), g = c.getContext('2d');
+  const L = 40, R = 44, T = 10, B = 22, w = c.width - L - R, h = c.height - T - B;
   g.clearRect(0, 0, c.width, c.height);
-  const max = Math.max(1, ...keys.map((k) => byStart.get(k).offered));
-  const bw = c.width / Math.max(keys.length, 24);
+  const max = Math.max(1, ...[...byStart.values()].map((v) => v.offered));
+  const bw = w / n;
   g.font = '11px sans-serif';
-  keys.forEach((k, i) => {
-    const v = byStart.get(k), h = (c.height - 30) * v.offered / max;
-    g.fillStyle = '#9db7e0'; g.fillRect(i * bw + 2, c.height - 20 - h, bw - 4, h);
-    g.fillStyle = '#1d2330'; g.fillText(new Date(k).toTimeString().slice(0, 5), i * bw + 2, c.height - 6);
-  });
-  g.strokeStyle = '#1b7f3b'; g.lineWidth = 2; g.beginPath();
+  // axes: calls on the left, service level on the right, time below
+  g.strokeStyle = '#5d6575'; g.lineWidth = 1; g.beginPath();
+  g.moveTo(L, T); g.lineTo(L, T + h); g.lineTo(L + w, T + h); g.lineTo(L + w, T); g.stroke();
+  g.fillStyle = '#5d6575';
+  g.textAlign = 'right'; g.fillText(String(max), L - 4, T + 8); g.fillText('0', L - 4, T + h);
+  g.textAlign = 'left'; g.fillText('100%', L + w + 4, T + 8); g.fillText('0%', L + w + 4, T + h);
+  const every = Math.max(1, Math.ceil(n / 12));
+  for (let i = 0; i < n; i += every) {
+    const t = new Date(first + i * IV_MS);
+    g.fillText(t.toTimeString().slice(0, 5), L + i * bw, c.height - 6);
+  }
+  for (const [k, v] of byStart) {
+    const i = Math.round((k - first) / IV_MS), bh = h * v.offered / max;
+    g.fillStyle = '#9db7e0'; g.fillRect(L + i * bw + 1, T + h - bh, Math.max(1, bw - 2), bh);
+  }
+  if (!byStart.size) {
+    g.fillStyle = '#5d6575'; g.textAlign = 'center'; g.font = '14px sans-serif';
+    g.fillText(rows ? 'No calls yet today' : 'Interval figures are not available', L + w / 2, T + h / 2);
+    g.textAlign = 'left';
+  }
   // Service level as the ACD defines it: answered in time over answered
   // plus abandoned (short abandons excluded); intervals without any are
   // left out of the line.
-  const pts = keys.map((k, i) => {
-    const v = byStart.get(k);
-    return v.settled ? [i * bw + bw / 2, 10 + (c.height - 30) * (1 - v.in_sl / v.settled)] : null;
+  const pts = [...byStart.keys()].sort((a, b) => a - b).map((k) => {
+    const v = byStart.get(k), i = Math.round((k - first) / IV_MS);
+    return v.settled ? [L + i * bw + bw / 2, T + h * (1 - v.in_sl / v.settled)] : null;
   }).filter(Boolean);
+  g.strokeStyle = '#1b7f3b'; g.lineWidth = 2; g.beginPath();
   pts.forEach(([x, y], i) => { if (i) g.lineTo(x, y); else g.moveTo(x, y); });
   g.stroke();
   g.fillStyle = '#1b7f3b';
   for (const [x, y] of pts) { g.beginPath(); g.arc(x, y, 3, 0, 2 * Math.PI); g.fill(); }
+  // the table behind the chart, for screen readers
+  const tb = $('interval-table').tBodies[0];
+  tb.innerHTML = '';
+  for (const k of [...byStart.keys()].sort((a, b) => a - b)) {
+    const v = byStart.get(k), tr = document.createElement('tr');
+    tr.innerHTML = '<td>' + SB.esc(new Date(k).toTimeString().slice(0, 5)) + '</td><td>' + v.offered +
+      ' offered</td><td>' + (v.settled ? Math.round(100 * v.in_sl / v.settled) + '%' : '—') + '</td>';
+    tb.appendChild(tr);
+  }
+}
+
+// Redraw when the day's counts move (the live figures arrive every second;
+// the interaction events go to the agents concerned, not here).
+let chartKey = '';
+function chartMaybe(s) {
+  const key = (s.queues || []).map((q) => [q.offered, q.answered, q.abandoned].join('/')).join(',');
+  if (key !== chartKey) { chartKey = key; chart(); }
 }
 
 async function init() {
   const me = await SB.api('GET', '/me');
   $('who').textContent = me.username;
-  render(await SB.api('GET', '/stats/live'));
-  chart();
+  const live = await SB.api('GET', '/stats/live');
+  render(live);
+  chartMaybe(live);
   setInterval(chart, 60000);
   SB.events((ev) => {
-    if (ev.type === 'stats') render(ev.data);
-    if (ev.type === 'interaction.ended') chart();
+    if (ev.type === 'stats') { render(ev.data); chartMaybe(ev.data); }
   }, (up) => { $('conn').textContent = up ? 'live' : 'reconnecting…'; });
 }
 $('logout').onclick = SB.logout;

@@ -1,7 +1,7 @@
 /*
  * Routes over the live center: an agent's state (available, away with a
  * reason, logged out), the live interactions and the commands on them
- * (hang up, hold, resume, blind transfer to an agent or a queue), notes
+ * (hang up, hold, resume, mute, blind transfer to an agent or a queue), notes
  * saved as the agent types, and wrap-up with a disposition code.
  *
  * They run on API worker threads: what is durable is read and written
@@ -362,6 +362,29 @@ int api_route_call_control(struct api_req *req)
 		snprintf(action, sizeof(action), "interaction.%s", op);
 		api_audit(req, action, obj, json_incref(req->json));
 	}
+	return api_reply_json(req, 200, r);
+}
+
+/* POST /interactions/{id}/mute {muted}: the agent's audio stops reaching
+ * the caller (SIP cannot ask a phone to mute; the media relay can). */
+int api_route_call_mute(struct api_req *req)
+{
+	bool muted = json_is_true(json_object_get(req->json, "muted"));
+	json_t *r = NULL;
+	int64_t id;
+	int err;
+
+	err = api_req_param_id(&id, req, "id");
+	if (err)
+		return err;
+	err = api_core_call(&r, api_live_control,
+			    json_pack("{s:I,s:s,s:I}", "id", (json_int_t)id,
+				      "op", muted ? "mute" : "unmute", "agent",
+				      (json_int_t)api_req_scope_agent(req)),
+			    API_CORE_TIMEOUT_MS);
+	if (err)
+		return core_err(req, err, "interaction");
+	json_object_set_new(r, "muted", json_boolean(muted));
 	return api_reply_json(req, 200, r);
 }
 

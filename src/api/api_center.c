@@ -599,8 +599,10 @@ static int queue_save(sqlite3 *db, void *arg)
 		err = exec(db, "UPDATE queues SET overflow_queue = ? WHERE id "
 			   "= ?", "ti", json_string_value(v), j->id);
 	if (!err && (v = json_object_get(b, "skill"))) {
-		err = exec(db, "INSERT OR IGNORE INTO skills(name) VALUES (?)",
-			   "t", json_string_value(v));
+		/* null: no required skill (any member) */
+		if (!json_is_null(v))
+			err = exec(db, "INSERT OR IGNORE INTO skills(name) "
+				   "VALUES (?)", "t", json_string_value(v));
 		if (!err)
 			err = exec(db, "UPDATE queues SET skill = ? WHERE id "
 				   "= ?", "ti", json_string_value(v), j->id);
@@ -732,11 +734,12 @@ static int queue_fields_check(struct api_req *req, const json_t *b)
 					       queue_ints[i], "%s is out of "
 					       "range", queue_ints[i]);
 	}
-	if ((v = json_object_get(b, "skill")) &&
+	/* skill and overflow_queue: null clears them */
+	if ((v = json_object_get(b, "skill")) && !json_is_null(v) &&
 	    !name_ok(json_string_value(v), 40))
 		return api_reply_error(req, 400, "invalid", "skill",
 				       "skill must be 1 to 40 of a-z 0-9 _ -");
-	if ((v = json_object_get(b, "overflow_queue")) &&
+	if ((v = json_object_get(b, "overflow_queue")) && !json_is_null(v) &&
 	    !name_ok(json_string_value(v), 40))
 		return api_reply_error(req, 400, "invalid", "overflow_queue",
 				       "overflow_queue must name a queue");

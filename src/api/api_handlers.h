@@ -47,6 +47,8 @@ int api_route_agent_state_set(struct api_req *req);
 int api_route_calls_get(struct api_req *req);
 int api_route_call_get(struct api_req *req);
 int api_route_call_control(struct api_req *req);
+/* POST /interactions/{id}/mute {muted} */
+int api_route_call_mute(struct api_req *req);
 int api_route_agent_auto_answer(struct api_req *req);
 int api_route_notes_put(struct api_req *req);
 int api_route_wrapup(struct api_req *req);

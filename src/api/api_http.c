@@ -650,17 +650,72 @@ static const char *mime_of(const char *path)
 	return "application/octet-stream";
 }
 
+static void copy_hdr(struct lws *wsi, enum lws_token_indexes tok, char *buf,
+		     size_t sz);
+
+/* The supervisors' pages are served only to the roles holding, on
+ * anyone's objects, the permission their data needs (api_perm.c): an
+ * agent who opens one is sent to the desktop, anyone else without it to
+ * the login page (the routes refuse the data anyway; this keeps the pages
+ * and their links away from agents). */
+static const struct {
+	const char *uri;
+	enum api_perm perm;
+} page_rolev[] = {
+	{"/wallboard.html", API_PERM_STATS_READ},
+	{"/planning.html", API_PERM_WFM},
+	{"/admin.html", API_PERM_CONFIG_READ},
+};
+
+/* Where to send the browser instead of uri, or NULL to serve it. May read
+ * the sessions table (a token not in the cache). */
+static const char *page_redirect(struct lws *wsi, const char *uri)
+{
+	const char *to = NULL;
+	struct api_req *req;
+	size_t i, n = sizeof(page_rolev) / sizeof(page_rolev[0]);
+
+	for (i = 0; i < n && strcmp(uri, page_rolev[i].uri); i++)
+		;
+	if (i == n)
+		return NULL;
+	req = calloc(1, sizeof(*req));
+	if (!req)
+		return "/index.html";
+	copy_hdr(wsi, WSI_TOKEN_HTTP_AUTHORIZATION, req->authz,
+		 sizeof(req->authz));
+	copy_hdr(wsi, WSI_TOKEN_HTTP_COOKIE, req->cookie, sizeof(req->cookie));
+	if (api_auth_check(req))
+		to = "/index.html";
+	else if (api_perm_grant(req->role, page_rolev[i].perm) !=
+		 API_GRANT_ANY)
+		to = req->role == API_ROLE_AGENT ? "/agent.html" :
+						   "/index.html";
+	free(req);
+	return to;
+}
+
 /* Serves a file under the web root; returns -1 to close, 0 otherwise. */
 static int static_serve(struct lws *wsi, const char *uri)
 {
+	unsigned char hdr[LWS_PRE + 512], *p = hdr + LWS_PRE;
 	char file[PATH_MAX + 600];
-	const char *rel = uri;
+	const char *rel = uri, *to;
 	struct stat st;
 	int n;
 
 	if (!*http.webroot || strstr(uri, "..") || strstr(uri, "//") ||
 	    uri[0] != '/')
 		goto notfound;
+	to = page_redirect(wsi, uri);
+	if (to) {
+		if (lws_http_redirect(wsi, HTTP_STATUS_FOUND,
+				      (const unsigned char *)to,
+				      (int)strlen(to), &p, hdr + sizeof(hdr)) <
+		    0)
+			return -1;
+		return lws_http_transaction_completed(wsi) ? -1 : 0;
+	}
 	if (!strcmp(uri, "/"))
 		rel = "/index.html";
 	snprintf(file, sizeof(file), "%s%s", http.webroot, rel);

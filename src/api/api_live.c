@@ -4,8 +4,8 @@
  * It subscribes to the center's events (src/core/center.h) and
  *  - republishes them on the event channel as the pages expect them
  *    (agent.state to everyone; interaction.offered, .answered, .held,
- *    .resumed, .transferred, .requeued, .missed, .abandoned, .ended,
- *    wrapup.started and wrapup.finished to the agent concerned);
+ *    .resumed, .muted, .transferred, .requeued, .missed, .abandoned,
+ *    .ended, wrapup.started and wrapup.finished to the agent concerned);
  *  - shows the live interactions (queued, ringing, talking, held, in
  *    wrap-up) as the interaction module (src/core/cc_ix.h) has them: it
  *    keeps no copy and no state names of its own;
@@ -67,8 +67,10 @@ static json_t *task_json(const struct cc_ix *t)
 			      (double)(now - t->entered_at) / 1000.0);
 	json_t *attrs = t->attrs ? json_loads(t->attrs, 0, NULL) : NULL;
 
-	if (o && t->agent)
+	if (o && t->agent) {
 		json_object_set_new(o, "agent_id", json_integer(t->agent));
+		json_object_set_new(o, "muted", json_boolean(t->muted));
+	}
 	if (o && json_is_object(attrs)) {
 		const char *k;
 		json_t *v;
@@ -81,6 +83,23 @@ static json_t *task_json(const struct cc_ix *t)
 	}
 	json_decref(attrs);
 	return o;
+}
+
+/* The agent's registered phones, for the desktop's phone indicator. */
+static json_t *devices_json(uint32_t agent)
+{
+	struct sig_device dv[4];
+	unsigned n = sig_agent_devices(agent, dv, 4), i;
+	json_t *a = json_array();
+
+	for (i = 0; a && i < n && i < 4; i++) {
+		json_int_t exp = (json_int_t)dv[i].expires_s;
+		json_t *d = json_pack("{s:s,s:I}", "uri", dv[i].uri,
+				      "expires_s", exp);
+
+		json_array_append_new(a, d);
+	}
+	return a;
 }
 
 static void pub(const char *type, json_t *data, uint32_t agent)
@@ -108,10 +127,11 @@ static void event_h(const struct cc_event *ev, void *arg)
 	switch (ev->type) {
 	case CC_EV_AGENT_STATE:
 		pub("agent.state",
-		    json_pack("{s:I,s:s,s:s?,s:I}", "agent",
+		    json_pack("{s:I,s:s,s:s?,s:I,s:o}", "agent",
 			      (json_int_t)ev->agent, "state", ev->state,
 			      "reason", ev->reason, "since",
-			      (json_int_t)cc_wall_ms()),
+			      (json_int_t)cc_wall_ms(), "devices",
+			      devices_json(ev->agent)),
 		    0);
 		break;
 	case CC_EV_TASK_QUEUED:
@@ -398,6 +418,7 @@ static int agent_state_json(json_t **resultp, uint32_t agent)
 						     : json_null());
 	json_object_set_new(o, "auto_answer",
 			    json_boolean(sig_agent_auto_answer(agent)));
+	json_object_set_new(o, "devices", devices_json(agent));
 	t = cc_ix_of_agent(agent);
 	if (t) {
 		json_object_set_new(o, "interaction_id", json_integer(t->id));
@@ -555,6 +576,11 @@ int api_live_control(json_t **resultp, const json_t *args)
 		if (t->state != CC_IX_HELD)
 			return EALREADY;
 	}
+	else if (!strcmp(op, "mute") || !strcmp(op, "unmute")) {
+		ctl = op[0] == 'm' ? CC_CTL_MUTE : CC_CTL_UNMUTE;
+		if (t->state != CC_IX_TALKING && t->state != CC_IX_HELD)
+			return EALREADY;
+	}
 	else if (!strcmp(op, "accept") || !strcmp(op, "reject")) {
 		ctl = op[0] == 'a' ? CC_CTL_ACCEPT : CC_CTL_REJECT;
 		if (t->state != CC_IX_RINGING)
@@ -565,6 +591,16 @@ int api_live_control(json_t **resultp, const json_t *args)
 	err = cc_task_control(id, ctl, target);
 	if (err)
 		return err;
+	/* a consult bridges the agent to the colleague: unmuted (med) */
+	if (ctl == CC_CTL_CONSULT && t->muted)
+		ctl = CC_CTL_UNMUTE;
+	if (ctl == CC_CTL_MUTE || ctl == CC_CTL_UNMUTE) {
+		(void)cc_ix_muted_set(t->id, ctl == CC_CTL_MUTE);
+		pub("interaction.muted",
+		    json_pack("{s:I,s:b}", "interaction_id", (json_int_t)id,
+			      "muted", t->muted),
+		    t->agent);
+	}
 	*resultp = json_pack("{s:I,s:s}", "interaction_id", (json_int_t)id,
 			     "done", op);
 	return *resultp ? 0 : ENOMEM;

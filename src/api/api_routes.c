@@ -97,6 +97,12 @@ const struct api_route api_routev[] = {
 	{"POST", V1 "/interactions/{id}/resume", API_PERM_CALLS_CONTROL,
 	 API_OWN_LIVE,
 	 api_route_call_control, "Take a call off hold", NULL, NULL},
+	/* Agent desktop (web): the agent's microphone for the caller */
+	{"POST", V1 "/interactions/{id}/mute", API_PERM_CALLS_CONTROL,
+	 API_OWN_LIVE, api_route_call_mute,
+	 "Mute (or unmute) the agent for the caller: the server stops "
+	 "relaying the agent's audio (agents: their own call)",
+	 "muted:boolean!", NULL},
 	{"POST", V1 "/interactions/{id}/transfer", API_PERM_CALLS_CONTROL,
 	 API_OWN_LIVE,
 	 api_route_call_control,
@@ -172,7 +178,8 @@ const struct api_route api_routev[] = {
 	 "announce_every_s:integer, skill:string, min_level:integer, "
 	 "members:array, escalations:array", NULL},
 	{"PATCH", V1 "/queues/{id}", API_PERM_CONFIG_WRITE, 0,
-	 api_route_queues_update, "Update a queue's settings or members",
+	 api_route_queues_update, "Update a queue's settings or members "
+	 "(null clears skill and overflow_queue)",
 	 "strategy:string, sl_target_pct:integer, sl_threshold_s:integer, "
 	 "max_wait_s:integer, max_len:integer, overflow_queue:string, "
 	 "wrapup_s:integer, ring_timeout_s:integer, short_abandon_s:integer, "

@@ -59,6 +59,7 @@
 
 struct ix {
 	struct cc_ix pub;   /* first: the public view */
+	uint32_t mute_agent; /* the agent pub.muted is about */
 	struct le le;       /* ixs.list, creation order */
 	struct le he;       /* ixs.hash */
 };
@@ -339,6 +340,8 @@ static void commit(struct ix *x, enum cc_ix_ev ev, int next,
 		ix->state = (enum cc_ix_state)next;
 		ix->since = now;
 	}
+	if (ix->agent != x->mute_agent) /* muting is the agent's leg's */
+		ix->muted = false;
 	if (type)
 		(void)ixdb_event(ixs.st, ix->id, now, type, agent,
 				 ix->queue[0] ? ix->queue : NULL, detail);
@@ -767,6 +770,17 @@ int cc_ix_recording_set(int64_t id, const char *path)
 int cc_ix_attributes_set(int64_t id, const char *json)
 {
 	return text_set(id, IXDB_ATTRIBUTES, json);
+}
+
+int cc_ix_muted_set(int64_t id, bool muted)
+{
+	struct ix *x = ix_get(id);
+
+	if (!x)
+		return ENOENT;
+	x->pub.muted = muted;
+	x->mute_agent = x->pub.agent;
+	return 0;
 }
 
 int cc_ix_customer_set(int64_t id, int64_t customer)

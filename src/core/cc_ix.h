@@ -103,6 +103,9 @@ struct cc_ix {
 	int64_t wait_ms, talk_ms, hold_ms, wrapup_ms;
 	char outcome[24];    /* answered abandoned gave_up voicemail ... */
 	char hung_up_by[12]; /* caller agent system */
+	bool muted;          /* the agent's audio does not reach the
+			      * customer (live only; false when the agent
+			      * changes) */
 };
 
 /* --- Module ------------------------------------------------------------- */
@@ -205,6 +208,9 @@ int cc_ix_survey_set(int64_t id, const char *json);
 int cc_ix_recording_set(int64_t id, const char *path);
 /* The record's attributes column (JSON object: tier, voicemail_for...). */
 int cc_ix_attributes_set(int64_t id, const char *json);
+/* The agent on the interaction muted or unmuted (live only, not
+ * recorded; ENOENT when not live). */
+int cc_ix_muted_set(int64_t id, bool muted);
 /* Links the customer (main loop; queued). */
 int cc_ix_customer_set(int64_t id, int64_t customer);
 

@@ -135,6 +135,10 @@ enum cc_ctl {
 			  * holds while the agent talks to the target */
 	CC_CTL_CONSULT_COMPLETE, /* caller to the target, the agent leaves */
 	CC_CTL_CONSULT_CANCEL,   /* drop the target, caller back to agent */
+	/* The agent's microphone for the caller (the phone cannot be told to
+	 * mute: the server stops relaying the agent's audio): */
+	CC_CTL_MUTE,
+	CC_CTL_UNMUTE,
 };
 
 /* What the channel owning a task does for the center (main loop). */

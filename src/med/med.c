@@ -64,6 +64,7 @@ struct med_leg {
 	int telev_pt;   /* remote telephone-event PT, -1 none */
 	enum med_dir ldir;
 	struct med_leg *peer;
+	bool mute; /* main loop; read by the relay under the lock */
 	med_event_h *eh;
 	void *arg;
 	/* playback: play is set and released by the main loop only; playing
@@ -449,7 +450,8 @@ void med_rx_packet(struct med_leg *leg, uint8_t *buf, size_t len)
 		char digit = med_telev_rx_packet(&leg->telev, ts, p, n);
 
 		leg->st.rx_packets++;
-		if (peer && peer->telev_pt >= 0 && !peer->playing)
+		if (peer && !leg->mute && peer->telev_pt >= 0 &&
+		    !peer->playing)
 			(void)rtp_out(peer, peer->telev_pt, marker, peer->ts,
 				      p, n);
 		if (digit) {
@@ -475,7 +477,8 @@ void med_rx_packet(struct med_leg *leg, uint8_t *buf, size_t len)
 	if (med_rec_active)
 		med_rec_rx(leg, leg->codec, p, n);
 	if (peer) {
-		relay_audio(leg, peer, marker, p, n);
+		if (!leg->mute)
+			relay_audio(leg, peer, marker, p, n);
 		return;
 	}
 	if (leg->dtmf) {
@@ -840,6 +843,7 @@ int med_leg_bridge(struct med_leg *a, struct med_leg *b)
 	pb = stop_locked(b);
 	a->peer = b;
 	b->peer = a;
+	a->mute = b->mute = false; /* muting is for one bridge */
 	med_io_unlock();
 	mem_deref(pa);
 	mem_deref(pb);
@@ -858,6 +862,23 @@ void med_leg_unbridge(struct med_leg *leg)
 struct med_leg *med_leg_peer(const struct med_leg *leg)
 {
 	return leg ? leg->peer : NULL;
+}
+
+void med_leg_mute(struct med_leg *leg, bool mute)
+{
+	if (!leg)
+		return;
+	med_io_lock();
+	leg->mute = mute;
+	/* the peer's stream resumes with a marker (a talkspurt) */
+	if (!mute && leg->peer)
+		leg->peer->marker = true;
+	med_io_unlock();
+}
+
+bool med_leg_muted(const struct med_leg *leg)
+{
+	return leg && leg->mute;
 }
 
 int med_leg_dtmf_inject(struct med_leg *leg, char digit)

@@ -218,6 +218,13 @@ int med_leg_bridge(struct med_leg *a, struct med_leg *b);
 void med_leg_unbridge(struct med_leg *leg);
 /* The leg bridged to leg, or NULL (borrowed). */
 struct med_leg *med_leg_peer(const struct med_leg *leg);
+/* Mute: what leg receives (audio and RFC 4733 events) is no longer
+ * relayed to its bridged peer until unmuted; the peer hears silence (no
+ * packets), recording and DTMF detection on leg go on. Holds for the
+ * current bridge: med_leg_bridge starts both legs unmuted (an agent muted
+ * for the caller is heard by the colleague they consult). */
+void med_leg_mute(struct med_leg *leg, bool mute);
+bool med_leg_muted(const struct med_leg *leg);
 
 /* --- Recording (med_rec.c) ------------------------------------------- */
 

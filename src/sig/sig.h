@@ -78,6 +78,16 @@ const char *sig_error_name(enum sig_error kind);
 int sig_agent_auto_answer_set(uint32_t agent, bool on);
 bool sig_agent_auto_answer(uint32_t agent);
 
+/* Main loop: the agent's registered phones now, up to max copied into dv
+ * (where the registrar reaches each, seconds until it expires); returns
+ * how many there are (0: no phone can ring). */
+struct sig_device {
+	char uri[256];
+	uint32_t expires_s;
+};
+unsigned sig_agent_devices(uint32_t agent, struct sig_device *dv,
+			   unsigned max);
+
 /* --- Trunks and the dial-out policy (sig_trunk.c) ----------------------- */
 
 /* What a dial needs of the trunk the policy chose. */

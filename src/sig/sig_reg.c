@@ -120,6 +120,29 @@ unsigned sig_reg_bindings(uint32_t agent, struct sig_binding *bv,
 	return n;
 }
 
+unsigned sig_agent_devices(uint32_t agent, struct sig_device *dv,
+			   unsigned max)
+{
+	uint64_t now = cc_clock_ms();
+	unsigned n = 0;
+
+	for (struct le *le = reg.bindings.head; le; le = le->next) {
+		const struct binding *b = le->data;
+
+		if (b->agent != agent)
+			continue;
+		if (n < max) {
+			str_ncpy(dv[n].uri, b->b.uri, sizeof(dv[n].uri));
+			dv[n].expires_s = b->b.expires > now ?
+						  (uint32_t)((b->b.expires -
+							      now) / 1000) :
+						  0;
+		}
+		n++;
+	}
+	return n;
+}
+
 static struct binding *binding_find(uint32_t agent, const char *contact)
 {
 	for (struct le *le = reg.bindings.head; le; le = le->next) {

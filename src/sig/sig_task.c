@@ -210,6 +210,14 @@ static int task_control(void *owner, enum cc_ctl ctl, const char *target)
 			med_leg_stop(c->leg);
 		cc_task_held((uint64_t)c->ix, c->agent->held);
 		return 0;
+	case CC_CTL_MUTE:
+	case CC_CTL_UNMUTE:
+		/* the agent's audio stops reaching the caller (or comes back);
+		 * the phone itself knows nothing of it */
+		if (!c->agent || !c->agent->leg)
+			return EINVAL;
+		med_leg_mute(c->agent->leg, ctl == CC_CTL_MUTE);
+		return 0;
 	case CC_CTL_TRANSFER: {
 		const struct cc_agent_info *a = cc_agent_by_ext(target);
 		uint32_t qid;

@@ -42,7 +42,7 @@ try {
   await agent.waitForSelector('#call:not(.hidden)', { timeout: 10000 });
   check('the phone answers: the call is on the desktop', await agent.isHidden('#card'));
   await sup.waitForFunction(() => [...document.querySelectorAll('#agents tr')]
-    .some((tr) => tr.cells[1].textContent === 'busy' && /5550177/.test(tr.cells[3].textContent)), null, { timeout: 5000 });
+    .some((tr) => tr.cells[1].textContent === 'On a call' && /5550177/.test(tr.cells[3].textContent)), null, { timeout: 5000 });
   check('the wallboard shows the agent busy with the caller', true);
   await shot(sup, 'wallboard-call.png');
 
@@ -83,7 +83,7 @@ try {
   check('the wallboard shows the call answered and the service level', true);
   // The state cell, not the row (its select lists the states too).
   await sup.waitForFunction(() => [...document.querySelectorAll('#agents tr')]
-    .some((tr) => /Carol/.test(tr.cells[0].textContent) && tr.cells[1].textContent === 'available' &&
+    .some((tr) => /Carol/.test(tr.cells[0].textContent) && tr.cells[1].textContent === 'Available' &&
       tr.cells[3].textContent === ''), null, { timeout: 5000 });
   check('and the agent available again', true);
   await sup.evaluate(() => chart());

@@ -23,6 +23,10 @@ try {
   const callerDone = new Promise((res) => caller.on('exit', (code) => res(code)));
   await a3.waitForSelector('#call:not(.hidden)', { timeout: 10000 });
   check('1003 has the call', true);
+  // Muted for the caller, the agent is still heard by the colleague.
+  await a3.waitForSelector('#callbar:not(.hidden)', { timeout: 5000 });
+  await a3.click('#btn-mute');
+  await a3.waitForSelector('#btn-mute[aria-pressed=true]', { timeout: 5000 });
   await a3.fill('#consult-target', '1001');
   await a3.click('#btn-consult');
   await a1.waitForSelector('#consult-in:not(.hidden)', { timeout: 5000 });
@@ -33,6 +37,8 @@ try {
   check('1003\'s desktop: ringing 1001, the caller on hold', true);
   await a3.waitForSelector('#btn-consult-complete:not(.hidden)', { timeout: 10000 });
   check('1001\'s phone answers: Complete offered', true);
+  check('muting was for the caller: the consult unmutes (' + await a3.textContent('#btn-mute') + ')',
+    (await a3.getAttribute('#btn-mute', 'aria-pressed')) === 'false');
   await shot(a3, 'consult-talking.png');
   await a3.click('#btn-consult-complete');
   await a1.waitForSelector('#call:not(.hidden)', { timeout: 10000 });
