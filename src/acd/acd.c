@@ -1718,6 +1718,18 @@ int acd_task_find(const struct acd *acd, uint64_t task, uint32_t *queuep,
 	return 0;
 }
 
+bool acd_task_offered_to(const struct acd *acd, uint64_t task,
+			 uint32_t agent)
+{
+	const struct task *t = acd ? idmap_get(&acd->tasks, task) : NULL;
+	size_t i;
+
+	for (i = 0; t && i < t->offerc; i++)
+		if (t->offerv[i]->cfg.id == agent)
+			return true;
+	return false;
+}
+
 int acd_task_position(const struct acd *acd, uint64_t task, uint32_t *posp)
 {
 	const struct task *t = acd ? idmap_get(&acd->tasks, task) : NULL;

@@ -306,6 +306,10 @@ int acd_strategy_decode(enum acd_strategy *sp, const char *name);
 /* Where a task is: its queue and, when offered or handled, its agent. */
 int acd_task_find(const struct acd *acd, uint64_t task, uint32_t *queuep,
 		  uint32_t *agentp, bool *waitingp);
+/* Whether an offer of task is out to agent now (ring_all offers a task to
+ * several agents at once). */
+bool acd_task_offered_to(const struct acd *acd, uint64_t task,
+			 uint32_t agent);
 /* Waiting position (1 = next) of a waiting task in its queue. */
 int acd_task_position(const struct acd *acd, uint64_t task, uint32_t *posp);
 /* The agent the queue's strategy and required skill would pick now for a

@@ -512,21 +512,33 @@ int api_live_calls(json_t **resultp, const json_t *args)
 	return c.arr ? 0 : ENOMEM;
 }
 
+/* args {id, agent?}: the live interaction; with agent, also whether it
+ * is that agent's (handling it, or being offered it: ring_all offers it
+ * to several) as "mine". */
 int api_live_call(json_t **resultp, const json_t *args)
 {
 	const struct cc_ix *t = live_find((uint64_t)json_integer_value(
 		json_object_get(args, "id")));
+	uint32_t agent = (uint32_t)json_integer_value(json_object_get(args,
+								      "agent"));
 
 	if (!t)
 		return ENOENT;
 	*resultp = task_json(t);
+	if (*resultp && agent)
+		json_object_set_new(*resultp, "mine",
+				    json_boolean(t->agent == agent ||
+						 cc_task_offered_to(
+							 (uint64_t)t->id,
+							 agent)));
 	return *resultp ? 0 : ENOMEM;
 }
 
 /*
- * args {id, op: hangup|hold|resume|transfer, target?, agent?}: agent set
- * (a caller with the agent role) means the interaction must be that
- * agent's (EPERM otherwise). EALREADY: not in a state for op.
+ * args {id, op: hangup|hold|resume|transfer|..., target?, agent?}: agent
+ * set (a caller acting on their own calls only) means the interaction
+ * must be that agent's, or for accept|reject offered to that agent (EPERM
+ * otherwise). EALREADY: not in a state for op.
  */
 int api_live_control(json_t **resultp, const json_t *args)
 {
@@ -537,12 +549,16 @@ int api_live_control(json_t **resultp, const json_t *args)
 	const char *target = json_string_value(json_object_get(args,
 							       "target"));
 	const struct cc_ix *t = live_find(id);
+	bool offer = op && (!strcmp(op, "accept") || !strcmp(op, "reject"));
+	char self[16];
 	enum cc_ctl ctl;
 	int err;
 
 	if (!t || !op)
 		return ENOENT;
-	if (agent && t->agent != agent)
+	/* an offer may be out to several agents (ring_all): the channel
+	 * checks that the agent is one of them */
+	if (agent && t->agent != agent && !offer)
 		return EPERM;
 	if (!strcmp(op, "hangup")) {
 		ctl = CC_CTL_HANGUP;
@@ -581,10 +597,14 @@ int api_live_control(json_t **resultp, const json_t *args)
 		if (t->state != CC_IX_TALKING && t->state != CC_IX_HELD)
 			return EALREADY;
 	}
-	else if (!strcmp(op, "accept") || !strcmp(op, "reject")) {
+	else if (offer) {
 		ctl = op[0] == 'a' ? CC_CTL_ACCEPT : CC_CTL_REJECT;
 		if (t->state != CC_IX_RINGING)
 			return EALREADY;
+		if (agent) {
+			(void)snprintf(self, sizeof(self), "%u", agent);
+			target = self;
+		}
 	}
 	else
 		return EINVAL;

@@ -275,7 +275,8 @@ static int own_live(bool *minep, struct api_req *req, int64_t id)
 	int err;
 
 	err = api_core_call(&r, api_live_call,
-			    json_pack("{s:I}", "id", (json_int_t)id),
+			    json_pack("{s:I,s:I}", "id", (json_int_t)id,
+				      "agent", (json_int_t)req->agent),
 			    API_CORE_TIMEOUT_MS);
 	if (err == ENOENT)
 		return api_reply_error(req, 404, "not_found", "id",
@@ -286,8 +287,7 @@ static int own_live(bool *minep, struct api_req *req, int64_t id)
 				       "the core did not answer in time");
 	if (err)
 		return err;
-	*minep = json_integer_value(json_object_get(r, "agent_id")) ==
-		 req->agent;
+	*minep = json_is_true(json_object_get(r, "mine"));
 	json_decref(r);
 	return 0;
 }

@@ -1638,6 +1638,11 @@ uint32_t cc_task_agent(uint64_t task)
 	return t ? t->agent : 0;
 }
 
+bool cc_task_offered_to(uint64_t task, uint32_t agent)
+{
+	return acd_task_offered_to(cen.acd, task, agent);
+}
+
 int cc_queue_pick(const char *queue, uint32_t not, uint32_t *agentp)
 {
 	const struct cqueue *q = queue_by_name(queue);

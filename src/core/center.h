@@ -126,7 +126,10 @@ enum cc_ctl {
 	CC_CTL_HOLD,
 	CC_CTL_RESUME,
 	CC_CTL_TRANSFER, /* target: an agent extension or a queue name */
-	/* The desktop's buttons on an offer (the agent being rung): */
+	/* The desktop's buttons on an offer (the agent being rung; target:
+	 * that agent's id in decimal, which must be one of those being
+	 * offered the task (ring_all offers it to several), or NULL for the
+	 * one offered last): */
 	CC_CTL_ACCEPT,   /* ring the agent's phone again, asking it to
 			  * answer by itself (auto-answer hint) */
 	CC_CTL_REJECT,   /* decline: stop ringing, the next agent is tried */
@@ -209,6 +212,9 @@ void cc_task_consult(uint64_t task, uint32_t agent, uint32_t target,
 		     const char *phase);
 /* The agent handling or being offered task, 0 when none. */
 uint32_t cc_task_agent(uint64_t task);
+/* Whether task is being offered to agent now (one of several with
+ * ring_all). */
+bool cc_task_offered_to(uint64_t task, uint32_t agent);
 
 /* --- Events ------------------------------------------------------------- */
 

@@ -106,13 +106,22 @@ static void task_give_up(void *owner)
  * Accept: SIP gives no way to make a ringing phone pick up, so its devices
  * are rung again with the auto-answer hint, which phones that support it
  * answer at once (the others ring on: the agent answers by hand). */
-static int offer_button(struct call *c, bool accept)
+static int offer_button(struct call *c, bool accept, const char *target)
 {
-	/* The desktop's agent: the one offered last (the live view's) */
+	/* The desktop's agent, or with none named the one offered last
+	 * (the live view's) */
 	uint32_t agent = c->offeredc ? c->offeredv[c->offeredc - 1] : 0;
+	size_t i;
 
 	if (!agent || c->agent)
 		return EALREADY;
+	if (target) {
+		agent = (uint32_t)strtoul(target, NULL, 10);
+		for (i = 0; i < c->offeredc && c->offeredv[i] != agent; i++)
+			;
+		if (i == c->offeredc)
+			return EPERM;
+	}
 	ringing_cancel(c, agent);
 	ix_event(c, accept ? "accept_requested" : "declined_on_desktop",
 		 agent, NULL);
@@ -242,7 +251,7 @@ static int task_control(void *owner, enum cc_ctl ctl, const char *target)
 	}
 	case CC_CTL_ACCEPT:
 	case CC_CTL_REJECT:
-		return offer_button(c, ctl == CC_CTL_ACCEPT);
+		return offer_button(c, ctl == CC_CTL_ACCEPT, target);
 	case CC_CTL_CONSULT:
 		return sig_consult_start(c, target);
 	case CC_CTL_CONSULT_COMPLETE:
